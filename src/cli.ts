@@ -1,0 +1,208 @@
+// The `capability` command line: serve, validate and list. Argument parsing and printing only.
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
+import { parseArgs, parseEnv } from 'node:util';
+import { formatDiagnostic, type Diagnostic } from './errors/diagnostic.js';
+import { prepareCapabilities, type Prepared } from './prepare.js';
+import { DEFAULT_HOST, planAdapters, startRuntime } from './runtime.js';
+
+const HELP: Record<string, string> = {
+  main: `capability: serve Naftiko capability files as REST routes and MCP tools
+
+Usage:
+  capability serve <file|dir>... [options]     start the REST and MCP adapters
+  capability validate <file|dir>... [--strict] check files; exit 0 when valid, 1 when not
+  capability list <file|dir>... [--json]       show the tools and routes and what each calls
+
+Run \`capability <command> --help\` for the options of a command.`,
+  serve: `Usage: capability serve <file|dir>... [options]
+
+Serves every capability file given (a folder means its top-level *.yaml files).
+
+Options:
+  --host <host>                         interface to listen on (default ${DEFAULT_HOST})
+  --port <exposes-namespace>=<port>     listen port for one adapter (repeatable; 0 = any free port)
+  --upstream <consumes-namespace>=<uri> base URI for one consumed API (repeatable)
+  --env-file <file>                     read bound variables from a .env file (the environment wins)
+  --upstream-timeout <ms>               upstream request timeout (default 30000)
+  --strict                              treat deviations from the Naftiko schema as errors
+  -h, --help                            show this help
+
+When adapters declare the same port, the first (files in the order given, folders in name
+order) keeps it and each later one gets the next higher port that no adapter declares.
+Exit codes: 0 after SIGINT/SIGTERM, 1 when a server cannot start, 2 when a capability is invalid.`,
+  validate: `Usage: capability validate <file|dir>... [--strict]
+
+Checks capability files against the Naftiko JSON Schema and the runtime's semantic rules.
+Prints file:line:col  severity  code  message for every finding.
+
+Options:
+  --strict     treat deviations from the Naftiko schema as errors
+  -h, --help   show this help
+
+Exit codes: 0 when valid (warnings are printed), 1 when not.`,
+  list: `Usage: capability list <file|dir>... [--json] [--port <ns>=<port>]... [--host <host>]
+
+Lists each adapter with its URL, and every route and tool with the upstream call it makes.
+
+Options:
+  --json       machine-readable output
+  -h, --help   show this help`,
+};
+
+const OPTIONS = {
+  host: { type: 'string' },
+  port: { type: 'string', multiple: true },
+  upstream: { type: 'string', multiple: true },
+  'env-file': { type: 'string' },
+  'upstream-timeout': { type: 'string' },
+  strict: { type: 'boolean' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export class UsageError extends Error {}
+
+export async function main(argv: readonly string[], out = process.stdout, err = process.stderr): Promise<number | undefined> {
+  const print = (text: string) => out.write(text + '\n');
+  const warn = (text: string) => err.write(text + '\n');
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    print(HELP.main!);
+    return command ? 0 : 1;
+  }
+  if (!HELP[command] || command === 'main') {
+    warn(`unknown command "${command}"\n\n${HELP.main}`);
+    return 1;
+  }
+  try {
+    const { values, positionals } = parseArgs({ args: [...rest], options: OPTIONS, allowPositionals: true, strict: true });
+    if (values.help) {
+      print(HELP[command]!);
+      return 0;
+    }
+    if (positionals.length === 0) throw new UsageError(`${command} needs at least one capability file or folder`);
+    const env = values['env-file'] ? { ...parseEnv(readEnvFile(values['env-file'])), ...process.env } : process.env;
+    const prepared = await prepareCapabilities(positionals, { strict: values.strict, env, upstreams: pairs(values.upstream, '--upstream', (v) => v) });
+    if (command === 'validate') return validate(prepared, print, warn);
+    const ports = pairs(values.port, '--port', toPort);
+    const timeoutMs = values['upstream-timeout'] === undefined ? undefined : positiveInt(values['upstream-timeout'], '--upstream-timeout');
+    if (command === 'list') return list(prepared, { host: values.host, ports }, values.json === true, print, warn);
+    return await serve(prepared, { host: values.host, ports, timeoutMs }, print, warn);
+  } catch (e) {
+    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      warn(`${(e as Error).message}\n\n${HELP[command]}`);
+      return 1;
+    }
+    throw e;
+  }
+}
+
+function validate(prepared: Prepared, print: (s: string) => void, warn: (s: string) => void): number {
+  for (const d of prepared.diagnostics) warn(formatDiagnostic(d));
+  const errors = prepared.diagnostics.filter((d) => d.severity === 'error').length;
+  const warnings = prepared.diagnostics.length - errors;
+  const files = prepared.capabilities.length + prepared.shared.length;
+  print(prepared.ok ? `valid: ${files} file(s), ${warnings} warning(s)` : `invalid: ${errors} error(s), ${warnings} warning(s)`);
+  return prepared.ok ? 0 : 1;
+}
+
+function list(prepared: Prepared, options: { host?: string; ports: Map<string, number> }, json: boolean, print: (s: string) => void, warn: (s: string) => void): number {
+  if (!prepared.ok) return reportInvalid(prepared, warn, 1);
+  const plan = planAdapters(prepared.capabilities, options);
+  const rows = plan.map((p) => ({
+    type: p.type,
+    namespace: p.namespace,
+    url: p.url,
+    capability: relative(process.cwd(), p.capability),
+    units:
+      p.adapter.type === 'rest'
+        ? p.adapter.routes.map((r) => ({ route: `${r.method} ${r.path}`, name: r.invoker.name, call: r.invoker.call ?? null, upstream: r.invoker.request?.summary ?? null }))
+        : p.adapter.tools.map((t) => ({ tool: t.listing.name, call: t.invoker.call ?? null, upstream: t.invoker.request?.summary ?? null })),
+  }));
+  if (json) {
+    print(JSON.stringify(rows, null, 2));
+    return 0;
+  }
+  for (const row of rows) {
+    print(`${row.type.padEnd(4)} ${row.namespace}  ${row.url}  (${row.capability})`);
+    for (const u of row.units) {
+      const label = 'route' in u ? u.route : u.tool;
+      print(`       ${label.padEnd(58)} → ${u.call ?? 'mock'}${u.upstream ? `  ${u.upstream}` : ''}`);
+    }
+  }
+  return 0;
+}
+
+async function serve(prepared: Prepared, options: { host?: string; ports: Map<string, number>; timeoutMs?: number }, print: (s: string) => void, warn: (s: string) => void): Promise<number | undefined> {
+  if (!prepared.ok) return reportInvalid(prepared, warn, 2);
+  printServeWarnings(prepared.diagnostics, warn);
+  let runtime;
+  try {
+    runtime = await startRuntime(prepared.capabilities, options);
+  } catch (e) {
+    warn(`cannot start: ${(e as Error).message}`);
+    return 1;
+  }
+  for (const a of runtime.adapters) {
+    print(`${a.type.padEnd(4)} ${a.namespace}  ${a.url}${a.moved ? `  (${a.moved})` : ''}`);
+  }
+  if (runtime.adapters.length === 0) warn('warning: no REST or MCP adapter to serve');
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      warn(`${signal}: stopping (finishing requests in flight)`);
+      void runtime.close().then(resolve);
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+  });
+  return 0;
+}
+
+/** Unset secrets are named one by one; schema deviations are summarised per file (`validate` shows them all). */
+function printServeWarnings(diagnostics: readonly Diagnostic[], warn: (s: string) => void): void {
+  const deviations = new Map<string, number>();
+  for (const d of diagnostics) {
+    if (d.code.startsWith('CAP_SCHEMA')) deviations.set(d.file, (deviations.get(d.file) ?? 0) + 1);
+    else warn(formatDiagnostic(d));
+  }
+  for (const [file, count] of deviations) {
+    warn(`${relative(process.cwd(), file)}: ${count} deviation(s) from the Naftiko schema accepted; run \`capability validate\` to see them`);
+  }
+}
+
+function reportInvalid(prepared: Prepared, warn: (s: string) => void, code: number): number {
+  for (const d of prepared.diagnostics) warn(formatDiagnostic(d));
+  if (prepared.diagnostics.length === 0) warn('no capability files found');
+  return code;
+}
+
+function pairs<T>(items: readonly string[] | undefined, flag: string, parse: (v: string, item: string) => T): Map<string, T> {
+  const map = new Map<string, T>();
+  for (const item of items ?? []) {
+    const at = item.indexOf('=');
+    if (at <= 0) throw new UsageError(`${flag} expects <namespace>=<value>, got "${item}"`);
+    map.set(item.slice(0, at), parse(item.slice(at + 1), item));
+  }
+  return map;
+}
+
+function toPort(value: string, item: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port ${item}: the port must be an integer from 0 to 65535`);
+  return port;
+}
+
+function positiveInt(value: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${flag} must be a positive integer (milliseconds), got "${value}"`);
+  return n;
+}
+
+function readEnvFile(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new UsageError(`--env-file ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (e as Error).message}`);
+  }
+}

@@ -1,0 +1,227 @@
+// Consumed operation → RequestTemplate: method, URL with percent-encoded path values, query, headers, auth and a
+// body renderer, all compiled once. build(params) is the only per-request work.
+import { CapError } from '../errors/cap-error.js';
+import type { ConsumedInputParameter, ConsumedOperation, ConsumedResource, ConsumesHttp } from '../spec/capability.js';
+import { compileInputKey, stringify, type Getter, type NameScope, type Params } from './names.js';
+import { compileJson, compileText, TemplateError } from './template.js';
+
+export interface UpstreamRequest {
+  method: string;
+  /** Path and query, relative to the origin. */
+  path: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+export interface RequestTemplate {
+  readonly namespace: string;
+  readonly operation: string;
+  readonly method: string;
+  /** scheme://host[:port] of the upstream; one connection pool per origin. */
+  readonly origin: string;
+  /** `GET https://api.example.com/items/{id}`, for listings and messages. */
+  readonly summary: string;
+  /** Names the request reads from the call parameters, with where they go (for derived input schemas). */
+  readonly inputs: readonly RequestInput[];
+  build(params: Params): UpstreamRequest;
+}
+
+export interface RequestInput {
+  name: string;
+  in: 'path' | 'query' | 'header' | 'cookie' | 'body';
+  type?: string;
+  description?: string;
+  required: boolean;
+}
+
+interface CompiledParameter {
+  name: string;
+  in: string;
+  required: boolean;
+  get: Getter;
+}
+
+export function compileRequestTemplate(adapter: ConsumesHttp, resource: ConsumedResource, operation: ConsumedOperation, scope: NameScope): RequestTemplate {
+  const base = new URL(adapter.baseUri);
+  const inputs: RequestInput[] = [];
+  const method = String(operation.method).toUpperCase();
+  const declaredPath = [...(adapter.inputParameters ?? []), ...(operation.inputParameters ?? [])].filter((p) => p?.in === 'path');
+  const renderPath = compilePath(base.pathname.replace(/\/$/, '') + (resource.path ?? ''), scope, inputs, declaredPath);
+
+  const parameters = [...(adapter.inputParameters ?? []), ...(operation.inputParameters ?? [])]
+    .filter((p) => p && p.in !== 'path' && p.in !== 'environment')
+    .map((p) => compileParameter(p, scope, inputs));
+  const query = parameters.filter((p) => p.in === 'query');
+  const headers = parameters.filter((p) => p.in === 'header');
+  const cookies = parameters.filter((p) => p.in === 'cookie');
+  const auth = compileAuthentication(adapter, scope);
+  const body = compileBody(operation, scope, inputs);
+
+  return {
+    namespace: adapter.namespace,
+    operation: operation.name,
+    method,
+    origin: base.origin,
+    summary: `${method} ${base.origin}${base.pathname.replace(/\/$/, '')}${resource.path ?? ''}`,
+    inputs,
+    build(params) {
+      const search = new URLSearchParams();
+      const out: Record<string, string> = { accept: 'application/json' };
+      for (const p of query) appendQuery(search, p.name, read(p, params));
+      for (const p of headers) {
+        const v = read(p, params);
+        if (v !== undefined) out[p.name.toLowerCase()] = stringify(v);
+      }
+      const cookie = cookies.flatMap((p) => {
+        const v = read(p, params);
+        return v === undefined ? [] : [`${p.name}=${encodeURIComponent(stringify(v))}`];
+      });
+      if (cookie.length) out.cookie = cookie.join('; ');
+      auth(out, search, params);
+      const rendered = body?.(params);
+      if (rendered) out['content-type'] = rendered.contentType;
+      const qs = search.toString();
+      return { method, path: renderPath(params) + (qs ? `?${qs}` : ''), headers: out, body: rendered?.text };
+    },
+  };
+}
+
+function read(p: CompiledParameter, params: Params): unknown {
+  const value = p.get(params);
+  if (value === undefined && p.required) {
+    throw new CapError('CAP_INPUT_INVALID', `missing required ${p.in} parameter "${p.name}"`, { errors: [{ field: p.name, in: p.in, message: 'is required' }] });
+  }
+  return value;
+}
+
+function appendQuery(search: URLSearchParams, name: string, value: unknown): void {
+  if (value === undefined || value === null) return;
+  // Arrays go as repeated keys (naftiko-semantics §3.3 RECOMMENDED): ids=a&ids=b
+  if (Array.isArray(value)) for (const item of value) search.append(name, stringify(item));
+  else search.append(name, stringify(value));
+}
+
+function compileParameter(p: ConsumedInputParameter, scope: NameScope, inputs: RequestInput[]): CompiledParameter {
+  const required = p.required === true;
+  if (p.value !== undefined) {
+    const template = compileText(String(p.value), scope);
+    const get: Getter = template.single ?? ((params) => template.render(params));
+    for (const name of template.names) addInput(inputs, name, scope, p.in as RequestInput['in'], { required });
+    return { name: p.name, in: String(p.in), required, get };
+  }
+  addInput(inputs, p.name, scope, p.in as RequestInput['in'], { type: p.type, description: p.description, required });
+  return { name: p.name, in: String(p.in), required, get: compileInputKey(p.name) };
+}
+
+/** Records a caller input unless the name is a bound variable (secrets are never caller inputs). */
+function addInput(inputs: RequestInput[], name: string, scope: NameScope, where: RequestInput['in'], extra: Partial<RequestInput>): void {
+  if (scope.bindings.names.has(name)) return;
+  const dot = name.indexOf('.');
+  const key = dot > 0 && scope.inputPrefixes.has(name.slice(0, dot)) ? name.slice(dot + 1) : name;
+  if (key.includes('.') || inputs.some((i) => i.name === key)) return;
+  inputs.push({ name: key, in: where, required: extra.required ?? false, type: extra.type, description: extra.description });
+}
+
+function compilePath(path: string, scope: NameScope, inputs: RequestInput[], declared: ConsumedInputParameter[]): (params: Params) => string {
+  const parts: (string | { name: string; get: Getter })[] = [];
+  let last = 0;
+  for (const m of path.matchAll(/\{\{?\s*([^{}\s]+)\s*\}?\}/g)) {
+    parts.push(path.slice(last, m.index));
+    const name = m[1]!;
+    const info = declared.find((p) => p.name === name);
+    addInput(inputs, name, scope, 'path', { required: true, type: info?.type, description: info?.description });
+    const template = compileText(`{{${name}}}`, scope);
+    parts.push({ name, get: template.single! });
+    last = m.index! + m[0].length;
+  }
+  parts.push(path.slice(last));
+  return (params) =>
+    parts
+      .map((part) => {
+        if (typeof part === 'string') return part;
+        const value = part.get(params);
+        if (value === undefined || value === null || value === '') {
+          throw new CapError('CAP_INPUT_INVALID', `missing value for path parameter "${part.name}"`, { errors: [{ field: part.name, in: 'path', message: 'is required' }] });
+        }
+        return encodeURIComponent(stringify(value));
+      })
+      .join('');
+}
+
+type AuthApplier = (headers: Record<string, string>, search: URLSearchParams, params: Params) => void;
+
+function compileAuthentication(adapter: ConsumesHttp, scope: NameScope): AuthApplier {
+  const auth = adapter.authentication;
+  if (!auth) return () => {};
+  const text = (value: unknown) => compileText(String(value ?? ''), scope);
+  switch (auth.type) {
+    case 'bearer': {
+      const token = text(auth.token);
+      return (headers, _search, params) => {
+        headers.authorization = `Bearer ${token.render(params)}`;
+      };
+    }
+    case 'apikey': {
+      const value = text(auth.value);
+      if (auth.placement === 'query') return (_headers, search, params) => search.append(auth.key, value.render(params));
+      return (headers, _search, params) => {
+        headers[auth.key.toLowerCase()] = value.render(params);
+      };
+    }
+    case 'basic': {
+      const username = text(auth.username);
+      const password = text(auth.password);
+      return (headers, _search, params) => {
+        headers.authorization = `Basic ${Buffer.from(`${username.render(params)}:${password.render(params)}`).toString('base64')}`;
+      };
+    }
+    default:
+      throw new TemplateError(`authentication type "${auth.type}" is not supported for consumed APIs (use bearer, apikey or basic)`);
+  }
+}
+
+type BodyRenderer = (params: Params) => { text: string; contentType: string } | undefined;
+
+const MEDIA_TYPES: Record<string, string> = { json: 'application/json', text: 'text/plain', xml: 'application/xml', sparql: 'application/sparql-query', raw: 'application/octet-stream' };
+
+function compileBody(operation: ConsumedOperation, scope: NameScope, inputs: RequestInput[]): BodyRenderer | undefined {
+  const body = operation.body;
+  if (body === undefined || body === null) {
+    // An `in: body` parameter without a body template is the JSON body (naftiko-semantics §3.3, seed 002).
+    const declared = (operation.inputParameters ?? []).find((p) => p?.in === 'body');
+    if (!declared) return undefined;
+    addInput(inputs, declared.name, scope, 'body', { type: declared.type ?? 'object', description: declared.description, required: declared.required === true });
+    const get = compileInputKey(declared.name);
+    return (params) => {
+      const value = get(params);
+      return value === undefined ? undefined : { text: JSON.stringify(value), contentType: 'application/json' };
+    };
+  }
+  const collect = (names: readonly string[]) => names.forEach((n) => addInput(inputs, n, scope, 'body', {}));
+  if (typeof body === 'string') {
+    const template = compileText(body, scope);
+    collect(template.names);
+    return (params) => ({ text: template.render(params), contentType: 'application/json' });
+  }
+  if (body.type === 'json') {
+    const names: string[] = [];
+    const render = compileJson(body.data, scope, names);
+    collect(names);
+    return (params) => ({ text: JSON.stringify(render(params) ?? null), contentType: 'application/json' });
+  }
+  if (body.type === 'formUrlEncoded') {
+    const names: string[] = [];
+    const render = compileJson(body.data, scope, names);
+    collect(names);
+    return (params) => {
+      const form = new URLSearchParams();
+      for (const [k, v] of Object.entries((render(params) as Record<string, unknown>) ?? {})) appendQuery(form, k, v);
+      return { text: form.toString(), contentType: 'application/x-www-form-urlencoded' };
+    };
+  }
+  const mediaType = MEDIA_TYPES[body.type];
+  if (!mediaType) throw new TemplateError(`request body type "${body.type}" is not supported (use json, text, xml, sparql, formUrlEncoded or raw)`);
+  const template = compileText(typeof body.data === 'string' ? body.data : JSON.stringify(body.data), scope);
+  collect(template.names);
+  return (params) => ({ text: template.render(params), contentType: mediaType });
+}

@@ -1,0 +1,16 @@
+// The catalogue of request-phase error codes: one entry per failure, with its title, HTTP status and
+// how MCP surfaces it. Codes are stable: never reuse one for a new meaning. docs/errors.md mirrors this list.
+
+export const CAP_ERRORS = {
+  CAP_INPUT_INVALID: { title: 'Invalid input', status: 400 },
+  CAP_SECRET_MISSING: { title: 'Required secret is not set', status: 503 },
+  CAP_UPSTREAM_STATUS: { title: 'Upstream returned an error', status: 502 },
+  CAP_UPSTREAM_UNREACHABLE: { title: 'Upstream unreachable', status: 502 },
+  CAP_UPSTREAM_TIMEOUT: { title: 'Upstream timed out', status: 504 },
+  CAP_UPSTREAM_BODY_INVALID: { title: 'Upstream response could not be read', status: 502 },
+  CAP_ROUTE_NOT_FOUND: { title: 'No such route', status: 404 },
+  CAP_METHOD_NOT_ALLOWED: { title: 'Method not allowed', status: 405 },
+  CAP_INTERNAL: { title: 'Internal error', status: 500 },
+} as const;
+
+export type CapErrorCode = keyof typeof CAP_ERRORS;

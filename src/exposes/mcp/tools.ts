@@ -1,0 +1,28 @@
+// MCP tool calls over invoke(): a result carries a JSON text block and, for JSON objects, structuredContent;
+// every failure after the tool is found is an isError result that starts with its CAP_* code.
+import type { CompiledTool } from '../../compile/compile.js';
+import { asCapError } from '../../errors/cap-error.js';
+import { invoke } from '../../invoke/invoke.js';
+import type { UpstreamClient } from '../../invoke/upstream.js';
+import { problemOf, resultText } from '../respond.js';
+
+export interface ToolResult {
+  [key: string]: unknown;
+  content: { type: 'text'; text: string }[];
+  structuredContent?: Record<string, unknown>;
+  isError?: boolean;
+}
+
+export async function callTool(tool: CompiledTool, args: unknown, upstream: UpstreamClient, secrets: readonly string[]): Promise<ToolResult> {
+  const input = args !== null && typeof args === 'object' && !Array.isArray(args) ? (args as Record<string, unknown>) : {};
+  try {
+    const { value } = await invoke(tool.invoker, input, upstream);
+    const text = resultText(value, secrets);
+    const result: ToolResult = { content: [{ type: 'text', text }] };
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) result.structuredContent = JSON.parse(text) as Record<string, unknown>;
+    return result;
+  } catch (err) {
+    const { problem, text } = problemOf(asCapError(err), secrets);
+    return { content: [{ type: 'text', text: `${problem.code}: ${problem.detail}\n${text}` }], isError: true };
+  }
+}

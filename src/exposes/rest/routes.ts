@@ -1,0 +1,97 @@
+// REST adapter: mounts a compiled REST adapter's routes on Fastify. It only translates HTTP ⇄ invoke();
+// errors become RFC 9457 application/problem+json.
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { CompiledAdapter, CompiledRoute } from '../../compile/compile.js';
+import { CapError } from '../../errors/cap-error.js';
+import { invoke } from '../../invoke/invoke.js';
+import type { UpstreamClient } from '../../invoke/upstream.js';
+import { problemOf, resultText } from '../respond.js';
+
+type RestAdapter = Extract<CompiledAdapter, { type: 'rest' }>;
+const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+
+export function createRestServer(adapter: RestAdapter, upstream: UpstreamClient, secrets: readonly string[]): FastifyInstance {
+  const app = Fastify({ logger: false, return503OnClosing: true });
+  const sendProblem = (reply: FastifyReply, err: unknown) => {
+    const { problem, text } = problemOf(err, secrets);
+    return reply.code(problem.status).type('application/problem+json').send(text);
+  };
+  app.setErrorHandler((err: Error & { statusCode?: number }, _req, reply) => {
+    if (err instanceof CapError) return sendProblem(reply, err);
+    // Fastify's own request errors (bad JSON, unsupported media type, body too large).
+    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+    if (status === 500) return sendProblem(reply, err);
+    return sendProblem(reply, new CapError('CAP_INPUT_INVALID', `request rejected: ${err.message}`, { errors: [{ field: 'body', in: 'body', message: err.message }] }));
+  });
+  app.setNotFoundHandler((req, reply) => sendProblem(reply, new CapError('CAP_ROUTE_NOT_FOUND', `no route for ${req.method} ${req.url.split('?')[0]}`)));
+
+  const byPath = new Map<string, CompiledRoute[]>();
+  for (const route of adapter.routes) byPath.set(route.path, [...(byPath.get(route.path) ?? []), route]);
+  for (const [path, routes] of byPath) {
+    const { url, names } = toFastifyPath(path);
+    const handled = new Set<string>();
+    for (const route of routes) {
+      if (handled.has(route.method)) continue; // later duplicates are unreachable (validate warns)
+      handled.add(route.method);
+      app.route({
+        method: route.method,
+        url,
+        handler: async (req, reply) => {
+          const result = await invoke(route.invoker, gatherInput(route, req, names), upstream);
+          const text = resultText(result.value, secrets);
+          if (text === '') return reply.code(result.status === 200 ? 204 : result.status).send();
+          return reply.code(result.status).type('application/json').send(text);
+        },
+      });
+    }
+    const allow = [...handled].join(', ');
+    const others = METHODS.filter((m) => !handled.has(m));
+    if (others.length) {
+      app.route({
+        method: others,
+        url,
+        handler: async (req, reply) => {
+          reply.header('allow', allow);
+          return sendProblem(reply, new CapError('CAP_METHOD_NOT_ALLOWED', `${req.method} is not allowed on ${path}; allowed: ${allow}`));
+        },
+      });
+    }
+  }
+  return app;
+}
+
+/** `/v1/customers/{customer-id}` → `/v1/customers/:p0` (names like `customer-id` are not valid Fastify params). */
+function toFastifyPath(path: string): { url: string; names: string[] } {
+  const names: string[] = [];
+  const url = path.replace(/\{\{?\s*([^{}\s]+)\s*\}?\}/g, (_m, name: string) => `:p${names.push(name) - 1}`);
+  return { url, names };
+}
+
+function gatherInput(route: CompiledRoute, req: FastifyRequest, names: readonly string[]): Record<string, unknown> {
+  const params = req.params as Record<string, string>;
+  const pathValues: Record<string, unknown> = {};
+  names.forEach((name, i) => (pathValues[name] = params[`p${i}`]));
+  const query = req.query as Record<string, unknown>;
+  const body = req.body;
+  const fields = body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
+  const declared = route.invoker.declaredInputs;
+  if (!declared) {
+    // Implicit inputs (naftiko-semantics §8.6 item 4): body fields, the whole body as `body`, query, route variables.
+    return { ...fields, ...(body === undefined ? {} : { body }), ...query, ...pathValues };
+  }
+  const input: Record<string, unknown> = {};
+  for (const { name, in: where } of declared) {
+    const value =
+      where === 'path' ? pathValues[name] : where === 'query' ? query[name] : where === 'header' ? req.headers[name.toLowerCase()] : where === 'cookie' ? cookie(req, name) : fields[name];
+    if (value !== undefined) input[name] = value;
+  }
+  return input;
+}
+
+function cookie(req: FastifyRequest, name: string): string | undefined {
+  for (const part of String(req.headers.cookie ?? '').split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === name) return decodeURIComponent(v.join('='));
+  }
+  return undefined;
+}

@@ -1,0 +1,6 @@
+// Public API: every export here is supported; nothing else is.
+export { main } from './cli.js';
+export { prepareCapabilities, type Prepared, type PrepareOptions } from './prepare.js';
+export { startRuntime, planAdapters, type Runtime, type RuntimeOptions, type ServedAdapter } from './runtime.js';
+export { formatDiagnostic, type Diagnostic } from './errors/diagnostic.js';
+export { CapError, toProblem, type Problem } from './errors/cap-error.js';

@@ -1,0 +1,49 @@
+// Iterators over the loaded document's operations and exposed units, each with its source position.
+import type { ConsumedOperation, ConsumedResource, ConsumesHttp, ExposedResource, ExposesMcp, ExposesRest, Invocable } from '../spec/capability.js';
+import type { Located, LoadedCapability } from './load.js';
+import { pointerOf, type SourceFile } from './source.js';
+
+export interface ConsumedOperationRef {
+  adapter: ConsumesHttp;
+  resource: ConsumedResource;
+  operation: ConsumedOperation;
+  source: SourceFile;
+  pointer: string;
+}
+
+export function* consumedOperations(consumes: readonly Located<ConsumesHttp>[]): Generator<ConsumedOperationRef> {
+  for (const { value: adapter, source, pointer } of consumes) {
+    for (const [r, resource] of (adapter.resources ?? []).entries()) {
+      for (const [o, operation] of (resource.operations ?? []).entries()) {
+        yield { adapter, resource, operation, source, pointer: `${pointer}${pointerOf('resources', r, 'operations', o)}` };
+      }
+    }
+  }
+}
+
+export type ExposedUnit =
+  | { kind: 'rest'; adapter: ExposesRest; resource: ExposedResource; unit: Invocable & { method: string }; pointer: string }
+  | { kind: 'mcp'; adapter: ExposesMcp; unit: Invocable & { name: string }; pointer: string };
+
+export function* exposedUnits(loaded: LoadedCapability): Generator<ExposedUnit> {
+  const exposes = loaded.document?.capability?.exposes;
+  if (!Array.isArray(exposes)) return;
+  for (const [a, adapter] of exposes.entries()) {
+    if (adapter?.type === 'rest') {
+      for (const [r, resource] of (adapter.resources ?? []).entries()) {
+        for (const [o, unit] of (resource.operations ?? []).entries()) {
+          yield { kind: 'rest', adapter, resource, unit, pointer: pointerOf('capability', 'exposes', a, 'resources', r, 'operations', o) };
+        }
+      }
+    } else if (adapter?.type === 'mcp') {
+      for (const [t, unit] of (adapter.tools ?? []).entries()) {
+        yield { kind: 'mcp', adapter, unit, pointer: pointerOf('capability', 'exposes', a, 'tools', t) };
+      }
+    }
+  }
+}
+
+/** `{x}` and `{{x}}` placeholders in a consumed path (naftiko-semantics §3.2: both forms are accepted). */
+export function pathPlaceholders(path: string): string[] {
+  return [...path.matchAll(/\{\{?\s*([^{}\s]+)\s*\}?\}/g)].map((m) => m[1]!);
+}

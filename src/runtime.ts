@@ -1,0 +1,77 @@
+// The runtime: serves compiled capabilities. One Fastify server per adapter (REST routes, or MCP at /mcp),
+// ports assigned by ./ports.ts, one upstream client shared by all, and a graceful close.
+import type { FastifyInstance } from 'fastify';
+import type { CompiledAdapter, CompiledCapability } from './compile/compile.js';
+import { createRestServer } from './exposes/rest/routes.js';
+import { createMcpServer } from './exposes/mcp/server.js';
+import { createUpstreamClient, type UpstreamClient } from './invoke/upstream.js';
+import { assignPorts } from './ports.js';
+
+export interface RuntimeOptions {
+  host?: string;
+  /** `--port <exposes-namespace>=<port>` overrides. */
+  ports?: ReadonlyMap<string, number>;
+  timeoutMs?: number;
+}
+
+export interface ServedAdapter {
+  type: 'rest' | 'mcp';
+  namespace: string;
+  capability: string;
+  url: string;
+  port: number;
+  /** Why the adapter is not on the port it declares, if it is not. */
+  moved?: string;
+}
+
+export interface Runtime {
+  adapters: ServedAdapter[];
+  close(): Promise<void>;
+}
+
+export const DEFAULT_HOST = '127.0.0.1';
+
+/** Where each adapter will listen, without starting anything (also used by `capability list`). */
+export function planAdapters(capabilities: readonly CompiledCapability[], options: RuntimeOptions = {}): (ServedAdapter & { adapter: CompiledAdapter; secrets: readonly string[] })[] {
+  const host = options.host ?? DEFAULT_HOST;
+  const entries = capabilities.flatMap((c) => c.adapters.map((adapter) => ({ capability: c, adapter })));
+  const ports = assignPorts(entries.map((e) => ({ namespace: e.adapter.namespace, declared: e.adapter.port })), options.ports ?? new Map());
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  return entries.map(({ capability, adapter }, i) => {
+    const { port, moved } = ports[i]!;
+    const url = `http://${shownHost}:${port}${adapter.type === 'mcp' ? '/mcp' : ''}`;
+    return { type: adapter.type, namespace: adapter.namespace, capability: capability.file, url, port, moved, adapter, secrets: capability.secrets };
+  });
+}
+
+export async function startRuntime(capabilities: readonly CompiledCapability[], options: RuntimeOptions = {}): Promise<Runtime> {
+  const host = options.host ?? DEFAULT_HOST;
+  const upstream: UpstreamClient = createUpstreamClient({ timeoutMs: options.timeoutMs });
+  const plan = planAdapters(capabilities, options);
+  const servers: { app: FastifyInstance; close?: () => Promise<void> }[] = [];
+  const closeAll = async () => {
+    // Stop accepting, let in-flight requests finish, then release upstream connections.
+    await Promise.allSettled(servers.map((s) => s.app.close()));
+    await Promise.allSettled(servers.map((s) => s.close?.()));
+    await upstream.close();
+  };
+  try {
+    for (const entry of plan) {
+      const server = entry.adapter.type === 'rest' ? { app: createRestServer(entry.adapter, upstream, entry.secrets) } : createMcpServer(entry.adapter, upstream, entry.secrets, host);
+      servers.push(server);
+      await server.app.listen({ host, port: entry.port });
+      if (entry.port === 0) {
+        const address = server.app.server.address();
+        entry.port = typeof address === 'object' && address ? address.port : 0;
+        entry.url = entry.url.replace(/:0(\/|$)/, `:${entry.port}$1`);
+      }
+    }
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+  return {
+    adapters: plan.map(({ adapter: _a, secrets: _s, ...served }) => served),
+    close: closeAll,
+  };
+}

@@ -1,0 +1,173 @@
+// Types mirroring the capability YAML (names = YAML keys). No behaviour lives here.
+
+export interface NaftikoDocument {
+  naftiko: string;
+  info?: Info;
+  binds?: Bind[];
+  capability?: Capability;
+  /** Root-level consumes: a shared consumes document meant to be imported. */
+  consumes?: ConsumesEntry[];
+}
+
+export interface Info {
+  label: string;
+  description: string;
+  tags?: string[];
+}
+
+export interface Bind {
+  namespace: string;
+  description?: string;
+  location?: string;
+  /** VARIABLE_NAME → provider key (environment variable or key in the location file). */
+  keys: Record<string, string>;
+}
+
+export interface Capability {
+  consumes?: ConsumesEntry[];
+  exposes?: Exposes[];
+}
+
+export type ConsumesEntry = ConsumesHttp | ImportedConsumes;
+
+export interface ImportedConsumes {
+  import: string;
+  location: string;
+  as?: string;
+  description?: string;
+}
+
+export interface ConsumesHttp {
+  type: 'http';
+  namespace: string;
+  baseUri: string;
+  description?: string;
+  authentication?: Authentication;
+  inputParameters?: ConsumedInputParameter[];
+  resources?: ConsumedResource[];
+}
+
+export type Authentication =
+  | { type: 'bearer'; token: string }
+  | { type: 'apikey'; key: string; value: string; placement?: 'header' | 'query' }
+  | { type: 'basic' | 'digest'; username: string; password: string }
+  | { type: 'oauth2'; [k: string]: unknown };
+
+export interface ConsumedResource {
+  name: string;
+  path: string;
+  description?: string;
+  operations?: ConsumedOperation[];
+}
+
+export interface ConsumedOperation {
+  name: string;
+  method: HttpMethod;
+  description?: string;
+  inputParameters?: ConsumedInputParameter[];
+  body?: RequestBody;
+  outputRawFormat?: string;
+  outputParameters?: OutputParameter[];
+}
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export type ParameterLocation = 'query' | 'header' | 'path' | 'cookie' | 'body' | 'environment';
+
+/** Input parameter shape shared by consumed, exposed and tool parameters (each uses a subset). */
+export interface InputParameter extends JsonSchemaKeywords {
+  name: string;
+  in?: ParameterLocation;
+  type?: JsonType;
+  description?: string;
+  required?: boolean;
+  value?: unknown;
+}
+
+export type ConsumedInputParameter = InputParameter;
+
+/** JSON Schema keywords our runtime accepts on input parameters (an extension to the Naftiko spec). */
+export interface JsonSchemaKeywords {
+  pattern?: string;
+  items?: unknown;
+  properties?: unknown;
+  additionalProperties?: unknown;
+  enum?: unknown[];
+  format?: string;
+  minimum?: number;
+  maximum?: number;
+  minLength?: number;
+  maxLength?: number;
+  minItems?: number;
+  maxItems?: number;
+  default?: unknown;
+  examples?: unknown[];
+}
+
+export type JsonType = 'string' | 'number' | 'integer' | 'boolean' | 'array' | 'object';
+
+export type RequestBody = string | { type: 'json' | 'text' | 'xml' | 'sparql' | 'formUrlEncoded' | 'multipartForm' | 'raw'; data: unknown };
+
+export interface OutputParameter {
+  name?: string;
+  type?: JsonType;
+  mapping?: string;
+  value?: unknown;
+  properties?: Record<string, OutputParameter>;
+  items?: OutputParameter;
+  values?: OutputParameter;
+  maxLength?: number;
+  in?: string;
+}
+
+export type Exposes = ExposesRest | ExposesMcp | { type: 'skill' | 'control'; port?: number; namespace?: string };
+
+export interface ExposesRest {
+  type: 'rest';
+  port: number;
+  namespace: string;
+  address?: string;
+  description?: string;
+  resources?: ExposedResource[];
+}
+
+export interface ExposedResource {
+  path: string;
+  name?: string;
+  description?: string;
+  inputParameters?: InputParameter[];
+  operations?: ExposedOperation[];
+  forward?: unknown;
+}
+
+/** What an exposed REST operation and an MCP tool share: the call, its arguments and the output shape. */
+export interface Invocable {
+  name?: string;
+  label?: string;
+  description?: string;
+  inputParameters?: InputParameter[];
+  call?: string;
+  with?: Record<string, unknown>;
+  steps?: unknown[];
+  ref?: string;
+  outputParameters?: OutputParameter[];
+}
+
+export interface ExposedOperation extends Invocable {
+  method: HttpMethod;
+}
+
+export interface ExposesMcp {
+  type: 'mcp';
+  namespace: string;
+  port?: number;
+  address?: string;
+  transport?: 'http' | 'stdio';
+  description?: string;
+  tools?: McpTool[];
+}
+
+export interface McpTool extends Invocable {
+  name: string;
+  hints?: { readOnly?: boolean; destructive?: boolean; idempotent?: boolean; openWorld?: boolean };
+}

@@ -1,0 +1,15 @@
+// Validate stage: JSON Schema plus the semantic rules the schema cannot express → Diagnostic[].
+import type { Diagnostic } from '../errors/diagnostic.js';
+import type { LoadedCapability } from '../load/load.js';
+import { callTargetExists } from './rules/call-target-exists.js';
+import { namespacesUnique } from './rules/namespaces-unique.js';
+import { pathParameterInPath } from './rules/path-parameter-in-path.js';
+import { unreachableOperation } from './rules/unreachable-operation.js';
+import { validateSchema } from './schema.js';
+
+const RULES = [callTargetExists, unreachableOperation, pathParameterInPath, namespacesUnique];
+
+export function validateCapability(loaded: LoadedCapability, options: { strict?: boolean } = {}): Diagnostic[] {
+  if (!loaded.document) return [];
+  return [...validateSchema(loaded.source, loaded.document as unknown as Record<string, unknown>, options.strict ?? false), ...RULES.flatMap((rule) => rule(loaded))];
+}
