@@ -2,6 +2,7 @@
 // Trims an OpenAPI 3.0 document to the listed operations plus everything they $ref (transitively).
 // Usage: node scripts/trim-openapi.mjs <source-openapi> <out-file> "GET /flags" "POST /flags/{key}/check" ...
 import { readFileSync, writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { parse, stringify } from 'yaml';
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
@@ -86,7 +87,9 @@ if (Object.keys(components).length > 0) out.components = components;
 
 const text = outFile.endsWith('.json')
   ? `${JSON.stringify(out, null, 2)}\n`
-  : stringify(out, { aliasDuplicateObjects: false, lineWidth: 0 });
+  : `# Trimmed by scripts/trim-openapi.mjs from ${basename(source)} (${wanted.length} operations); do not edit by hand.\n` +
+    `# Provenance and the exact command: SOURCE.md beside this file.\n` +
+    stringify(out, { aliasDuplicateObjects: false, lineWidth: 0 });
 writeFileSync(outFile, text);
 const counts = Object.entries(components).map(([t, e]) => `${t}: ${Object.keys(e).length}`).join(', ');
 console.error(`wrote ${outFile}: ${wanted.length} operations, ${Object.keys(paths).length} paths; ${counts}`);

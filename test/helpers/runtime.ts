@@ -1,0 +1,50 @@
+// Serves one capability file for a test: prepareCapabilities + startRuntime with every adapter on a free port of
+// 127.0.0.1 and every consumed API pointed at a test upstream. The caller closes it (afterAll / onTestFinished).
+import { fileURLToPath } from 'node:url';
+import { prepareCapabilities, type Prepared } from '../../src/prepare.js';
+import { startRuntime, type Runtime, type ServedAdapter } from '../../src/runtime.js';
+
+export const SEEDS_DIR = fileURLToPath(new URL('../fixtures/seeds/', import.meta.url));
+export const seedFile = (name: 'schematic' | 'metronome' | 'stigg' | 'togai'): string => `${SEEDS_DIR}${name}.yaml`;
+
+export interface ServeOptions {
+  /** The environment the capability's `binds` read (never process.env). */
+  env: Record<string, string | undefined>;
+  /** Base URL every consumed namespace is pointed at (`--upstream ns=url`). */
+  upstreamUrl: string;
+  /** Upstream timeout passed to startRuntime. */
+  timeoutMs?: number;
+}
+
+export interface Served {
+  /** Base URL of the REST adapter (no trailing slash). */
+  rest: string;
+  /** URL of the MCP endpoint (`…/mcp`). */
+  mcp: string;
+  adapters: ServedAdapter[];
+  prepared: Prepared;
+  runtime: Runtime;
+  close(): Promise<void>;
+}
+
+/** Serves one capability file. Throws with the diagnostics when it does not prepare. */
+export async function serveCapability(file: string, options: ServeOptions): Promise<Served> {
+  // A first pass learns the consumed and exposed namespaces, so that every one can be overridden.
+  const probe = await prepareCapabilities([file], { env: options.env });
+  if (!probe.ok || probe.capabilities.length !== 1) throw new Error(`cannot prepare ${file}:\n${describe(probe)}`);
+  const capability = probe.capabilities[0]!;
+  const upstreams = new Map(capability.upstreams.map((u) => [u.namespace, options.upstreamUrl] as const));
+  const prepared = await prepareCapabilities([file], { env: options.env, upstreams });
+  if (!prepared.ok) throw new Error(`cannot prepare ${file}:\n${describe(prepared)}`);
+  const ports = new Map(capability.adapters.map((a) => [a.namespace, 0] as const));
+  const runtime = await startRuntime(prepared.capabilities, { ports, timeoutMs: options.timeoutMs });
+  const find = (type: 'rest' | 'mcp') => runtime.adapters.find((a) => a.type === type)?.url ?? '';
+  return { rest: find('rest'), mcp: find('mcp'), adapters: runtime.adapters, prepared, runtime, close: () => runtime.close() };
+}
+
+function describe(prepared: Prepared): string {
+  return prepared.diagnostics
+    .filter((d) => d.severity === 'error')
+    .map((d) => `${d.file}:${d.line}:${d.col} ${d.code} ${d.message}`)
+    .join('\n');
+}
