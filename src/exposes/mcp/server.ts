@@ -4,6 +4,7 @@
 import { createMcpHandler, ProtocolError, ProtocolErrorCode, Server, type Tool } from '@modelcontextprotocol/server';
 import { hostHeaderValidation, originValidation } from '@modelcontextprotocol/fastify';
 import { toNodeHandler } from '@modelcontextprotocol/node';
+import { AjvJsonSchemaValidator } from '@modelcontextprotocol/server/validators/ajv';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { CompiledAdapter } from '../../compile/compile.js';
 import type { UpstreamClient } from '../../invoke/upstream.js';
@@ -17,8 +18,13 @@ export function createMcpServer(adapter: McpAdapter, upstream: UpstreamClient, s
   const listing = adapter.tools.map((t) => t.listing) as unknown as Tool[];
   const byName = new Map(adapter.tools.map((t) => [t.listing.name, t]));
 
+  // One validator for every per-request Server, so whatever the SDK compiles is compiled once and cached.
+  const jsonSchemaValidator = new AjvJsonSchemaValidator();
   const handler = createMcpHandler(() => {
-    const server = new Server({ name: adapter.namespace, version: SERVER_VERSION }, { capabilities: { tools: {} }, instructions: adapter.description?.trim() });
+    const server = new Server(
+      { name: adapter.namespace, version: SERVER_VERSION },
+      { capabilities: { tools: {} }, instructions: adapter.description?.trim(), jsonSchemaValidator },
+    );
     server.setRequestHandler('tools/list', async () => ({ tools: listing }));
     server.setRequestHandler('tools/call', async (request) => {
       const tool = byName.get(request.params.name);
