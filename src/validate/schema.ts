@@ -82,6 +82,11 @@ function toDiagnostic(source: SourceFile, e: ErrorObject, version: string, stric
       return diagnose(source, e.instancePath, severity, 'CAP_SCHEMA_ENUM', `must be one of: ${(params.allowedValues as unknown[]).join(', ')}`);
     case 'const':
       return diagnose(source, e.instancePath, severity, 'CAP_SCHEMA_CONST', `must be ${JSON.stringify(params.allowedValue)}`);
+    case 'false schema': {
+      // Our schemas forbid keys that cannot be combined (e.g. `port` with `transport: stdio`) with a false schema.
+      const name = e.instancePath.split('/').pop() ?? '';
+      return diagnose(source, e.instancePath, severity, 'CAP_SCHEMA_CONFLICT', `property "${name}" cannot be combined with the other properties here`, { onKey: true });
+    }
     case 'type':
       return diagnose(source, e.instancePath, severity, 'CAP_SCHEMA_TYPE', `must be of type ${String(params.type)}`);
     default:
