@@ -16,6 +16,8 @@ export interface RecordedRequest {
   bodyText: string;
   /** The body parsed as JSON, or undefined when it is empty or not JSON. */
   json: unknown;
+  /** What the upstream answered (unset when it dropped the connection or has not answered yet). */
+  answered?: { status: number; bodyText: string; body: unknown };
 }
 
 export interface UpstreamReply {
@@ -99,6 +101,7 @@ export async function startUpstream(handler?: UpstreamHandler): Promise<Upstream
     }
     const status = reply.status ?? 200;
     const body = reply.body === undefined ? (status === 204 ? '' : JSON.stringify(defaultReply(record).body)) : typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
+    record.answered = { status, bodyText: body, body: parseJson(body) };
     res.writeHead(status, { 'content-type': 'application/json', ...reply.headers });
     res.end(body);
   }

@@ -77,7 +77,13 @@ function gatherInput(route: CompiledRoute, req: FastifyRequest, names: readonly 
   const declared = route.invoker.declaredInputs;
   if (!declared) {
     // Implicit inputs (naftiko-semantics §8.6 item 4): body fields, the whole body as `body`, query, route variables.
-    return { ...fields, ...(body === undefined ? {} : { body }), ...query, ...pathValues };
+    // Route variables win under their kebab/snake twin too: `{customer-id}` must not lose to a `customer_id` query/body field.
+    const twins: Record<string, unknown> = {};
+    for (const name of names) {
+      const twin = name.includes('-') ? name.replace(/-/g, '_') : name.includes('_') ? name.replace(/_/g, '-') : undefined;
+      if (twin !== undefined && !(twin in pathValues)) twins[twin] = pathValues[name];
+    }
+    return { ...fields, ...(body === undefined ? {} : { body }), ...query, ...twins, ...pathValues };
   }
   const input: Record<string, unknown> = {};
   for (const { name, in: where } of declared) {
