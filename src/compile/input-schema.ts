@@ -35,8 +35,9 @@ export function declaredInputSchema(parameters: readonly InputParameter[], requi
 export function derivedInputSchema(request: RequestTemplate | undefined, withInputs: ReadonlyMap<string, string>, withKeys: ReadonlySet<string>): JsonSchemaObject {
   const properties: JsonSchemaObject['properties'] = {};
   const required = new Set<string>();
+  const target = request ? `${request.namespace}.${request.operation}` : 'the call';
   const describe = (input: RequestInput | undefined, key: string) =>
-    input?.description ?? `Sent as ${input?.in ?? 'body'} value "${key}" of ${request ? `${request.namespace}.${request.operation}` : 'the call'}`;
+    input?.description ?? (input ? `Sent as ${input.in} value "${key}" of ${target}` : `Passed to ${target} as "${key}"`);
   const add = (name: string, input: RequestInput | undefined, key: string) => {
     const property: Record<string, unknown> = {};
     if (input?.type) property.type = input.type;
