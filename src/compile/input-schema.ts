@@ -25,6 +25,8 @@ export function declaredInputSchema(parameters: readonly InputParameter[], requi
     if (p.description) property.description = p.description;
     for (const k of SCHEMA_KEYWORDS) if (p[k] !== undefined) property[k] = p[k];
     if (p.type === 'array' && property.items === undefined) property.items = {};
+    // `required` is the parameter's own flag (Naftiko), so an object's required fields are `requiredProperties`.
+    if (p.requiredProperties) property.required = p.requiredProperties;
     properties[p.name] = property;
     if (p.in === 'path' || (p.required ?? requiredByDefault)) required.push(p.name);
   }

@@ -102,6 +102,8 @@ export interface JsonSchemaKeywords {
   maxItems?: number;
   default?: unknown;
   examples?: unknown[];
+  /** Required fields of an object-typed parameter (emitted as the property schema's `required`). */
+  requiredProperties?: string[];
 }
 
 export type JsonType = 'string' | 'number' | 'integer' | 'boolean' | 'array' | 'object';
