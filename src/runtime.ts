@@ -36,13 +36,14 @@ export function planAdapters(capabilities: readonly CompiledCapability[], option
   const host = options.host ?? DEFAULT_HOST;
   const entries = capabilities.flatMap((c) => c.adapters.map((adapter) => ({ capability: c, adapter })));
   const ports = assignPorts(entries.map((e) => ({ namespace: e.adapter.namespace, declared: e.adapter.port })), options.ports ?? new Map());
-  const shownHost = host.includes(':') ? `[${host}]` : host;
   return entries.map(({ capability, adapter }, i) => {
     const { port, moved } = ports[i]!;
-    const url = `http://${shownHost}:${port}${adapter.type === 'mcp' ? '/mcp' : ''}`;
-    return { type: adapter.type, namespace: adapter.namespace, capability: capability.file, url, port, moved, adapter, secrets: capability.secrets };
+    return { type: adapter.type, namespace: adapter.namespace, capability: capability.file, url: urlOf(host, port, adapter.type), port, moved, adapter, secrets: capability.secrets };
   });
 }
+
+const urlOf = (host: string, port: number, type: 'rest' | 'mcp'): string =>
+  `http://${host.includes(':') ? `[${host}]` : host}:${port}${type === 'mcp' ? '/mcp' : ''}`;
 
 export async function startRuntime(capabilities: readonly CompiledCapability[], options: RuntimeOptions = {}): Promise<Runtime> {
   const host = options.host ?? DEFAULT_HOST;
@@ -60,11 +61,9 @@ export async function startRuntime(capabilities: readonly CompiledCapability[], 
       const server = entry.adapter.type === 'rest' ? { app: createRestServer(entry.adapter, upstream, entry.secrets) } : createMcpServer(entry.adapter, upstream, entry.secrets, host);
       servers.push(server);
       await server.app.listen({ host, port: entry.port });
-      if (entry.port === 0) {
-        const address = server.app.server.address();
-        entry.port = typeof address === 'object' && address ? address.port : 0;
-        entry.url = entry.url.replace(/:0(\/|$)/, `:${entry.port}$1`);
-      }
+      const address = server.app.server.address();
+      if (typeof address === 'object' && address) entry.port = address.port; // port 0: the OS chose one
+      entry.url = urlOf(host, entry.port, entry.type);
     }
   } catch (err) {
     await closeAll();

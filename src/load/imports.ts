@@ -3,7 +3,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { diagnose, type Diagnostic } from '../errors/diagnostic.js';
-import { loadSource } from './load.js';
+import { loadSource } from './read.js';
 import { pointerOf, type SourceFile } from './source.js';
 
 export interface ImportedConsumes {

@@ -7,10 +7,8 @@ export function namespacesUnique(loaded: LoadedCapability): Diagnostic[] {
   const doc = loaded.document;
   const declared: { namespace: string; pointer: string }[] = [];
   (doc?.binds ?? []).forEach((b, i) => declared.push({ namespace: b?.namespace, pointer: pointerOf('binds', i, 'namespace') }));
-  loaded.consumes.forEach((c) => {
-    const inline = c.source === loaded.source;
-    declared.push({ namespace: c.value.namespace, pointer: inline ? `${c.pointer}/namespace` : c.pointer });
-  });
+  // An imported entry's pointer is in the shared file, so its clash is reported at the capability's consumes list.
+  loaded.consumes.forEach((c) => declared.push({ namespace: c.value.namespace, pointer: c.source === loaded.source ? `${c.pointer}/namespace` : '/capability/consumes' }));
   (doc?.capability?.exposes ?? []).forEach((e, i) => declared.push({ namespace: e?.namespace ?? '', pointer: pointerOf('capability', 'exposes', i, 'namespace') }));
 
   const seen = new Set<string>();
@@ -18,7 +16,7 @@ export function namespacesUnique(loaded: LoadedCapability): Diagnostic[] {
   for (const { namespace, pointer } of declared) {
     if (!namespace) continue;
     if (seen.has(namespace)) {
-      diagnostics.push(diagnose(loaded.source, pointer.startsWith('/consumes') ? '' : pointer, 'error', 'CAP_RULE_NAMESPACE_CLASH', `namespace "${namespace}" is declared more than once`, {
+      diagnostics.push(diagnose(loaded.source, pointer, 'error', 'CAP_RULE_NAMESPACE_CLASH', `namespace "${namespace}" is declared more than once`, {
         hint: 'give each consumes, exposes and binds entry its own namespace (an import can be renamed with `as`)',
       }));
     }
