@@ -87,6 +87,11 @@ export function compileCapability(
   const adapters: CompiledAdapter[] = [];
   exposes.forEach((e, i) => {
     const at = `/capability/exposes/${i}`;
+    if (e && 'address' in e && e.address !== undefined) {
+      diagnostics.push(diagnose(loaded.source, `${at}/address`, 'warning', 'CAP_COMPILE_ADDRESS_IGNORED', `address "${String(e.address)}" is not used: adapters listen on 127.0.0.1 unless --host says otherwise`, {
+        hint: 'pass --host to listen elsewhere',
+      }));
+    }
     if (e?.type === 'rest') adapters.push({ type: 'rest', namespace: e.namespace, port: e.port, routes: routes.get(e.namespace) ?? [] });
     else if (e?.type === 'mcp') {
       if ((e as ExposesMcp).transport === 'stdio') {
