@@ -2,9 +2,9 @@
 // every MCP tool and REST route makes exactly its documented request, the mock accepts it, and the vendor's
 // answer reaches the caller through the output mapping.
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectDescribedInputs, runRestCase, runToolCase, type RestCase, type ToolCase } from './support/cases.js';
-import { startContractBench, type ContractBench } from './support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { expectDescribedInputs, type RestCase, type ToolCase } from './support/cases.js';
+import { contractSuite } from './support/suite.js';
 
 const SPEC = fileURLToPath(new URL('./metronome/openapi.yaml', import.meta.url));
 const CAPABILITY = fileURLToPath(new URL('../../capabilities/metronome.yaml', import.meta.url));
@@ -201,32 +201,10 @@ const restCases: RestCase[] = [
 ];
 
 describe('Metronome capability against the Metronome contract (Prism)', () => {
-  let bench: ContractBench;
-
-  beforeAll(async () => {
-    bench = await startContractBench({ spec: SPEC, capability: CAPABILITY, env: ENV, upstream: 'metronome-customers' });
-  }, 90_000);
-
-  afterAll(async () => {
-    await bench?.close();
-  });
-
-  it('has a case for every MCP tool and every REST route', async () => {
-    const tools = await bench.listTools();
-    expect(tools.map((t) => t.name).sort()).toEqual(toolCases.map((c) => c.tool).sort());
-    expect([...bench.routes].sort()).toEqual(restCases.map((c) => c.route).sort());
-  });
-
-  it.each(toolCases.map((c) => [c.tool, c] as const))('MCP tool %s', async (_name, c) => {
-    await runToolCase(bench, c, AUTH);
-  });
-
-  it.each(restCases.map((c) => [c.route, c] as const))('REST %s', async (_route, c) => {
-    await runRestCase(bench, c, AUTH);
-  });
+  const bench = contractSuite({ spec: SPEC, capability: CAPABILITY, env: ENV, upstream: 'metronome-customers' }, toolCases, restCases, AUTH);
 
   it('declares typed, described inputs with the contract required fields', async () => {
-    const tools = await bench.listTools();
+    const tools = await bench().listTools();
     tools.forEach(expectDescribedInputs);
     const byName = new Map(tools.map((t) => [t.name, t.inputSchema]));
     expect(byName.get('create-customer')!.required).toEqual(['name']);
@@ -236,18 +214,18 @@ describe('Metronome capability against the Metronome contract (Prism)', () => {
   });
 
   it('refuses a tool call without a required argument, naming it, before any upstream call', async () => {
-    bench.reset();
-    const result = await bench.callTool('update-customer-name', { customer_id: CUSTOMER });
+    bench().reset();
+    const result = await bench().callTool('update-customer-name', { customer_id: CUSTOMER });
     expect(result.isError).toBe(true);
     expect(result.content[0]!.text).toMatch(/^CAP_INPUT_INVALID: .*\bname\b.*is required/);
-    expect(bench.exchanges()).toEqual([]);
+    expect(bench().exchanges()).toEqual([]);
   });
 
   it('refuses a customer ID that is not a UUID before any upstream call', async () => {
-    bench.reset();
-    const answer = await bench.rest('GET', '/v1/v1/customers/acme');
+    bench().reset();
+    const answer = await bench().rest('GET', '/v1/v1/customers/acme');
     expect(answer.status).toBe(400);
     expect(JSON.stringify(answer.body)).toMatch(/customer-id/);
-    expect(bench.exchanges()).toEqual([]);
+    expect(bench().exchanges()).toEqual([]);
   });
 });

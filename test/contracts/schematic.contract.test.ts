@@ -4,9 +4,9 @@
 // through their compiled request templates against the same mock.
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectDescribedInputs, runRestCase, runToolCase, type RestCase, type ToolCase } from './support/cases.js';
+import { expectDescribedInputs, type RestCase, type ToolCase } from './support/cases.js';
+import { contractSuite } from './support/suite.js';
 import { consumedSender, type ConsumedSender } from './support/consumed.js';
-import { startContractBench, type ContractBench } from './support/harness.js';
 
 const SPEC = fileURLToPath(new URL('./schematic/openapi.yaml', import.meta.url));
 const CAPABILITY = fileURLToPath(new URL('../../capabilities/schematic.yaml', import.meta.url));
@@ -148,32 +148,10 @@ const consumedCases: { operation: string; params: Record<string, unknown>; metho
 ];
 
 describe('Schematic capability against the Schematic contract (Prism)', () => {
-  let bench: ContractBench;
-
-  beforeAll(async () => {
-    bench = await startContractBench({ spec: SPEC, capability: CAPABILITY, env: ENV, upstream: 'schematic' });
-  }, 90_000);
-
-  afterAll(async () => {
-    await bench?.close();
-  });
-
-  it('has a case for every MCP tool and every REST route', async () => {
-    const tools = await bench.listTools();
-    expect(tools.map((t) => t.name).sort()).toEqual(toolCases.map((c) => c.tool).sort());
-    expect([...bench.routes].sort()).toEqual(restCases.map((c) => c.route).sort());
-  });
-
-  it.each(toolCases.map((c) => [c.tool, c] as const))('MCP tool %s', async (_name, c) => {
-    await runToolCase(bench, c, AUTH);
-  });
-
-  it.each(restCases.map((c) => [c.route, c] as const))('REST %s', async (_route, c) => {
-    await runRestCase(bench, c, AUTH);
-  });
+  const bench = contractSuite({ spec: SPEC, capability: CAPABILITY, env: ENV, upstream: 'schematic' }, toolCases, restCases, AUTH);
 
   it('declares typed, described inputs; upsert-company needs keys, an object of string to string', async () => {
-    const tools = await bench.listTools();
+    const tools = await bench().listTools();
     tools.forEach(expectDescribedInputs);
     const upsert = tools.find((t) => t.name === 'upsert-company')!;
     expect(upsert.inputSchema.required).toEqual(['keys']);
@@ -183,26 +161,26 @@ describe('Schematic capability against the Schematic contract (Prism)', () => {
   });
 
   it('refuses a tool call without a required argument, naming it, before any upstream call', async () => {
-    bench.reset();
-    const result = await bench.callTool('upsert-company', { name: 'Acme Corp' });
+    bench().reset();
+    const result = await bench().callTool('upsert-company', { name: 'Acme Corp' });
     expect(result.isError).toBe(true);
     expect(result.content[0]!.text).toMatch(/^CAP_INPUT_INVALID: .*\bkeys\b.*is required/);
-    expect(bench.exchanges()).toEqual([]);
+    expect(bench().exchanges()).toEqual([]);
   });
 
   it('refuses a REST request without a required query parameter, naming it, before any upstream call', async () => {
-    bench.reset();
-    const answer = await bench.rest('GET', '/v1/insights/top-features', { query: { start_time: '2026-10-01T00:00:00Z' } });
+    bench().reset();
+    const answer = await bench().rest('GET', '/v1/insights/top-features', { query: { start_time: '2026-10-01T00:00:00Z' } });
     expect(answer.status).toBe(400);
     expect(JSON.stringify(answer.body)).toMatch(/end_time/);
-    expect(bench.exchanges()).toEqual([]);
+    expect(bench().exchanges()).toEqual([]);
   });
 
   describe('consumed operations no tool or route exposes', () => {
     let sender: ConsumedSender;
 
     beforeAll(async () => {
-      sender = await consumedSender(CAPABILITY, ENV, new Map([['schematic', bench.proxy.url]]));
+      sender = await consumedSender(CAPABILITY, ENV, new Map([['schematic', bench().proxy.url]]));
     });
 
     afterAll(async () => {
@@ -216,13 +194,13 @@ describe('Schematic capability against the Schematic contract (Prism)', () => {
     });
 
     it.each(consumedCases.map((c) => [c.operation, c] as const))('%s', async (_name, c) => {
-      bench.reset();
+      bench().reset();
       const response = await sender.send(`schematic.${c.operation}`, c.params);
-      expect(bench.rejections()).toEqual([]);
-      const [exchange] = bench.exchanges();
+      expect(bench().rejections()).toEqual([]);
+      const [exchange] = bench().exchanges();
       const query = new URLSearchParams(Object.entries(exchange!.query).flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).map((x): [string, string] => [k, x])));
       expect(`${exchange!.method} ${exchange!.path}${query.size ? `?${query}` : ''}`).toBe(`${c.method} ${c.path}`);
-      expect(bench.exchanges()).toHaveLength(1);
+      expect(bench().exchanges()).toHaveLength(1);
       expect(response.status).toBe(c.status);
     });
   });

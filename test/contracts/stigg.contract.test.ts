@@ -2,9 +2,9 @@
 // tool and REST route makes exactly its documented request, the mock accepts it, and the vendor's answer
 // reaches the caller through the output mapping.
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectDescribedInputs, runRestCase, runToolCase, type RestCase, type ToolCase } from './support/cases.js';
-import { startContractBench, type ContractBench } from './support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { expectDescribedInputs, type RestCase, type ToolCase } from './support/cases.js';
+import { contractSuite } from './support/suite.js';
 
 const SPEC = fileURLToPath(new URL('./stigg/openapi.yaml', import.meta.url));
 const CAPABILITY = fileURLToPath(new URL('../../capabilities/stigg.yaml', import.meta.url));
@@ -98,32 +98,10 @@ const restCases: RestCase[] = [
 ];
 
 describe('Stigg capability against the Stigg REST v1 contract (Prism)', () => {
-  let bench: ContractBench;
-
-  beforeAll(async () => {
-    bench = await startContractBench({ spec: SPEC, capability: CAPABILITY, env: ENV, upstream: 'stigg' });
-  }, 90_000);
-
-  afterAll(async () => {
-    await bench?.close();
-  });
-
-  it('has a case for every MCP tool and every REST route', async () => {
-    const tools = await bench.listTools();
-    expect(tools.map((t) => t.name).sort()).toEqual(toolCases.map((c) => c.tool).sort());
-    expect([...bench.routes].sort()).toEqual(restCases.map((c) => c.route).sort());
-  });
-
-  it.each(toolCases.map((c) => [c.tool, c] as const))('MCP tool %s', async (_name, c) => {
-    await runToolCase(bench, c, AUTH);
-  });
-
-  it.each(restCases.map((c) => [c.route, c] as const))('REST %s', async (_route, c) => {
-    await runRestCase(bench, c, AUTH);
-  });
+  const bench = contractSuite({ spec: SPEC, capability: CAPABILITY, env: ENV, upstream: 'stigg' }, toolCases, restCases, AUTH);
 
   it('declares typed, described inputs; report-usage takes customer, feature and a numeric value', async () => {
-    const tools = await bench.listTools();
+    const tools = await bench().listTools();
     tools.forEach(expectDescribedInputs);
     const report = tools.find((t) => t.name === 'report-usage')!.inputSchema;
     expect(report.required).toEqual(['customerId', 'featureId', 'value']);
@@ -131,18 +109,18 @@ describe('Stigg capability against the Stigg REST v1 contract (Prism)', () => {
   });
 
   it('refuses a tool call without a required argument, naming it, before any upstream call', async () => {
-    bench.reset();
-    const result = await bench.callTool('report-usage', { customerId: 'customer-123', featureId: 'feature-api-calls' });
+    bench().reset();
+    const result = await bench().callTool('report-usage', { customerId: 'customer-123', featureId: 'feature-api-calls' });
     expect(result.isError).toBe(true);
     expect(result.content[0]!.text).toMatch(/^CAP_INPUT_INVALID: .*\bvalue\b.*is required/);
-    expect(bench.exchanges()).toEqual([]);
+    expect(bench().exchanges()).toEqual([]);
   });
 
   it('refuses a usage value that is not a number before any upstream call', async () => {
-    bench.reset();
-    const answer = await bench.rest('POST', '/v1/usage', { body: { customerId: 'customer-456', featureId: 'feature-seats', value: 'twelve' } });
+    bench().reset();
+    const answer = await bench().rest('POST', '/v1/usage', { body: { customerId: 'customer-456', featureId: 'feature-seats', value: 'twelve' } });
     expect(answer.status).toBe(400);
     expect(JSON.stringify(answer.body)).toMatch(/value/);
-    expect(bench.exchanges()).toEqual([]);
+    expect(bench().exchanges()).toEqual([]);
   });
 });

@@ -2,9 +2,9 @@
 // tool and REST route makes exactly its documented request, the mock accepts it, and the vendor's answer
 // reaches the caller through the output mapping.
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectDescribedInputs, runRestCase, runToolCase, type RestCase, type ToolCase } from './support/cases.js';
-import { startContractBench, type ContractBench } from './support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { expectDescribedInputs, type RestCase, type ToolCase } from './support/cases.js';
+import { contractSuite } from './support/suite.js';
 
 const SPEC = fileURLToPath(new URL('./togai/openapi.yaml', import.meta.url));
 const CAPABILITY = fileURLToPath(new URL('../../capabilities/togai.yaml', import.meta.url));
@@ -158,32 +158,10 @@ const restCases: RestCase[] = [
 ];
 
 describe('Togai capability against the Togai contract (Prism)', () => {
-  let bench: ContractBench;
-
-  beforeAll(async () => {
-    bench = await startContractBench({ spec: SPEC, capability: CAPABILITY, env: ENV, upstream: 'togai' });
-  }, 90_000);
-
-  afterAll(async () => {
-    await bench?.close();
-  });
-
-  it('has a case for every MCP tool and every REST route', async () => {
-    const tools = await bench.listTools();
-    expect(tools.map((t) => t.name).sort()).toEqual(toolCases.map((c) => c.tool).sort());
-    expect([...bench.routes].sort()).toEqual(restCases.map((c) => c.route).sort());
-  });
-
-  it.each(toolCases.map((c) => [c.tool, c] as const))('MCP tool %s', async (_name, c) => {
-    await runToolCase(bench, c, AUTH);
-  });
-
-  it.each(restCases.map((c) => [c.route, c] as const))('REST %s', async (_route, c) => {
-    await runRestCase(bench, c, AUTH);
-  });
+  const bench = contractSuite({ spec: SPEC, capability: CAPABILITY, env: ENV, upstream: 'togai' }, toolCases, restCases, AUTH);
 
   it('declares typed, described inputs; ingest-events declares the event fields', async () => {
-    const tools = await bench.listTools();
+    const tools = await bench().listTools();
     tools.forEach(expectDescribedInputs);
     const ingest = tools.find((t) => t.name === 'ingest-events')!.inputSchema;
     expect(ingest.required).toEqual(['events']);
@@ -195,18 +173,18 @@ describe('Togai capability against the Togai contract (Prism)', () => {
   });
 
   it('refuses a tool call without a required argument, naming it, before any upstream call', async () => {
-    bench.reset();
-    const result = await bench.callTool('create-customer', { id: 'ACME', name: 'ACME Enterprise', address: {} });
+    bench().reset();
+    const result = await bench().callTool('create-customer', { id: 'ACME', name: 'ACME Enterprise', address: {} });
     expect(result.isError).toBe(true);
     expect(result.content[0]!.text).toMatch(/^CAP_INPUT_INVALID: .*\bprimaryEmail\b.*is required/);
-    expect(bench.exchanges()).toEqual([]);
+    expect(bench().exchanges()).toEqual([]);
   });
 
   it('refuses an event whose attribute value is not a numeric string, before any upstream call', async () => {
-    bench.reset();
-    const result = await bench.callTool('ingest-events', { events: [{ ...event('evt-0004', '1'), attributes: [{ name: 'calls', value: 1 }] }] });
+    bench().reset();
+    const result = await bench().callTool('ingest-events', { events: [{ ...event('evt-0004', '1'), attributes: [{ name: 'calls', value: 1 }] }] });
     expect(result.isError).toBe(true);
     expect(result.content[0]!.text).toMatch(/events\.0\.attributes\.0\.value/);
-    expect(bench.exchanges()).toEqual([]);
+    expect(bench().exchanges()).toEqual([]);
   });
 });
