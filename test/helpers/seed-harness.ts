@@ -179,6 +179,10 @@ const describeCall = (u: ExpectedUpstreamCall) => {
 
 /** One test per tool case and client generation. */
 export function toolCallTests(ctx: SeedContext, auth: AuthExpectation, cases: readonly ToolCase[]): void {
+  it('the cases below cover every listed tool', async () => {
+    const listed = await ctx.client('2025').listTools();
+    expect(cases.map((c) => c.tool).sort()).toStrictEqual(listed.map((t) => t.name).sort());
+  });
   for (const generation of CLIENT_GENERATIONS) {
     for (const c of cases) {
       it(`tool ${c.tool} called by the ${generation} client sends ${describeCall(c.upstream)}${c.says ? ` ${c.says}` : ''} and returns the upstream JSON`, async () => {
