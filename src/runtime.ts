@@ -5,6 +5,7 @@ import type { CompiledAdapter, CompiledCapability } from './compile/compile.js';
 import { createRestServer } from './exposes/rest/routes.js';
 import { createMcpServer } from './exposes/mcp/server.js';
 import { createUpstreamClient, type UpstreamClient } from './invoke/upstream.js';
+import { createLogger, type Logger } from './observe/log.js';
 import { assignPorts } from './ports.js';
 
 export interface RuntimeOptions {
@@ -12,6 +13,8 @@ export interface RuntimeOptions {
   /** `--port <exposes-namespace>=<port>` overrides. */
   ports?: ReadonlyMap<string, number>;
   timeoutMs?: number;
+  /** Where the runtime logs (JSON lines on stderr by default). */
+  logger?: Logger;
 }
 
 export interface ServedAdapter {
@@ -31,6 +34,16 @@ export interface Runtime {
 
 export const DEFAULT_HOST = '127.0.0.1';
 
+/** What every adapter is given when it is mounted. */
+export interface AdapterContext {
+  upstream: UpstreamClient;
+  /** Bound values of the adapter's capability, longest first: redacted from everything sent back or logged. */
+  secrets: readonly string[];
+  logger: Logger;
+  /** The interface the runtime listens on. */
+  host: string;
+}
+
 /** Where each adapter will listen, without starting anything (also used by `capability list`). */
 export function planAdapters(capabilities: readonly CompiledCapability[], options: RuntimeOptions = {}): (ServedAdapter & { adapter: CompiledAdapter; secrets: readonly string[] })[] {
   const host = options.host ?? DEFAULT_HOST;
@@ -47,6 +60,7 @@ const urlOf = (host: string, port: number, type: 'rest' | 'mcp'): string =>
 
 export async function startRuntime(capabilities: readonly CompiledCapability[], options: RuntimeOptions = {}): Promise<Runtime> {
   const host = options.host ?? DEFAULT_HOST;
+  const logger = options.logger ?? createLogger();
   const upstream: UpstreamClient = createUpstreamClient({ timeoutMs: options.timeoutMs });
   const plan = planAdapters(capabilities, options);
   const servers: { app: FastifyInstance; close?: () => Promise<void> }[] = [];
@@ -58,7 +72,8 @@ export async function startRuntime(capabilities: readonly CompiledCapability[], 
   };
   try {
     for (const entry of plan) {
-      const server = entry.adapter.type === 'rest' ? { app: createRestServer(entry.adapter, upstream, entry.secrets) } : createMcpServer(entry.adapter, upstream, entry.secrets, host);
+      const context: AdapterContext = { upstream, secrets: entry.secrets, logger, host };
+      const server = entry.adapter.type === 'rest' ? { app: createRestServer(entry.adapter, context) } : createMcpServer(entry.adapter, context);
       servers.push(server);
       await server.app.listen({ host, port: entry.port });
       const address = server.app.server.address();

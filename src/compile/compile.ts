@@ -92,6 +92,13 @@ export function compileCapability(
         hint: 'pass --host to listen elsewhere',
       }));
     }
+    if (e && 'authentication' in e && e.authentication !== undefined) {
+      // Serving an endpoint its author protected without the protection would expose it: refuse instead.
+      diagnostics.push(diagnose(loaded.source, `${at}/authentication`, 'error', 'CAP_COMPILE_UNSUPPORTED', 'inbound `authentication` is not enforced by this runtime yet, so this adapter is not served open', {
+        hint: 'remove the block only if the endpoint may be open (it listens on 127.0.0.1 unless --host says otherwise)',
+      }));
+      return;
+    }
     if (e?.type === 'rest') adapters.push({ type: 'rest', namespace: e.namespace, port: e.port, routes: routes.get(e.namespace) ?? [] });
     else if (e?.type === 'mcp') {
       if ((e as ExposesMcp).transport === 'stdio') {

@@ -122,7 +122,7 @@ export interface OutputParameter {
   in?: string;
 }
 
-export type Exposes = ExposesRest | ExposesMcp | { type: 'skill' | 'control'; port?: number; namespace?: string };
+export type Exposes = ExposesRest | ExposesMcp | { type: 'skill' | 'control'; port?: number; namespace?: string; authentication?: Authentication };
 
 export interface ExposesRest {
   type: 'rest';
@@ -130,6 +130,7 @@ export interface ExposesRest {
   namespace: string;
   address?: string;
   description?: string;
+  authentication?: Authentication;
   resources?: ExposedResource[];
 }
 
@@ -166,6 +167,7 @@ export interface ExposesMcp {
   address?: string;
   transport?: 'http' | 'stdio';
   description?: string;
+  authentication?: Authentication;
   tools?: McpTool[];
 }
 

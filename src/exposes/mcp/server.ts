@@ -7,14 +7,14 @@ import { toNodeHandler } from '@modelcontextprotocol/node';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/server/validators/ajv';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { CompiledAdapter } from '../../compile/compile.js';
-import type { UpstreamClient } from '../../invoke/upstream.js';
+import type { AdapterContext } from '../../runtime.js';
 import { callTool } from './tools.js';
 
 type McpAdapter = Extract<CompiledAdapter, { type: 'mcp' }>;
 const LOCAL_HOSTNAMES = ['localhost', '127.0.0.1', '[::1]'];
 const SERVER_VERSION = '0.1.0';
 
-export function createMcpServer(adapter: McpAdapter, upstream: UpstreamClient, secrets: readonly string[], host: string): { app: FastifyInstance; close(): Promise<void> } {
+export function createMcpServer(adapter: McpAdapter, { upstream, secrets, host }: AdapterContext): { app: FastifyInstance; close(): Promise<void> } {
   const listing = adapter.tools.map((t) => t.listing) as unknown as Tool[];
   const byName = new Map(adapter.tools.map((t) => [t.listing.name, t]));
 

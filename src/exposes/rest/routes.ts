@@ -4,13 +4,13 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import type { CompiledAdapter, CompiledRoute } from '../../compile/compile.js';
 import { CapError } from '../../errors/cap-error.js';
 import { invoke } from '../../invoke/invoke.js';
-import type { UpstreamClient } from '../../invoke/upstream.js';
+import type { AdapterContext } from '../../runtime.js';
 import { problemOf, resultText } from '../respond.js';
 
 type RestAdapter = Extract<CompiledAdapter, { type: 'rest' }>;
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 
-export function createRestServer(adapter: RestAdapter, upstream: UpstreamClient, secrets: readonly string[]): FastifyInstance {
+export function createRestServer(adapter: RestAdapter, { upstream, secrets }: AdapterContext): FastifyInstance {
   const app = Fastify({ logger: false, return503OnClosing: true });
   const sendProblem = (reply: FastifyReply, err: unknown) => {
     const { problem, text } = problemOf(err, secrets);
