@@ -4,7 +4,7 @@ import { relative } from 'node:path';
 import { parseArgs, parseEnv } from 'node:util';
 import { formatDiagnostic, type Diagnostic } from './errors/diagnostic.js';
 import { prepareCapabilities, type Prepared } from './prepare.js';
-import { DEFAULT_HOST, planAdapters, startRuntime } from './runtime.js';
+import { DEFAULT_HOST, planAdapters, startRuntime, type RuntimeOptions } from './runtime.js';
 
 const HELP: Record<string, string> = {
   main: `capability: serve Naftiko capability files as REST routes and MCP tools
@@ -21,6 +21,7 @@ Serves every capability file given (a folder means its top-level *.yaml files).
 
 Options:
   --host <host>                         interface to listen on (default ${DEFAULT_HOST})
+  --allow-host <name>                   also accept this host name in Host and Origin headers (repeatable)
   --port <exposes-namespace>=<port>     listen port for one adapter (repeatable; 0 = any free port)
   --upstream <consumes-namespace>=<uri> base URI for one consumed API (repeatable)
   --env-file <file>                     read bound variables from a .env file (the environment wins)
@@ -52,6 +53,7 @@ Options:
 
 const OPTIONS = {
   host: { type: 'string' },
+  'allow-host': { type: 'string', multiple: true },
   port: { type: 'string', multiple: true },
   upstream: { type: 'string', multiple: true },
   'env-file': { type: 'string' },
@@ -88,7 +90,7 @@ export async function main(argv: readonly string[], out = process.stdout, err = 
     const ports = pairs(values.port, '--port', toPort);
     const timeoutMs = values['upstream-timeout'] === undefined ? undefined : positiveInt(values['upstream-timeout'], '--upstream-timeout');
     if (command === 'list') return list(prepared, { host: values.host, ports }, values.json === true, print, warn);
-    return await serve(prepared, { host: values.host, ports, timeoutMs }, print, warn);
+    return await serve(prepared, { host: values.host, ports, timeoutMs, allowedHosts: values['allow-host'] }, print, warn);
   } catch (e) {
     if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       warn(`${(e as Error).message}\n\n${HELP[command]}`);
@@ -134,7 +136,7 @@ function list(prepared: Prepared, options: { host?: string; ports: Map<string, n
   return 0;
 }
 
-async function serve(prepared: Prepared, options: { host?: string; ports: Map<string, number>; timeoutMs?: number }, print: (s: string) => void, warn: (s: string) => void): Promise<number | undefined> {
+async function serve(prepared: Prepared, options: RuntimeOptions, print: (s: string) => void, warn: (s: string) => void): Promise<number | undefined> {
   if (!prepared.ok) return reportInvalid(prepared, warn, 2);
   printServeWarnings(prepared.diagnostics, warn);
   let runtime;

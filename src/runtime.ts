@@ -5,7 +5,7 @@ import type { CompiledAdapter, CompiledCapability } from './compile/compile.js';
 import { createRestServer } from './exposes/rest/routes.js';
 import { createMcpServer } from './exposes/mcp/server.js';
 import { createUpstreamClient, type UpstreamClient } from './invoke/upstream.js';
-import { createLogger, type Logger } from './observe/log.js';
+import { addLogSecrets, createLogger, type Logger } from './observe/log.js';
 import { assignPorts } from './ports.js';
 
 export interface RuntimeOptions {
@@ -15,6 +15,8 @@ export interface RuntimeOptions {
   timeoutMs?: number;
   /** Where the runtime logs (JSON lines on stderr by default). */
   logger?: Logger;
+  /** Host names accepted in Host and Origin headers besides localhost and the listen address (`--allow-host`). */
+  allowedHosts?: readonly string[];
 }
 
 export interface ServedAdapter {
@@ -42,6 +44,8 @@ export interface AdapterContext {
   logger: Logger;
   /** The interface the runtime listens on. */
   host: string;
+  /** Extra host names accepted in Host and Origin headers. */
+  allowedHosts: readonly string[];
 }
 
 /** Where each adapter will listen, without starting anything (also used by `capability list`). */
@@ -61,6 +65,7 @@ const urlOf = (host: string, port: number, type: 'rest' | 'mcp'): string =>
 export async function startRuntime(capabilities: readonly CompiledCapability[], options: RuntimeOptions = {}): Promise<Runtime> {
   const host = options.host ?? DEFAULT_HOST;
   const logger = options.logger ?? createLogger();
+  for (const capability of capabilities) addLogSecrets(logger, capability.secrets);
   const upstream: UpstreamClient = createUpstreamClient({ timeoutMs: options.timeoutMs });
   const plan = planAdapters(capabilities, options);
   const servers: { app: FastifyInstance; close?: () => Promise<void> }[] = [];
@@ -72,7 +77,7 @@ export async function startRuntime(capabilities: readonly CompiledCapability[], 
   };
   try {
     for (const entry of plan) {
-      const context: AdapterContext = { upstream, secrets: entry.secrets, logger, host };
+      const context: AdapterContext = { upstream, secrets: entry.secrets, logger, host, allowedHosts: options.allowedHosts ?? [] };
       const server = entry.adapter.type === 'rest' ? { app: createRestServer(entry.adapter, context) } : createMcpServer(entry.adapter, context);
       servers.push(server);
       await server.app.listen({ host, port: entry.port });

@@ -9,6 +9,7 @@ import type { JsonSchemaObject } from './input-schema.js';
 import { compileInvoker, type CompiledInvoker } from './invoker.js';
 import type { NameScope } from './names.js';
 import { compileRequestTemplate, type RequestTemplate } from './request-template.js';
+import { compileText } from './template.js';
 
 export interface CompiledRoute {
   readonly method: string;
@@ -115,9 +116,25 @@ export function compileCapability(
     label: loaded.document?.info?.label ?? loaded.source.path,
     adapters,
     upstreams: consumes.map((c) => ({ namespace: c.value.namespace, baseUri: c.value.baseUri })),
-    secrets: secretValues(bindings),
+    secrets: [...new Set([...secretValues(bindings), ...basicCredentialPairs(consumes, scope)])].sort((a, b) => b.length - a.length),
   };
   return { compiled: deepFreeze(compiled), diagnostics };
+}
+
+/** `user:password` of each basic-auth upstream: sent base64-encoded, so redacted as a pair too (its base64 form). */
+function basicCredentialPairs(consumes: readonly Located<ConsumesHttp>[], scope: NameScope): string[] {
+  const pairs: string[] = [];
+  for (const { value } of consumes) {
+    const auth = value.authentication;
+    if (auth?.type !== 'basic') continue;
+    try {
+      const bound: NameScope = { ...scope, bindingsOnly: true };
+      pairs.push(`${compileText(String(auth.username ?? ''), bound).render({})}:${compileText(String(auth.password ?? ''), bound).render({})}`);
+    } catch {
+      // an unset or unbound credential: nothing is sent, so there is nothing to redact
+    }
+  }
+  return pairs;
 }
 
 function toolListing(tool: McpTool, invoker: CompiledInvoker): ToolListing {

@@ -11,6 +11,8 @@ export interface NameScope {
   bindings: Bindings;
   /** Prefixes that mean "the caller's input": tools, rest and every exposes namespace of the capability. */
   inputPrefixes: ReadonlySet<string>;
+  /** Credentials and adapter-level values: a name that is not a bound variable is refused, never read from caller input. */
+  bindingsOnly?: boolean;
 }
 
 export function compileName(name: string, scope: NameScope): Getter {
@@ -22,6 +24,7 @@ export function compileName(name: string, scope: NameScope): Getter {
       throw new CapError('CAP_SECRET_MISSING', `${variable} is not set; set it in the environment (or with --env-file) and restart`);
     };
   }
+  if (scope.bindingsOnly) throw new Error(`{{${name}}} is not a bound variable; credentials and adapter-level values come from binds only`);
   const dot = name.indexOf('.');
   const key = dot > 0 && scope.inputPrefixes.has(name.slice(0, dot)) ? name.slice(dot + 1) : name;
   return compileInputKey(key);

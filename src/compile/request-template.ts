@@ -48,13 +48,17 @@ export function compileRequestTemplate(adapter: ConsumesHttp, resource: Consumed
   const declaredPath = [...(adapter.inputParameters ?? []), ...(operation.inputParameters ?? [])].filter((p) => p?.in === 'path');
   const renderPath = compilePath(base.pathname.replace(/\/$/, '') + (resource.path ?? ''), scope, inputs, declaredPath);
 
-  const parameters = [...(adapter.inputParameters ?? []), ...(operation.inputParameters ?? [])]
-    .filter((p) => p && p.in !== 'path' && p.in !== 'environment')
-    .map((p) => compileParameter(p, scope, inputs));
+  // Adapter-level parameters go with every call: their values come from constants and binds, never from the caller.
+  const boundScope: NameScope = { ...scope, bindingsOnly: true };
+  const sendable = (p: ConsumedInputParameter | undefined) => p && p.in !== 'path' && p.in !== 'environment';
+  const parameters = [
+    ...(adapter.inputParameters ?? []).filter(sendable).map((p) => compileParameter(p, boundScope, inputs)),
+    ...(operation.inputParameters ?? []).filter(sendable).map((p) => compileParameter(p, scope, inputs)),
+  ];
   const query = parameters.filter((p) => p.in === 'query');
   const headers = parameters.filter((p) => p.in === 'header');
   const cookies = parameters.filter((p) => p.in === 'cookie');
-  const auth = compileAuthentication(adapter, scope);
+  const auth = compileAuthentication(adapter, boundScope);
   const body = compileBody(operation, scope, inputs);
 
   return {
@@ -109,6 +113,7 @@ function compileParameter(p: ConsumedInputParameter, scope: NameScope, inputs: R
     for (const name of template.names) addInput(inputs, name, scope, p.in as RequestInput['in'], { required });
     return { name: p.name, in: String(p.in), required, get };
   }
+  if (scope.bindingsOnly) throw new Error(`adapter-level parameter "${p.name}" has no value; it cannot take caller input`);
   addInput(inputs, p.name, scope, p.in as RequestInput['in'], { type: p.type, description: p.description, required });
   return { name: p.name, in: String(p.in), required, get: compileInputKey(p.name) };
 }

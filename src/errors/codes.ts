@@ -3,6 +3,8 @@
 
 export const CAP_ERRORS = {
   CAP_INPUT_INVALID: { title: 'Invalid input', status: 400 },
+  CAP_INPUT_MEDIA_TYPE: { title: 'Unsupported media type', status: 415 },
+  CAP_REQUEST_FORBIDDEN: { title: 'Request refused', status: 403 },
   CAP_SECRET_MISSING: { title: 'Required secret is not set', status: 503 },
   CAP_UPSTREAM_STATUS: { title: 'Upstream returned an error', status: 502 },
   CAP_UPSTREAM_UNREACHABLE: { title: 'Upstream unreachable', status: 502 },

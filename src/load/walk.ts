@@ -47,3 +47,9 @@ export function* exposedUnits(loaded: LoadedCapability): Generator<ExposedUnit> 
 export function pathPlaceholders(path: string): string[] {
   return [...path.matchAll(/\{\{?\s*([^{}\s]+)\s*\}?\}/g)].map((m) => m[1]!);
 }
+
+/** `{{name}}` / `{{{name}}}` placeholder names in a template string (anything else has none). */
+export function placeholderNames(template: unknown): string[] {
+  if (typeof template !== 'string') return [];
+  return [...template.matchAll(/\{\{\{?\s*&?\s*([^{}\s]+)\s*\}?\}\}/g)].map((m) => m[1]!);
+}

@@ -1,7 +1,8 @@
 // The runtime's logger: pino (the logger Fastify is built on), JSON lines on stderr so that stdout stays for the
-// CLI's own output. Nothing here changes a result; callers pass objects without secrets, and bound values are
-// redacted again by the adapters before anything is written.
+// CLI's own output. Every line passes through the redactor of the secrets registered with addLogSecrets, so a bound
+// value that reaches a log message (an error cause, an upstream URL) is written as `[redacted]` in any encoding.
 import { pino, type Logger as PinoLogger, type DestinationStream } from 'pino';
+import { redactSecrets } from '../resolve/redaction.js';
 
 export type Logger = PinoLogger;
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -12,16 +13,30 @@ export interface LoggerOptions {
   destination?: DestinationStream;
 }
 
+const registered = new WeakMap<Logger, { secrets: string[] }>();
+
 export function createLogger(options: LoggerOptions = {}): Logger {
-  return pino(
+  const state = { secrets: [] as string[] };
+  const target = options.destination ?? pino.destination({ fd: 2, sync: true });
+  const destination: DestinationStream = { write: (line: string) => target.write(redactSecrets(line, state.secrets)) };
+  const logger = pino(
     {
       level: options.level ?? 'info',
       base: undefined,
       // Header values that may carry credentials are never written, whatever a caller logs.
       redact: { paths: ['*.authorization', '*.cookie', '*["x-api-key"]', 'headers.*'], censor: '[redacted]' },
     },
-    options.destination ?? pino.destination({ fd: 2, sync: true }),
+    destination,
   );
+  registered.set(logger, state);
+  return logger;
+}
+
+/** Adds bound values to the logger's redaction (each served capability registers its own). */
+export function addLogSecrets(logger: Logger, secrets: readonly string[]): void {
+  const state = registered.get(logger);
+  if (!state || secrets.length === 0) return;
+  state.secrets = [...new Set([...state.secrets, ...secrets])].sort((a, b) => b.length - a.length);
 }
 
 /** A logger that writes nothing (library use and tests that do not look at logs). */

@@ -68,6 +68,5 @@ function readLocation(location: string, baseDir: string): { values: Record<strin
   }
 }
 
-/** Every bound value, longest first, so redaction never leaves part of a longer secret. */
-export const secretValues = (bindings: Bindings): string[] =>
-  [...bindings.values.values()].filter((v) => v.length >= 4).sort((a, b) => b.length - a.length);
+/** Every bound value (all lengths: short ones are redacted as whole words), longest first. */
+export const secretValues = (bindings: Bindings): string[] => [...new Set(bindings.values.values())].filter((v) => v.length > 0).sort((a, b) => b.length - a.length);
