@@ -4,7 +4,8 @@ import { relative } from 'node:path';
 import { parseArgs, parseEnv } from 'node:util';
 import { formatDiagnostic, type Diagnostic } from './errors/diagnostic.js';
 import { prepareCapabilities, type Prepared } from './prepare.js';
-import { DEFAULT_HOST, planAdapters, startRuntime, type RuntimeOptions } from './runtime.js';
+import { DEFAULT_DRAIN_TIMEOUT_MS, DEFAULT_HOST, planAdapters, startRuntime, type RuntimeOptions } from './runtime.js';
+import { installShutdownSignals, type ShutdownSignals } from './shutdown-signals.js';
 
 const HELP: Record<string, string> = {
   main: `capability: serve Naftiko capability files as REST routes and MCP tools
@@ -24,14 +25,21 @@ Options:
   --allow-host <name>                   also accept this host name in Host and Origin headers (repeatable)
   --port <exposes-namespace>=<port>     listen port for one adapter (repeatable; 0 = any free port)
   --upstream <consumes-namespace>=<uri> base URI for one consumed API (repeatable)
-  --env-file <file>                     read bound variables from a .env file (the environment wins)
+  --dotenv <file>                       read bound variables from a .env file (the environment wins)
   --upstream-timeout <ms>               upstream request timeout (default 30000)
+  --drain-timeout <ms>                  on SIGINT/SIGTERM, how long requests in flight may finish
+                                        before they are cut (default ${DEFAULT_DRAIN_TIMEOUT_MS})
   --strict                              treat deviations from the Naftiko schema as errors
   -h, --help                            show this help
 
 When adapters declare the same port, the first (files in the order given, folders in name
 order) keeps it and each later one gets the next higher port that no adapter declares.
-Exit codes: 0 after SIGINT/SIGTERM, 1 when a server cannot start, 2 when a capability is invalid.`,
+SIGINT or SIGTERM (also during start-up) stops accepting, lets requests in flight finish for up to
+--drain-timeout, then cuts the rest and says how many; a second SIGINT/SIGTERM exits at once (130/143).
+(--env-file is the old name of --dotenv: Node 20 itself rejects it with "node: <file>: not found"
+when the file is missing.)
+Exit codes: 0 after SIGINT/SIGTERM, 1 when a server cannot start, 2 when a capability is invalid
+or there is nothing to serve (no REST or MCP adapter).`,
   validate: `Usage: capability validate <file|dir>... [--strict]
 
 Checks capability files against the Naftiko JSON Schema and the runtime's semantic rules.
@@ -56,8 +64,10 @@ const OPTIONS = {
   'allow-host': { type: 'string', multiple: true },
   port: { type: 'string', multiple: true },
   upstream: { type: 'string', multiple: true },
+  dotenv: { type: 'string' },
   'env-file': { type: 'string' },
   'upstream-timeout': { type: 'string' },
+  'drain-timeout': { type: 'string' },
   strict: { type: 'boolean' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -77,6 +87,10 @@ export async function main(argv: readonly string[], out = process.stdout, err = 
     warn(`unknown command "${command}"\n\n${HELP.main}`);
     return 1;
   }
+  // Installed by bin/capability.js before the CLI loaded; only `serve` keeps it (the others stop at once).
+  const signals = installShutdownSignals();
+  signals.setWarn(warn);
+  if (command !== 'serve') signals.release();
   try {
     const { values, positionals } = parseArgs({ args: [...rest], options: OPTIONS, allowPositionals: true, strict: true });
     if (values.help) {
@@ -84,13 +98,21 @@ export async function main(argv: readonly string[], out = process.stdout, err = 
       return 0;
     }
     if (positionals.length === 0) throw new UsageError(`${command} needs at least one capability file or folder`);
-    const env = values['env-file'] ? { ...parseEnv(readEnvFile(values['env-file'])), ...process.env } : process.env;
+    if (values['env-file'] !== undefined) {
+      // Node 20 intercepts `--env-file` even after the script name and exits 9 when the file is missing.
+      if (values.dotenv !== undefined) throw new UsageError('--env-file is the old name of --dotenv; give only --dotenv');
+      warn('warning: --env-file is deprecated, use --dotenv (Node 20 itself rejects --env-file when the file is missing)');
+    }
+    const envFile = values.dotenv ?? values['env-file'];
+    const envFlag = values.dotenv !== undefined ? '--dotenv' : '--env-file';
+    const env = envFile !== undefined ? { ...parseEnv(readEnvFile(envFile, envFlag)), ...process.env } : process.env;
     const prepared = await prepareCapabilities(positionals, { strict: values.strict, env, upstreams: pairs(values.upstream, '--upstream', (v) => v) });
     if (command === 'validate') return validate(prepared, print, warn);
     const ports = pairs(values.port, '--port', toPort);
     const timeoutMs = values['upstream-timeout'] === undefined ? undefined : positiveInt(values['upstream-timeout'], '--upstream-timeout');
+    const drainTimeoutMs = values['drain-timeout'] === undefined ? undefined : positiveInt(values['drain-timeout'], '--drain-timeout');
     if (command === 'list') return list(prepared, { host: values.host, ports }, values.json === true, print, warn);
-    return await serve(prepared, { host: values.host, ports, timeoutMs, allowedHosts: values['allow-host'] }, print, warn);
+    return await serve(prepared, { host: values.host, ports, timeoutMs, drainTimeoutMs, allowedHosts: values['allow-host'] }, signals, print, warn);
   } catch (e) {
     if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       warn(`${(e as Error).message}\n\n${HELP[command]}`);
@@ -102,8 +124,7 @@ export async function main(argv: readonly string[], out = process.stdout, err = 
 
 function validate(prepared: Prepared, print: (s: string) => void, warn: (s: string) => void): number {
   for (const d of prepared.diagnostics) warn(formatDiagnostic(d));
-  const errors = prepared.diagnostics.filter((d) => d.severity === 'error').length;
-  const warnings = prepared.diagnostics.length - errors;
+  const { errors, warnings } = prepared.counts;
   const files = prepared.capabilities.length + prepared.shared.length;
   print(prepared.ok ? `valid: ${files} file(s), ${warnings} warning(s)` : `invalid: ${errors} error(s), ${warnings} warning(s)`);
   return prepared.ok ? 0 : 1;
@@ -136,9 +157,18 @@ function list(prepared: Prepared, options: { host?: string; ports: Map<string, n
   return 0;
 }
 
-async function serve(prepared: Prepared, options: RuntimeOptions, print: (s: string) => void, warn: (s: string) => void): Promise<number | undefined> {
+async function serve(prepared: Prepared, options: RuntimeOptions, signals: ShutdownSignals, print: (s: string) => void, warn: (s: string) => void): Promise<number | undefined> {
   if (!prepared.ok) return reportInvalid(prepared, warn, 2);
   printServeWarnings(prepared.diagnostics, warn);
+  if (planAdapters(prepared.capabilities, options).length === 0) {
+    const files = [...prepared.capabilities.map((c) => c.file), ...prepared.shared].map((f) => relative(process.cwd(), f));
+    warn(`nothing to serve: ${files.join(', ') || 'the files given'} declare no REST or MCP adapter under capability.exposes${prepared.shared.length ? ' (shared consumes files are imported by capabilities, not served)' : ''}`);
+    return 2;
+  }
+  if (signals.received) {
+    warn(`${signals.received}: stopped before serving`);
+    return 0;
+  }
   let runtime;
   try {
     runtime = await startRuntime(prepared.capabilities, options);
@@ -146,18 +176,19 @@ async function serve(prepared: Prepared, options: RuntimeOptions, print: (s: str
     warn(`cannot start: ${(e as Error).message}`);
     return 1;
   }
+  if (signals.received) {
+    warn(`${signals.received}: stopping during start-up`);
+    await runtime.close();
+    return 0;
+  }
   for (const a of runtime.adapters) {
     print(`${a.type.padEnd(4)} ${a.namespace}  ${a.url}${a.moved ? `  (${a.moved})` : ''}`);
   }
-  if (runtime.adapters.length === 0) warn('warning: no REST or MCP adapter to serve');
-  await new Promise<void>((resolve) => {
-    const stop = (signal: string) => {
-      warn(`${signal}: stopping (finishing requests in flight)`);
-      void runtime.close().then(resolve);
-    };
-    process.once('SIGINT', () => stop('SIGINT'));
-    process.once('SIGTERM', () => stop('SIGTERM'));
-  });
+  const signal = await signals.first;
+  const drainMs = options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS;
+  warn(`${signal}: stopping (finishing requests in flight for up to ${drainMs} ms; ${signal} again exits at once)`);
+  const { cut } = await runtime.close();
+  if (cut > 0) warn(`drain timeout: ${cut} request(s) still in flight after ${drainMs} ms were cut`);
   return 0;
 }
 
@@ -165,6 +196,7 @@ async function serve(prepared: Prepared, options: RuntimeOptions, print: (s: str
 function printServeWarnings(diagnostics: readonly Diagnostic[], warn: (s: string) => void): void {
   const deviations = new Map<string, number>();
   for (const d of diagnostics) {
+    if (d.code === 'CAP_LOAD_TOO_MANY_FINDINGS' && d.severity === 'warning') continue;
     if (d.code.startsWith('CAP_SCHEMA')) deviations.set(d.file, (deviations.get(d.file) ?? 0) + 1);
     else warn(formatDiagnostic(d));
   }
@@ -201,10 +233,10 @@ function positiveInt(value: string, flag: string): number {
   return n;
 }
 
-function readEnvFile(path: string): string {
+function readEnvFile(path: string, flag: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (e) {
-    throw new UsageError(`--env-file ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (e as Error).message}`);
+    throw new UsageError(`${flag} ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (e as Error).message}`);
   }
 }

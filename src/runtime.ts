@@ -17,6 +17,8 @@ export interface RuntimeOptions {
   logger?: Logger;
   /** Host names accepted in Host and Origin headers besides localhost and the listen address (`--allow-host`). */
   allowedHosts?: readonly string[];
+  /** How long close() lets requests in flight finish before cutting them (`--drain-timeout`). */
+  drainTimeoutMs?: number;
 }
 
 export interface ServedAdapter {
@@ -31,8 +33,11 @@ export interface ServedAdapter {
 
 export interface Runtime {
   adapters: ServedAdapter[];
-  close(): Promise<void>;
+  /** Stops accepting, lets requests in flight finish for up to the drain timeout, then cuts the rest. */
+  close(): Promise<{ cut: number }>;
 }
+
+export const DEFAULT_DRAIN_TIMEOUT_MS = 10_000;
 
 export const DEFAULT_HOST = '127.0.0.1';
 
@@ -69,17 +74,36 @@ export async function startRuntime(capabilities: readonly CompiledCapability[], 
   const upstream: UpstreamClient = createUpstreamClient({ timeoutMs: options.timeoutMs });
   const plan = planAdapters(capabilities, options);
   const servers: { app: FastifyInstance; close?: () => Promise<void> }[] = [];
-  const closeAll = async () => {
+  let inFlight = 0;
+  const graceful = async () => {
     // Stop accepting, let in-flight requests finish, then release upstream connections.
     await Promise.allSettled(servers.map((s) => s.app.close()));
     await Promise.allSettled(servers.map((s) => s.close?.()));
     await upstream.close();
+  };
+  const closeAll = async (): Promise<{ cut: number }> => {
+    let timer: NodeJS.Timeout | undefined;
+    const drained = graceful().then(() => true);
+    const expired = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS)));
+    const done = await Promise.race([drained, expired]);
+    clearTimeout(timer);
+    if (done) return { cut: 0 };
+    // The drain timed out: cut the requests still in flight and their upstream calls.
+    const cut = inFlight;
+    for (const s of servers) s.app.server.closeAllConnections();
+    await upstream.destroy?.();
+    await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
+    return { cut };
   };
   try {
     for (const entry of plan) {
       const context: AdapterContext = { upstream, secrets: entry.secrets, logger, host, allowedHosts: options.allowedHosts ?? [] };
       const server = entry.adapter.type === 'rest' ? { app: createRestServer(entry.adapter, context) } : createMcpServer(entry.adapter, context);
       servers.push(server);
+      server.app.server.on('request', (_req, res) => {
+        inFlight++;
+        res.once('close', () => inFlight--);
+      });
       await server.app.listen({ host, port: entry.port });
       const address = server.app.server.address();
       if (typeof address === 'object' && address) entry.port = address.port; // port 0: the OS chose one

@@ -13,6 +13,8 @@ export interface UpstreamResponse {
 export interface UpstreamClient {
   send(namespace: string, origin: string, request: UpstreamRequest): Promise<UpstreamResponse>;
   close(): Promise<void>;
+  /** Aborts requests in flight and closes every connection (a shutdown whose drain timed out). */
+  destroy?(): Promise<void>;
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -40,6 +42,7 @@ export function createUpstreamClient(options: { timeoutMs?: number; dispatcher?:
       }
     },
     close: () => dispatcher.close(),
+    destroy: () => dispatcher.destroy(),
   };
 }
 
