@@ -94,15 +94,19 @@ function independentSyntaxErrors(text: string, first: Composed, at: (offset: num
   const reported: YamlProblem[] = [];
   let errors = first.errors;
   let position = at;
+  let current = text;
   while (errors.length > 0 && reported.length < MAX_REPORTED_SYNTAX_ERRORS) {
-    const pos = position(errors[0]!.offset);
+    const reportedAt = position(errors[0]!.offset);
+    const pos = position(whereItStarts(current, errors[0]!.offset, errors[0]!.message));
     if (reported.length > 0 && pos.line <= reported[reported.length - 1]!.line) break; // neutralising did not help
     reported.push(syntax(pos, errors[0]!.message));
-    neutralise(lines, pos.line - 1);
-    const next = lines.join('\n');
-    const starts = lineStarts(next);
+    // Neutralise the broken construct: from where it opened to where the parser noticed (a few lines at most).
+    const last = reportedAt.line - pos.line <= 3 ? reportedAt.line : pos.line;
+    for (let line = pos.line; line <= last; line++) neutralise(lines, line - 1);
+    current = lines.join('\n');
+    const starts = lineStarts(current);
     position = (offset) => positionIn(starts, offset);
-    errors = compose(next).errors;
+    errors = compose(current).errors;
   }
   if (errors.length > 0 && reported.length === MAX_REPORTED_SYNTAX_ERRORS) {
     const last = reported[reported.length - 1]!;
@@ -111,16 +115,30 @@ function independentSyntaxErrors(text: string, first: Composed, at: (offset: num
   return reported;
 }
 
-/** Replaces a broken line and the non-blank line before it (where an unclosed bracket usually opened) by `key: ~`. */
-function neutralise(lines: string[], index: number): void {
-  let previous = index - 1;
-  while (previous >= 0 && /^\s*(#.*)?$/.test(lines[previous]!)) previous--;
-  for (const i of [previous, index]) {
-    if (i < 0 || i >= lines.length) continue;
-    const m = /^(\s*(?:-\s+)*)([\w$.-]+\s*:(?=\s|$))?/.exec(lines[i]!)!;
-    const indent = m[1]!.replace(/-(?=\s)/g, '-').replace(/\t/g, ' ');
-    lines[i] = m[2] ? `${indent}${m[2]} ~` : `${indent}${m[1]!.includes('-') ? '~' : '_: ~'}`;
+/**
+ * The parser reports an unclosed bracket or quote where it gave up (often the next line or the end of the file);
+ * the author needs the place it was opened.
+ */
+function whereItStarts(text: string, offset: number, message: string): number {
+  if (/closing "quote/.test(message)) return Math.max(0, text.lastIndexOf('"', offset - 1));
+  if (/closing 'quote/.test(message)) return Math.max(0, text.lastIndexOf("'", offset - 1));
+  const flow = /flow (sequence|mapping)/i.exec(message);
+  if (!flow) return offset;
+  const [open, close] = flow[1]!.toLowerCase() === 'sequence' ? ['[', ']'] : ['{', '}'];
+  let depth = 0;
+  for (let i = Math.min(offset, text.length - 1); i >= 0 && offset - i < 100_000; i--) {
+    if (text[i] === close) depth++;
+    else if (text[i] === open && depth-- === 0) return i;
   }
+  return offset;
+}
+
+/** Replaces a broken line by `key: ~` (or `- ~`), keeping its indentation, so the lines around it still parse. */
+function neutralise(lines: string[], index: number): void {
+  if (index < 0 || index >= lines.length) return;
+  const m = /^(\s*(?:-\s+)*)([\w$.-]+\s*:(?=\s|$))?/.exec(lines[index]!)!;
+  const indent = m[1]!.replace(/\t/g, ' ');
+  lines[index] = m[2] ? `${indent}${m[2]} ~` : `${indent}${m[1]!.includes('-') ? '~' : '_: ~'}`;
 }
 
 function lineStarts(text: string): number[] {
