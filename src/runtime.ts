@@ -75,11 +75,13 @@ export async function startRuntime(capabilities: readonly CompiledCapability[], 
   const plan = planAdapters(capabilities, options);
   const servers: { app: FastifyInstance; close?: () => Promise<void> }[] = [];
   let inFlight = 0;
+  let closing = false;
   const graceful = async () => {
+    closing = true;
     // Stop accepting, let in-flight requests finish, then release upstream connections.
     await Promise.allSettled(servers.map((s) => s.app.close()));
     await Promise.allSettled(servers.map((s) => s.close?.()));
-    await upstream.close();
+    await upstream.close().catch(() => undefined); // already destroyed when the drain timed out
   };
   const closeAll = async (): Promise<{ cut: number }> => {
     let timer: NodeJS.Timeout | undefined;
@@ -100,9 +102,14 @@ export async function startRuntime(capabilities: readonly CompiledCapability[], 
       const context: AdapterContext = { upstream, secrets: entry.secrets, logger, host, allowedHosts: options.allowedHosts ?? [] };
       const server = entry.adapter.type === 'rest' ? { app: createRestServer(entry.adapter, context) } : createMcpServer(entry.adapter, context);
       servers.push(server);
-      server.app.server.on('request', (_req, res) => {
+      const http = server.app.server;
+      http.on('request', (_req, res) => {
         inFlight++;
-        res.once('close', () => inFlight--);
+        res.once('close', () => {
+          inFlight--;
+          // While closing, a keep-alive connection whose last request just finished would hold close() open.
+          if (closing) setImmediate(() => http.closeIdleConnections());
+        });
       });
       await server.app.listen({ host, port: entry.port });
       const address = server.app.server.address();
