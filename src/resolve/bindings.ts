@@ -44,7 +44,7 @@ export function resolveBindings(loaded: LoadedCapability, env: Readonly<Record<s
       if (value === undefined || value === null || value === '') {
         missing.add(variable);
         diagnostics.push(diagnose(loaded.source, pointerOf('binds', b, 'keys', variable), 'warning', 'CAP_RESOLVE_BIND_UNSET', `${variable} has no value (${from} ${String(key)} is not set); calls that need it will fail`, {
-          hint: from === 'environment variable' ? `export ${String(key)}=... or pass --env-file` : undefined,
+          hint: from === 'environment variable' ? `export ${String(key)}=... or pass --dotenv` : undefined,
         }));
       } else {
         values.set(variable, String(value));
