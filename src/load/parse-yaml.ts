@@ -55,6 +55,8 @@ function compose(text: string, lineCounter?: LineCounter): Composed {
       break;
     }
   }
+  // Unexpected top-level tokens are added to the document's errors directly, not through onError.
+  for (const e of document?.errors ?? []) errors.push({ offset: e.pos[0], message: e.message });
   errors.sort((a, b) => a.offset - b.offset);
   if (gaveUp && errors.length === 0) errors.push({ offset: 0, message: `over ${MAX_SYNTAX_ERRORS} syntax errors` });
   return { document: gaveUp ? null : document, errors, gaveUp };
