@@ -71,8 +71,18 @@ export function compileInboundAuth(
     }
     case 'digest':
       return fail('type', 'inbound `digest` authentication is not supported by this runtime, so this adapter is not served', 'use `basic` (behind TLS), `bearer`, `apikey` or `oauth2`');
-    case 'oauth2':
-      return compileOAuth2(block, fail, diagnostics);
+    case 'oauth2': {
+      // URLs and the audience may come from binds too (one file, several environments).
+      const rendered: Record<string, unknown> = { ...block };
+      for (const field of ['authorizationServerUri', 'resource', 'audience', 'jwksUri']) {
+        if (typeof block[field] !== 'string') continue;
+        const c = credential(field);
+        if (!c) return { diagnostics };
+        if ('unset' in c) return fail(field, `${c.unset} is not set, so the oauth2 \`${field}\` is unknown and this adapter is not served`, `set ${c.unset} and restart`);
+        rendered[field] = c.value;
+      }
+      return compileOAuth2(rendered, fail, diagnostics);
+    }
     default:
       return fail('type', `unknown authentication type "${String(block.type)}"`, 'use bearer, apikey, basic or oauth2');
   }
@@ -125,9 +135,9 @@ export function inboundSecrets(auth: InboundAuth | undefined): string[] {
   const value = (c: Credential) => ('value' in c ? c.value : '');
   switch (auth.type) {
     case 'bearer':
-      return [value(auth.token)];
+      return [value(auth.token)].filter(Boolean);
     case 'apikey':
-      return [value(auth.value)];
+      return [value(auth.value)].filter(Boolean);
     case 'basic':
       return value(auth.password) ? [value(auth.password), `${value(auth.username)}:${value(auth.password)}`] : [];
     default:

@@ -2,7 +2,7 @@
 // MCP bearer/apikey with both MCP client generations, REST bearer/apikey (header and query)/basic, credentials from
 // binds, an unset bind refusing every request, the caller's credential never reaching the upstream, and no secret
 // or presented value in any response or log line. OAuth2 is in inbound-oauth2.test.ts.
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -319,6 +319,31 @@ capability:
       expect(errors).toMatchObject([{ code: 'CAP_COMPILE_UNSUPPORTED', pointer: '/capability/exposes/0/authentication/type', line: 10 }]);
       expect(errors[0]!.message).toContain('digest');
     });
+  });
+
+  it('the README example of the "Inbound authentication" section validates with --strict and serves as documented', async () => {
+    const readme = await readFile(fileURLToPath(new URL('../../README.md', import.meta.url)), 'utf8');
+    const section = readme.slice(readme.indexOf('## Inbound authentication'));
+    const example = /```yaml\n([\s\S]*?)```/.exec(section)![1]!;
+    const file = join(await mkdtemp(join(tmpdir(), 'cap-inbound-readme-')), 'notes.yaml');
+    await writeFile(file, example);
+    const env = { API_TOKEN: 'readme-token-7781', API_KEY: 'readme-key-5521', API_USER: 'reader', API_PASSWORD: 'readme-pass-1' };
+    const strict = await prepareCapabilities([file], { env, strict: true });
+    expect(strict.diagnostics).toEqual([]);
+    const served = await serveCapability(file, { env, upstreamUrl: upstream.url });
+    try {
+      const hello = (namespace: string, query = '', headers: Record<string, string> = {}) => send(`${served.urlOf(namespace)}/hello${query}`, { headers });
+      expect((await hello('notes-api')).status).toBe(401);
+      expect((await hello('notes-api', '', { 'X-Api-Key': env.API_KEY })).text).toBe('{"message":"hello"}');
+      expect((await hello('notes-query-api', `?api_key=${env.API_KEY}`)).status).toBe(200);
+      expect((await hello('notes-basic-api', '', { authorization: basic(env.API_USER, env.API_PASSWORD) })).status).toBe(200);
+      expect((await send(served.urlOf('notes-mcp'), { method: 'POST', headers: MCP_HEADERS, body: INITIALIZE })).status).toBe(401);
+      expect((await send(served.urlOf('notes-mcp'), { method: 'POST', headers: { ...MCP_HEADERS, authorization: `Bearer ${env.API_TOKEN}` }, body: INITIALIZE })).status).toBe(200);
+      const metadata = await fetch(`${new URL(served.urlOf('notes-oauth-mcp')).origin}/.well-known/oauth-protected-resource/mcp`);
+      expect(await metadata.json()).toMatchObject({ resource: 'https://notes.example.com/mcp', authorization_servers: ['https://auth.example.com'], scopes_supported: ['notes:read'] });
+    } finally {
+      await served.close();
+    }
   });
 
   it('no secret, expected or presented credential appears in any response body or log line; failures are logged with their context', () => {
