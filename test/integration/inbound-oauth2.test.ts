@@ -78,6 +78,18 @@ capability:
         - path: /v1/items
           operations:
             - {method: GET, call: items.list-items}
+    - type: rest
+      port: 3405
+      namespace: no-keys-api
+      authentication:
+        type: oauth2
+        authorizationServerUri: ${as}
+        resource: ${REST_RESOURCE}
+        jwksUri: ${as}/keys/missing.json
+      resources:
+        - path: /v1/items
+          operations:
+            - {method: GET, call: items.list-items}
 `;
 
 interface AuthorizationServer {
@@ -233,10 +245,13 @@ describe('case 36: OAuth2 resource server (JWT against a JWKS)', () => {
     expect((await get(items('oidc-api'), await mint({ aud: 'https://oidc.example.com' }))).status).toBe(401); // root issuer: not this one
   });
 
-  it('case 36: an unreachable authorization server → 503 CAP_AUTH_UNAVAILABLE, never served open', async () => {
+  it('case 36: an unreachable authorization server or an unreadable JWKS → 503 CAP_AUTH_UNAVAILABLE, never served open', async () => {
     const answer = await get(items('down-api'), await mint({ iss: 'http://127.0.0.1:9/nobody', aud: 'https://down.example.com' }));
     expect(answer.status).toBe(503);
     expect(answer.body).toMatchObject({ code: 'CAP_AUTH_UNAVAILABLE' });
+    const noKeys = await get(items('no-keys-api'), await mint());
+    expect(noKeys.status).toBe(503);
+    expect(noKeys.body).toMatchObject({ code: 'CAP_AUTH_UNAVAILABLE' });
     expect(upstream.requests).toEqual([]);
   });
 

@@ -41,9 +41,11 @@ const PRM_PATH = '/.well-known/oauth-protected-resource';
 /** Adds the hook (and, for oauth2, the metadata routes) to an adapter's Fastify app; no-op without authentication. */
 export function installInboundAuth(app: FastifyInstance, auth: InboundAuth | undefined, options: InboundAuthOptions): void {
   if (!auth) return;
-  const publicPaths = new Set<string>();
-  const { check, strip } = buildCheck(auth, options, app, publicPaths);
+  const { check, strip, metadata } = buildCheck(auth, options);
   const { adapter, logger, refuse } = options;
+  // RFC 9728: the Protected Resource Metadata document is public, at the root and under each resource path.
+  const publicPaths = new Set(metadata ? metadata.paths : []);
+  for (const path of publicPaths) app.get(path, async (_request, reply) => reply.type('application/json').send(metadata!.document));
 
   app.addHook('onRequest', async (request, reply) => {
     const path = request.url.split('?')[0]!;
@@ -60,7 +62,14 @@ export function installInboundAuth(app: FastifyInstance, auth: InboundAuth | und
   });
 }
 
-function buildCheck(auth: InboundAuth, options: InboundAuthOptions, app: FastifyInstance, publicPaths: Set<string>): { check: Check; strip: (request: FastifyRequest) => void } {
+interface BuiltCheck {
+  check: Check;
+  /** Removes the caller's credential from a request that passed. */
+  strip: (request: FastifyRequest) => void;
+  metadata?: { paths: string[]; document: Record<string, unknown> };
+}
+
+function buildCheck(auth: InboundAuth, options: InboundAuthOptions): BuiltCheck {
   const realm = `realm="${options.adapter.replace(/["\\]/g, '')}"`;
   const dropAuthorization = (request: FastifyRequest) => {
     delete request.headers.authorization;
@@ -133,12 +142,9 @@ function buildCheck(auth: InboundAuth, options: InboundAuthOptions, app: Fastify
     case 'oauth2': {
       const jwt = createJwtCheck(auth, options.adapter);
       const resourcePath = new URL(auth.resource).pathname.replace(/\/$/, '');
-      for (const path of [PRM_PATH, ...[resourcePath, ...(options.resourcePaths ?? [])].filter((p) => p && p !== '/').map((p) => `${PRM_PATH}${p}`)]) {
-        if (publicPaths.has(path)) continue;
-        publicPaths.add(path);
-        app.get(path, async (_request, reply) => reply.type('application/json').send(jwt.metadata));
-      }
+      const paths = [...new Set([PRM_PATH, ...[resourcePath, ...(options.resourcePaths ?? [])].filter((p) => p && p !== '/').map((p) => `${PRM_PATH}${p}`)])];
       return {
+        metadata: { paths, document: jwt.metadata },
         strip: dropAuthorization,
         check: async (request) => {
           const header = request.headers.authorization;

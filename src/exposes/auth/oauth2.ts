@@ -82,17 +82,17 @@ function scopesOf(payload: JWTPayload): string[] {
   return typeof raw === 'string' ? raw.split(/\s+/).filter(Boolean) : [];
 }
 
-/** jose failures → invalid_token with a short description (never the token); key-fetch failures → unavailable. */
+/** jose failures caused by the token → invalid_token with a short description (never the token); anything else
+ * (JWKS unreachable, not JSON, not 200) is the server's problem → unavailable. */
 function asTokenError(err: unknown): Error {
   if (err instanceof AuthUnavailableError) return err;
   if (err instanceof joseErrors.JWTExpired) return new OAuthError(OAuthErrorCode.InvalidToken, 'token expired');
   if (err instanceof joseErrors.JWTClaimValidationFailed) return new OAuthError(OAuthErrorCode.InvalidToken, `"${err.claim}" claim check failed`);
   if (err instanceof joseErrors.JWKSNoMatchingKey) return new OAuthError(OAuthErrorCode.InvalidToken, 'no key of the authorization server matches the token');
   if (err instanceof joseErrors.JWSSignatureVerificationFailed) return new OAuthError(OAuthErrorCode.InvalidToken, 'signature verification failed');
-  if (err instanceof joseErrors.JWKSTimeout || err instanceof joseErrors.JWKSInvalid || !(err instanceof joseErrors.JOSEError)) {
-    return new AuthUnavailableError(`the authorization server keys could not be read: ${(err as Error).message}`);
-  }
-  return new OAuthError(OAuthErrorCode.InvalidToken, 'malformed or unsupported token');
+  const tokenFaults = [joseErrors.JWSInvalid, joseErrors.JWTInvalid, joseErrors.JOSEAlgNotAllowed, joseErrors.JOSENotSupported, joseErrors.JWKSMultipleMatchingKeys];
+  if (tokenFaults.some((fault) => err instanceof fault)) return new OAuthError(OAuthErrorCode.InvalidToken, 'malformed or unsupported token');
+  return new AuthUnavailableError(`the authorization server keys could not be read: ${(err as Error).message}`);
 }
 
 /** RFC 8414 metadata, then OpenID Connect discovery; the first document with a `jwks_uri` wins. */
