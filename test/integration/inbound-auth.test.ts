@@ -134,7 +134,9 @@ describe('inbound authentication', () => {
 
     it('case 35: apikey endpoint: missing or wrong X-MCP-Key → 401, right key → 200', async () => {
       const url = served.urlOf('apikey-mcp');
-      expect(record(await send(url, { method: 'POST', headers: MCP_HEADERS, body: INITIALIZE })).status).toBe(401);
+      const missing = record(await send(url, { method: 'POST', headers: MCP_HEADERS, body: INITIALIZE }));
+      expect(missing.status).toBe(401);
+      expect(missing.challenge).toBe('APIKey realm="apikey-mcp", name="x-mcp-key", in="header"');
       expect(record(await send(url, { method: 'POST', headers: { ...MCP_HEADERS, 'x-mcp-key': WRONG }, body: INITIALIZE })).status).toBe(401);
       // The key in another place (query, Authorization) does not count.
       expect(record(await send(`${url}?X-MCP-Key=${MCP_KEY}`, { method: 'POST', headers: MCP_HEADERS, body: INITIALIZE })).status).toBe(401);
@@ -213,7 +215,9 @@ describe('inbound authentication', () => {
     });
 
     it('case 36: apikey in the query: missing or wrong → 401, right → 200; `api_key` does not become an input sent upstream', async () => {
-      expectRefused(record(await send(items('query-key-api'))));
+      const missing = record(await send(items('query-key-api')));
+      expectRefused(missing);
+      expect(missing.challenge).toBe('APIKey realm="query-key-api", name="api_key", in="query"');
       expectRefused(record(await send(items('query-key-api', `?api_key=${WRONG}`))));
       expectRefused(record(await send(items('query-key-api'), { headers: { api_key: ENV.ITEMS_KEY } })));
       expect(upstream.requests).toEqual([]);

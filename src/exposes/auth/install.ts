@@ -97,6 +97,8 @@ function buildCheck(auth: InboundAuth, options: InboundAuthOptions): BuiltCheck 
       const matches = matcher(valueOf(auth.value));
       const inQuery = auth.placement === 'query';
       const hint = inQuery ? `send the API key in the \`${auth.key}\` query parameter` : `send the API key in the \`${auth.key}\` header`;
+      // No registered scheme for API keys; RFC 9110 still wants a challenge on every 401, so it names where the key goes.
+      const challenge = `APIKey ${realm}, name="${auth.key.replace(/["\\]/g, '')}", in="${auth.placement}"`;
       const read = (request: FastifyRequest): string | undefined => {
         const raw = inQuery ? (request.query as Record<string, unknown> | undefined)?.[auth.key] : request.headers[auth.key];
         return typeof raw === 'string' ? raw : undefined; // a repeated key is refused rather than guessed
@@ -113,7 +115,7 @@ function buildCheck(auth: InboundAuth, options: InboundAuthOptions): BuiltCheck 
           if (unset) return unavailable(unset);
           const presented = read(request);
           if (matches(presented)) return { ok: true };
-          return unauthorized(presented === undefined ? 'no API key' : 'wrong API key', hint);
+          return unauthorized(presented === undefined ? 'no API key' : 'wrong API key', hint, challenge);
         },
       };
     }
