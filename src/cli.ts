@@ -184,6 +184,7 @@ async function serve(prepared: Prepared, options: RuntimeOptions, signals: Shutd
   for (const a of runtime.adapters) {
     print(`${a.type.padEnd(4)} ${a.namespace}  ${a.url}${a.moved ? `  (${a.moved})` : ''}`);
   }
+  warnOpenAdapters(prepared, options.host ?? DEFAULT_HOST, warn);
   const signal = await signals.first;
   const drainMs = options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS;
   warn(`${signal}: stopping (finishing requests in flight for up to ${drainMs} ms; ${signal} again exits at once)`);
@@ -191,6 +192,19 @@ async function serve(prepared: Prepared, options: RuntimeOptions, signals: Shutd
   if (cut > 0) warn(`drain timeout: ${cut} request(s) still in flight after ${drainMs} ms were cut`);
   return 0;
 }
+
+/** Beyond loopback, an adapter without `authentication` is open to anyone who can reach the address: say so loudly. */
+function warnOpenAdapters(prepared: Prepared, host: string, warn: (s: string) => void): void {
+  if (isLoopback(host)) return;
+  for (const capability of prepared.capabilities) {
+    for (const adapter of capability.adapters) {
+      if (adapter.auth) continue;
+      warn(`WARNING: ${adapter.type} adapter "${adapter.namespace}" (${relative(process.cwd(), capability.file)}) has no authentication and listens on ${host}: anyone who can reach it can call every ${adapter.type === 'mcp' ? 'tool' : 'route'}; add an \`authentication\` block or serve on 127.0.0.1`);
+    }
+  }
+}
+
+const isLoopback = (host: string): boolean => /^127\./.test(host) || host === '::1' || host === '[::1]' || host.toLowerCase() === 'localhost';
 
 /** Unset secrets are named one by one; schema deviations are summarised per file (`validate` shows them all). */
 function printServeWarnings(diagnostics: readonly Diagnostic[], warn: (s: string) => void): void {
