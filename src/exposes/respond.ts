@@ -27,5 +27,5 @@ export function logFailure(logger: Logger, err: CapError, where: Record<string, 
   if (err.status < 500) return;
   const fields = { ...where, code: err.code, status: err.status, upstream: err.data.upstream };
   if (err.code === 'CAP_UPSTREAM_STATUS') logger.warn(fields, err.message);
-  else logger.error({ ...fields, err: err.cause ?? err }, err.message);
+  else logger.error(err.cause === undefined ? fields : { ...fields, err: err.cause }, err.message);
 }

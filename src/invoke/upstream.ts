@@ -43,6 +43,7 @@ export function createUpstreamClient(options: UpstreamClientOptions = {}): Upstr
       // One deadline for the whole call, redirects and a slowly dripping body included.
       const signal = AbortSignal.timeout(timeoutMs);
       let current: UpstreamRequest = request;
+      let answered = false;
       try {
         for (let hop = 0; ; hop++) {
           const response = await dispatcher.request({
@@ -58,13 +59,14 @@ export function createUpstreamClient(options: UpstreamClientOptions = {}): Upstr
             current = followRedirect(current, response, { origin, where, namespace, hop });
             continue;
           }
+          answered = true;
           const text = await readCapped(response, cap, where, namespace);
           const contentType = String(response.headers['content-type'] ?? '');
           return { status: response.statusCode, contentType, text };
         }
       } catch (err) {
         if (err instanceof CapError) throw err;
-        throw toCapError(err, where, namespace, timeoutMs);
+        throw toCapError(err, where, namespace, timeoutMs, answered);
       }
     },
     close: () => dispatcher.close(),
@@ -134,7 +136,7 @@ function followRedirect(
   throw refuse(`a ${request.method} is not repeated on a ${status} (only 303, 307 and 308 redirect a ${request.method})`, shown);
 }
 
-function toCapError(err: unknown, where: string, namespace: string, timeoutMs: number): CapError {
+function toCapError(err: unknown, where: string, namespace: string, timeoutMs: number, answered: boolean): CapError {
   const e = err as { name?: string; code?: string; cause?: { code?: string } };
   const timedOut =
     e.name === 'TimeoutError' ||
@@ -143,5 +145,6 @@ function toCapError(err: unknown, where: string, namespace: string, timeoutMs: n
     err instanceof undiciErrors.ConnectTimeoutError;
   if (timedOut) return new CapError('CAP_UPSTREAM_TIMEOUT', `${where} did not answer within ${timeoutMs} ms`, { upstream: namespace }, err);
   const code = e.code ?? e.cause?.code ?? e.name ?? 'error';
-  return new CapError('CAP_UPSTREAM_UNREACHABLE', `${where} is unreachable (${code})`, { upstream: namespace }, err);
+  const what = answered ? 'broke off its response' : 'is unreachable';
+  return new CapError('CAP_UPSTREAM_UNREACHABLE', `${where} ${what} (${code})`, { upstream: namespace }, err);
 }

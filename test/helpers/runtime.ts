@@ -2,7 +2,8 @@
 // 127.0.0.1 and every consumed API pointed at a test upstream. The caller closes it (afterAll / onTestFinished).
 import { fileURLToPath } from 'node:url';
 import { prepareCapabilities, type Prepared } from '../../src/prepare.js';
-import { startRuntime, type Runtime, type ServedAdapter } from '../../src/runtime.js';
+import { silentLogger } from '../../src/observe/log.js';
+import { startRuntime, type Runtime, type RuntimeOptions, type ServedAdapter } from '../../src/runtime.js';
 
 export const SEEDS_DIR = fileURLToPath(new URL('../fixtures/seeds/', import.meta.url));
 export const seedFile = (name: 'schematic' | 'metronome' | 'stigg' | 'togai'): string => `${SEEDS_DIR}${name}.yaml`;
@@ -14,6 +15,8 @@ export interface ServeOptions {
   upstreamUrl: string;
   /** Upstream timeout passed to startRuntime. */
   timeoutMs?: number;
+  /** Further runtime options (maxResponseBytes, a logger to capture; logs are dropped otherwise). */
+  runtime?: Omit<RuntimeOptions, 'ports' | 'timeoutMs'>;
 }
 
 export interface Served {
@@ -37,7 +40,7 @@ export async function serveCapability(file: string, options: ServeOptions): Prom
   const prepared = await prepareCapabilities([file], { env: options.env, upstreams });
   if (!prepared.ok) throw new Error(`cannot prepare ${file}:\n${describe(prepared)}`);
   const ports = new Map(capability.adapters.map((a) => [a.namespace, 0] as const));
-  const runtime = await startRuntime(prepared.capabilities, { ports, timeoutMs: options.timeoutMs });
+  const runtime = await startRuntime(prepared.capabilities, { logger: silentLogger(), ...options.runtime, ports, timeoutMs: options.timeoutMs });
   const find = (type: 'rest' | 'mcp') => runtime.adapters.find((a) => a.type === type)?.url ?? '';
   return { rest: find('rest'), mcp: find('mcp'), adapters: runtime.adapters, prepared, runtime, close: () => runtime.close() };
 }
