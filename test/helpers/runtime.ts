@@ -1,8 +1,8 @@
 // Serves one capability file for a test: prepareCapabilities + startRuntime with every adapter on a free port of
 // 127.0.0.1 and every consumed API pointed at a test upstream. The caller closes it (afterAll / onTestFinished).
 import { fileURLToPath } from 'node:url';
+import { silentLogger, type Logger } from '../../src/observe/log.js';
 import { prepareCapabilities, type Prepared } from '../../src/prepare.js';
-import { silentLogger } from '../../src/observe/log.js';
 import { startRuntime, type Runtime, type RuntimeOptions, type ServedAdapter } from '../../src/runtime.js';
 
 export const SEEDS_DIR = fileURLToPath(new URL('../fixtures/seeds/', import.meta.url));
@@ -15,8 +15,10 @@ export interface ServeOptions {
   upstreamUrl: string;
   /** Upstream timeout passed to startRuntime. */
   timeoutMs?: number;
-  /** Further runtime options (maxResponseBytes, a logger to capture; logs are dropped otherwise). */
-  runtime?: Omit<RuntimeOptions, 'ports' | 'timeoutMs'>;
+  /** The runtime's logger (tests that read log lines pass one with a memory destination; logs are dropped otherwise). */
+  logger?: Logger;
+  /** Further runtime options (maxResponseBytes, ...). */
+  runtime?: Omit<RuntimeOptions, 'ports' | 'timeoutMs' | 'logger'>;
 }
 
 export interface Served {
@@ -25,6 +27,8 @@ export interface Served {
   /** URL of the MCP endpoint (`…/mcp`). */
   mcp: string;
   adapters: ServedAdapter[];
+  /** URL of one adapter by its exposes namespace (MCP: `…/mcp`). */
+  urlOf(namespace: string): string;
   prepared: Prepared;
   runtime: Runtime;
   close(): Promise<void>;
@@ -40,9 +44,14 @@ export async function serveCapability(file: string, options: ServeOptions): Prom
   const prepared = await prepareCapabilities([file], { env: options.env, upstreams });
   if (!prepared.ok) throw new Error(`cannot prepare ${file}:\n${describe(prepared)}`);
   const ports = new Map(capability.adapters.map((a) => [a.namespace, 0] as const));
-  const runtime = await startRuntime(prepared.capabilities, { logger: silentLogger(), ...options.runtime, ports, timeoutMs: options.timeoutMs });
+  const runtime = await startRuntime(prepared.capabilities, { ...options.runtime, ports, timeoutMs: options.timeoutMs, logger: options.logger ?? silentLogger() });
   const find = (type: 'rest' | 'mcp') => runtime.adapters.find((a) => a.type === type)?.url ?? '';
-  return { rest: find('rest'), mcp: find('mcp'), adapters: runtime.adapters, prepared, runtime, close: () => runtime.close() };
+  const urlOf = (namespace: string) => {
+    const adapter = runtime.adapters.find((a) => a.namespace === namespace);
+    if (!adapter) throw new Error(`no adapter "${namespace}" in ${file}`);
+    return adapter.url;
+  };
+  return { rest: find('rest'), mcp: find('mcp'), adapters: runtime.adapters, urlOf, prepared, runtime, close: () => runtime.close() };
 }
 
 function describe(prepared: Prepared): string {

@@ -88,7 +88,8 @@ describe('fault injection against a hostile upstream', () => {
       env: { ITEMS_API_KEY: API_KEY },
       upstreamUrl: upstream.url,
       timeoutMs: TIMEOUT_MS,
-      runtime: { logger, maxResponseBytes: CAP_BYTES },
+      logger,
+      runtime: { maxResponseBytes: CAP_BYTES },
     });
     for (const generation of CLIENT_GENERATIONS) clients.set(generation, await connectMcp(generation, served.mcp));
   });

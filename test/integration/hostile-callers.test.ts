@@ -30,7 +30,7 @@ describe('hostile callers', () => {
   beforeAll(async () => {
     upstream = await startUpstream();
     const logger = createLogger({ destination: { write: (line: string) => void logLines.push(line) } });
-    served = await serveCapability(FIXTURE, { env: { ITEMS_API_KEY: API_KEY }, upstreamUrl: upstream.url, runtime: { logger } });
+    served = await serveCapability(FIXTURE, { env: { ITEMS_API_KEY: API_KEY }, upstreamUrl: upstream.url, logger });
     for (const generation of CLIENT_GENERATIONS) clients.set(generation, await connectMcp(generation, served.mcp));
   });
   afterAll(async () => {

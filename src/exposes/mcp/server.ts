@@ -9,6 +9,7 @@ import type { CompiledAdapter } from '../../compile/compile.js';
 import { exceedsDepth, MAX_JSON_DEPTH } from '../../invoke/json-depth.js';
 import type { AdapterContext } from '../../runtime.js';
 import { VERSION } from '../../version.js';
+import { installInboundAuth } from '../auth/install.js';
 import { BODY_LIMIT_BYTES, classifyRequestError } from '../request-errors.js';
 import { createRequestGuard } from '../request-guard.js';
 import { callTool } from './tools.js';
@@ -47,6 +48,13 @@ export function createMcpServer(adapter: McpAdapter, { upstream, secrets, host, 
     reply.code(status).type('application/json').send({ jsonrpc: '2.0', error: { code, message }, id: null });
   // DNS-rebinding and cross-site protection (MCP Streamable HTTP security rules): refused as a JSON-RPC error.
   app.addHook('onRequest', createRequestGuard({ host, allowedHosts }, (reply, refusal) => rpcError(reply, refusal.status, SERVER_ERROR, refusal.message)));
+  // Every method (POST, GET, DELETE) is authenticated before the SDK sees the request.
+  installInboundAuth(app, adapter.auth, {
+    adapter: adapter.namespace,
+    logger,
+    resourcePaths: ['/mcp'],
+    refuse: (reply, failure) => reply.code(failure.status).send({ jsonrpc: '2.0', error: { code: -32001, message: `${failure.code}: ${failure.message}` }, id: null }),
+  });
   // Body errors Fastify finds before the SDK runs: answered as JSON-RPC errors, like the SDK answers its own.
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
     const { kind, status, message } = classifyRequestError(err, req.headers['content-type']);

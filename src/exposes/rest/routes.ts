@@ -6,6 +6,7 @@ import { asCapError, CapError } from '../../errors/cap-error.js';
 import { invoke } from '../../invoke/invoke.js';
 import { exceedsDepth, MAX_JSON_DEPTH } from '../../invoke/json-depth.js';
 import type { AdapterContext } from '../../runtime.js';
+import { installInboundAuth } from '../auth/install.js';
 import { BODY_LIMIT_BYTES, classifyRequestError } from '../request-errors.js';
 import { createRequestGuard } from '../request-guard.js';
 import { logFailure, problemOf, resultText } from '../respond.js';
@@ -22,6 +23,8 @@ export function createRestServer(adapter: RestAdapter, { upstream, secrets, host
     return reply.code(problem.status).type('application/problem+json').send(text);
   };
   app.addHook('onRequest', createRequestGuard({ host, allowedHosts }, (reply, refusal) => sendProblem(reply.request, reply, new CapError(refusal.code, refusal.message))));
+  // After the Host/Origin guard, before routing, body parsing and input gathering (the credential is removed on success).
+  installInboundAuth(app, adapter.auth, { adapter: adapter.namespace, logger, refuse: (reply, failure) => sendProblem(reply.request, reply, new CapError(failure.code, failure.message)) });
   // Deeply nested bodies would overflow the stack in validation and redaction: refused like any other bad input.
   app.addHook('preHandler', async (req) => {
     if (exceedsDepth(req.body)) {
