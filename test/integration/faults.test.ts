@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/observe/log.js';
-import { ensureFreshBuild, killRunningChildren, startServe } from '../helpers/cli.js';
+import { ensureFreshBuild, killRunningChildren, runCli, startServe } from '../helpers/cli.js';
 import { drip, hugeBody, jsonReply, startFaultUpstream, type Fault, type FaultUpstream } from '../helpers/fault-upstream.js';
 import { CLIENT_GENERATIONS, connectMcp, resultText, type ClientGeneration, type McpTestClient, type ToolCallResult } from '../helpers/mcp-clients.js';
 import { serveCapability, type Served } from '../helpers/runtime.js';
@@ -392,5 +392,11 @@ describe('the --max-response-bytes flag of the real CLI', () => {
     expect(stopped.code).toBe(0);
     expectNoSecret(stopped.stdout, stopped.stderr);
     expect(stopped.stderr).toContain('CAP_UPSTREAM_TOO_LARGE');
+  });
+
+  it('refuses a value that is not a positive integer with a usage error', async () => {
+    const result = await runCli(['serve', FIXTURE, '--max-response-bytes', '0'], { env: { ITEMS_API_KEY: API_KEY } });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('--max-response-bytes must be a positive integer (bytes), got "0"');
   });
 });
