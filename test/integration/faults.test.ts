@@ -279,6 +279,18 @@ describe('fault injection against a hostile upstream', () => {
       expect(line?.err?.message).toContain('Cannot read properties of null');
     });
 
+    for (const generation of CLIENT_GENERATIONS) {
+      it(`an internal error in a tool call is an isError CAP_INTERNAL for the ${generation} client, logged with its cause`, async () => {
+        logLines.length = 0;
+        upstream.handle(jsonReply(200, { items: [{ price: null }] }));
+        const problem = toolProblem(await clients.get(generation)!.callTool('list-priced', {}), 500, 'CAP_INTERNAL');
+        expect(problem.detail).toBe('internal error while handling the call');
+        const line = parsed().find((l) => l.code === 'CAP_INTERNAL');
+        expect(line).toMatchObject({ level: 50, status: 500, adapter: 'items-mcp', tool: 'list-priced' });
+        expect(line?.err?.message).toContain('Cannot read properties of null');
+      });
+    }
+
     it('a timeout and a refused redirect are each logged at error level with the upstream and cause', async () => {
       logLines.length = 0;
       await callEverywhere(() => {});
