@@ -165,7 +165,7 @@ describe('fault injection against a hostile upstream', () => {
   });
 
   it('an upstream 500 quoting the key passes through with the key redacted', async () => {
-    const quoting: Fault = (req, res) => jsonReply(500, { error: `bad key ${String(req.headers['x-api-key'])}` })(req, res, undefined as never);
+    const quoting: Fault = (req, res, recorded) => jsonReply(500, { error: `bad key ${String(req.headers['x-api-key'])}` })(req, res, recorded);
     const problem = await expectFaultEverywhere(quoting, 500, 'CAP_UPSTREAM_STATUS');
     expect(problem.upstream?.body).toStrictEqual({ error: 'bad key [redacted]' });
   });
