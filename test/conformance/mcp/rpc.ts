@@ -17,9 +17,14 @@ export type Revision = (typeof REVISIONS)[number];
 const CLIENT_INFO = { name: 'raw-rpc', version: '0.0.0' };
 
 /** Envelope pieces a request needs for a revision: headers and, for 2026-07-28, `_meta`. */
-export function revisionHeaders(revision: Revision, method?: string): Record<string, string> {
+export function revisionHeaders(revision: Revision, method?: string, params: Record<string, unknown> = {}): Record<string, string> {
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': revision };
-  if (revision === '2026-07-28' && method) headers['mcp-method'] = method;
+  if (revision === '2026-07-28' && method) {
+    headers['mcp-method'] = method;
+    // Routing headers must agree with the body: the tool or prompt name, the resource URI.
+    const name = method === 'resources/read' ? params.uri : method === 'tools/call' || method === 'prompts/get' ? params.name : undefined;
+    if (typeof name === 'string') headers['mcp-name'] = name;
+  }
   return headers;
 }
 
@@ -57,5 +62,5 @@ export async function parseAnswer(response: Response): Promise<RpcAnswer> {
 /** One request of `method` at a revision (2025-era: stateless, so no handshake is needed by the server). */
 export async function rpc(url: string, method: string, params: Record<string, unknown> = {}, options: { protocolVersion?: Revision; id?: number } = {}): Promise<RpcAnswer> {
   const revision = options.protocolVersion ?? '2025-06-18';
-  return post(url, { jsonrpc: '2.0', id: options.id ?? 1, method, params: withMeta(revision, params) }, revisionHeaders(revision, method));
+  return post(url, { jsonrpc: '2.0', id: options.id ?? 1, method, params: withMeta(revision, params) }, revisionHeaders(revision, method, params));
 }
