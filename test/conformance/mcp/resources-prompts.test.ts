@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { prepareCapabilities } from '../../../src/prepare.js';
 import { CLIENT_GENERATIONS, connectMcp } from '../../helpers/mcp-clients.js';
 import { serveCapability, type Served } from '../../helpers/runtime.js';
 import { startUpstream, type Upstream } from '../../helpers/upstream.js';
@@ -253,5 +254,21 @@ describe.each(CLIENT_GENERATIONS)('case 34: resource and prompt safety (%s clien
     } finally {
       await client.close();
     }
+  });
+});
+
+describe('case 34: load-time checks of locations', () => {
+  it('a missing resource folder and a prompt file outside the capability folder are errors at their file:line:col', async () => {
+    const file = join(dir, 'bad.yaml');
+    const text = staticCapability(upstream.url).replace('file:///./docs', 'file:///./no-such-folder').replace('file:///./prompts/review.md', 'file:///./../outside.md');
+    await writeFile(file, text);
+    const prepared = await prepareCapabilities([file], { env: {} });
+    expect(prepared.ok).toBe(false);
+    const errors = prepared.diagnostics.filter((d) => d.severity === 'error').map((d) => ({ code: d.code, line: d.line, pointer: d.pointer, message: d.message }));
+    const lines = text.split('\n');
+    expect(errors).toEqual([
+      { code: 'CAP_COMPILE', line: lines.findIndex((l) => l.includes('- name: guides')) + 1, pointer: '/capability/exposes/0/resources/0', message: expect.stringContaining('does not exist') },
+      { code: 'CAP_COMPILE', line: lines.findIndex((l) => l.includes('- name: review')) + 1, pointer: '/capability/exposes/0/prompts/0', message: expect.stringContaining("leaves the capability's folder") },
+    ]);
   });
 });
