@@ -7,6 +7,7 @@ import { secretValues, type Bindings } from '../resolve/bindings.js';
 import { dirname } from 'node:path';
 import type { ConsumesHttp, ExposesMcp, McpTool } from '../spec/capability.js';
 import type { JsonSchemaObject } from './input-schema.js';
+import { compileInboundAuth, inboundSecrets, type InboundAuth } from './inbound-auth.js';
 import { compileInvoker, type CompiledInvoker } from './invoker.js';
 import { compilePrompt, type CompiledPrompt } from './mcp-prompts.js';
 import { compileDynamicResource, compileStaticResource, type CompiledResource } from './mcp-resources.js';
@@ -44,6 +45,8 @@ export interface CompiledMcpAdapter {
   /** 0 for the stdio transport (no port). */
   readonly port: number;
   readonly transport: 'http' | 'stdio';
+  /** Inbound authentication of the HTTP endpoint (not used on stdio). */
+  readonly auth?: InboundAuth;
   readonly description?: string;
   readonly tools: readonly CompiledTool[];
   readonly resources: readonly CompiledResource[];
@@ -51,7 +54,7 @@ export interface CompiledMcpAdapter {
 }
 
 export type CompiledAdapter =
-  | { readonly type: 'rest'; readonly namespace: string; readonly port: number; readonly routes: readonly CompiledRoute[] }
+  | { readonly type: 'rest'; readonly namespace: string; readonly port: number; readonly auth?: InboundAuth; readonly routes: readonly CompiledRoute[] }
   | CompiledMcpAdapter;
 
 export interface CompiledCapability {
@@ -115,19 +118,23 @@ export function compileCapability(
         hint: 'pass --host to listen elsewhere',
       }));
     }
-    if (e && 'authentication' in e && e.authentication !== undefined) {
-      // Serving an endpoint its author protected without the protection would expose it: refuse instead.
-      diagnostics.push(diagnose(loaded.source, `${at}/authentication`, 'error', 'CAP_COMPILE_UNSUPPORTED', 'inbound `authentication` is not enforced by this runtime yet, so this adapter is not served open', {
-        hint: 'remove the block only if the endpoint may be open (it listens on 127.0.0.1 unless --host says otherwise)',
-      }));
-      return;
+    let auth: InboundAuth | undefined;
+    if ((e?.type === 'rest' || e?.type === 'mcp') && e.authentication !== undefined) {
+      const compiledAuth = compileInboundAuth(e.authentication, loaded.source, `${at}/authentication`, scope);
+      diagnostics.push(...compiledAuth.diagnostics);
+      if (!compiledAuth.auth) return; // never served open
+      auth = compiledAuth.auth;
     }
-    if (e?.type === 'rest') adapters.push({ type: 'rest', namespace: e.namespace, port: e.port, routes: routes.get(e.namespace) ?? [] });
+    if (e?.type === 'rest') adapters.push({ type: 'rest', namespace: e.namespace, port: e.port, auth, routes: routes.get(e.namespace) ?? [] });
     else if (e?.type === 'mcp') {
       const mcp = e as ExposesMcp;
       const transport = mcp.transport === 'stdio' ? 'stdio' : 'http';
       const { resources, prompts } = compileMcpExtras(mcp, at, { loaded, templates, scope, diagnostics });
-      adapters.push({ type: 'mcp', namespace: e.namespace, port: transport === 'stdio' ? 0 : Number(e.port), transport, description: mcp.description, tools: tools.get(e.namespace) ?? [], resources, prompts });
+      if (transport === 'stdio' && auth) {
+        // stdio has no network peer to authenticate: the client started the process itself.
+        diagnostics.push(diagnose(loaded.source, `${at}/authentication`, 'warning', 'CAP_COMPILE_UNSUPPORTED', '`authentication` does not apply to `transport: stdio` (the client starts the process); it is used only when the adapter is served over HTTP'));
+      }
+      adapters.push({ type: 'mcp', namespace: e.namespace, port: transport === 'stdio' ? 0 : Number(e.port), transport, auth, description: mcp.description, tools: tools.get(e.namespace) ?? [], resources, prompts });
     } else if (e) {
       diagnostics.push(diagnose(loaded.source, `${at}/type`, 'warning', 'CAP_COMPILE_UNSUPPORTED', `"${String(e.type)}" adapters are not served by this runtime; it is skipped`));
     }
@@ -139,7 +146,9 @@ export function compileCapability(
     label: loaded.document?.info?.label ?? loaded.source.path,
     adapters,
     upstreams: consumes.map((c) => ({ namespace: c.value.namespace, baseUri: c.value.baseUri })),
-    secrets: [...new Set([...secretValues(bindings), ...basicCredentialPairs(consumes, scope)])].sort((a, b) => b.length - a.length),
+    secrets: [...new Set([...secretValues(bindings), ...basicCredentialPairs(consumes, scope), ...adapters.flatMap((a) => inboundSecrets(a.auth))])]
+      .filter((v) => v.length > 0)
+      .sort((a, b) => b.length - a.length),
   };
   return { compiled: deepFreeze(compiled), diagnostics };
 }

@@ -6,11 +6,12 @@ import { toNodeHandler } from '@modelcontextprotocol/node';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { CompiledMcpAdapter } from '../../compile/compile.js';
 import type { AdapterContext } from '../../runtime.js';
+import { installInboundAuth } from '../auth/install.js';
 import { createRequestGuard } from '../request-guard.js';
 import { createServerFactory } from './factory.js';
 
 export function createMcpServer(adapter: CompiledMcpAdapter, context: AdapterContext): { app: FastifyInstance; close(): Promise<void>; announceToolsChanged(): void } {
-  const { host, allowedHosts } = context;
+  const { host, allowedHosts, logger } = context;
   const handler = createMcpHandler(createServerFactory(adapter, context));
   const serve = toNodeHandler(handler);
 
@@ -20,6 +21,13 @@ export function createMcpServer(adapter: CompiledMcpAdapter, context: AdapterCon
     'onRequest',
     createRequestGuard({ host, allowedHosts }, (reply, refusal) => reply.code(refusal.status).send({ jsonrpc: '2.0', error: { code: -32000, message: refusal.message }, id: null })),
   );
+  // Every method (POST, GET, DELETE) is authenticated before the SDK sees the request.
+  installInboundAuth(app, adapter.auth, {
+    adapter: adapter.namespace,
+    logger,
+    resourcePaths: ['/mcp'],
+    refuse: (reply, failure) => reply.code(failure.status).send({ jsonrpc: '2.0', error: { code: -32001, message: `${failure.code}: ${failure.message}` }, id: null }),
+  });
   app.all('/mcp', async (req, reply) => {
     reply.hijack();
     await serve(req.raw, reply.raw, req.body);
