@@ -8,7 +8,7 @@ import type { CompiledResource, ResourceListing, ResourceTemplateListing } from 
 import { asCapError } from '../../errors/cap-error.js';
 import { invoke } from '../../invoke/invoke.js';
 import type { UpstreamClient } from '../../invoke/upstream.js';
-import { problemOf, resultText } from '../respond.js';
+import { problemOf, redact, resultText } from '../respond.js';
 import { isTextMime, mimeTypeOf } from './mime.js';
 
 type StaticResource = Extract<CompiledResource, { kind: 'static' }>;
@@ -62,7 +62,8 @@ export async function readResource(resources: readonly CompiledResource[], uri: 
 async function readDynamic(r: Extract<CompiledResource, { kind: 'dynamic' }>, uri: string, variables: Record<string, string>, { upstream, secrets }: ReadContext): Promise<ResourceContents> {
   try {
     const { value } = await invoke(r.invoker, variables, upstream);
-    return { uri, mimeType: r.mimeType, text: typeof value === 'string' ? value : resultText(value, secrets) };
+    // Raw text bodies are redacted like JSON ones: a bound value never leaves the runtime.
+    return { uri, mimeType: r.mimeType, text: typeof value === 'string' ? redact(value, secrets) : resultText(value, secrets) };
   } catch (err) {
     // resources/read has no isError result: the failure is a JSON-RPC error carrying the same problem a tool would.
     const { problem } = problemOf(asCapError(err), secrets);

@@ -11,6 +11,7 @@ import { serveCapability, type Served } from '../../helpers/runtime.js';
 import { startUpstream, type Upstream } from '../../helpers/upstream.js';
 import { rpc } from './rpc.js';
 
+const USERS_TOKEN = 'tok_resource_secret_4242';
 const FIXTURE = fileURLToPath(new URL('./mcp-resources-prompts-capability.yaml', import.meta.url));
 
 let upstream: Upstream;
@@ -21,11 +22,15 @@ let staticServed: Served;
 /** A capability with a static folder, a file prompt and a templated dynamic resource with output mapping (case 34). */
 const staticCapability = (upstreamUrl: string) => `naftiko: "1.0.0-alpha2"
 info: {label: Docs, description: Static resources and file prompts}
+binds:
+  - namespace: env
+    keys: {USERS_TOKEN: USERS_TOKEN}
 capability:
   consumes:
     - type: http
       namespace: users
       baseUri: ${upstreamUrl}
+      authentication: {type: bearer, token: "{{USERS_TOKEN}}"}
       resources:
         - name: user
           path: /users/{{id}}
@@ -88,7 +93,7 @@ beforeAll(async () => {
   await symlink(join(dir, 'secret.txt'), join(dir, 'docs', 'escape.txt'));
   await writeFile(join(dir, 'prompts', 'review.md'), 'Review {{doc}} carefully. Cost: $1 \\n {{missing}}');
   await writeFile(join(dir, 'capability.yaml'), staticCapability(upstream.url));
-  staticServed = await serveCapability(join(dir, 'capability.yaml'), { env: {}, upstreamUrl: upstream.url });
+  staticServed = await serveCapability(join(dir, 'capability.yaml'), { env: { USERS_TOKEN }, upstreamUrl: upstream.url });
 });
 
 afterAll(async () => {
@@ -238,6 +243,19 @@ describe.each(CLIENT_GENERATIONS)('case 34: resource and prompt safety (%s clien
     }
   });
 
+  it('a dynamic read sends the bound credential upstream but never shows it to the client', async () => {
+    upstream.handle((r) => ({ body: { profile: { name: String(r.headers.authorization), address: { city: USERS_TOKEN } } } }));
+    const client = await connectMcp(generation, staticServed.mcp);
+    try {
+      const read = await client.readResource('users://u-8/profile');
+      expect(upstream.only().headers.authorization).toBe(`Bearer ${USERS_TOKEN}`);
+      expect(read.contents[0]!.text).not.toContain(USERS_TOKEN);
+      expect(JSON.parse(read.contents[0]!.text!)).toEqual({ name: 'Bearer [redacted]', city: '[redacted]' });
+    } finally {
+      await client.close();
+    }
+  });
+
   it('renders file prompts and never re-interpolates injected values; $ and \\ are plain characters', async () => {
     const client = await connectMcp(generation, staticServed.mcp);
     try {
@@ -262,7 +280,7 @@ describe('case 34: load-time checks of locations', () => {
     const file = join(dir, 'bad.yaml');
     const text = staticCapability(upstream.url).replace('file:///./docs', 'file:///./no-such-folder').replace('file:///./prompts/review.md', 'file:///./../outside.md');
     await writeFile(file, text);
-    const prepared = await prepareCapabilities([file], { env: {} });
+    const prepared = await prepareCapabilities([file], { env: { USERS_TOKEN } });
     expect(prepared.ok).toBe(false);
     const errors = prepared.diagnostics.filter((d) => d.severity === 'error').map((d) => ({ code: d.code, line: d.line, pointer: d.pointer, message: d.message }));
     const lines = text.split('\n');
