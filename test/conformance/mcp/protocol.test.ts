@@ -121,6 +121,14 @@ describe.each(REVISIONS)('case 30: dispatch (%s)', (revision) => {
     expect(Object.keys(capabilities as object).filter((k) => k !== 'extensions')).toEqual(['tools']);
   });
 
+  it('a null, empty-object or non-object body is -32600 Invalid Request with "id": null', async () => {
+    for (const body of ['null', '{}', '"x"']) {
+      const answer = await post(ships.mcp, body, revisionHeaders(revision));
+      expect(answer.status, body).toBe(400);
+      expect(answer.message, body).toMatchObject({ jsonrpc: '2.0', id: null, error: { code: -32600 } });
+    }
+  });
+
   it('resources/* and prompts/* are -32601 when not declared; the id is echoed on results and errors', async () => {
     expect((await rpc(ships.mcp, 'resources/read', { uri: 'x://y' }, { protocolVersion: revision, id: 41 })).message).toMatchObject({ id: 41, error: { code: -32601 } });
     expect((await rpc(ships.mcp, 'prompts/get', { name: 'x' }, { protocolVersion: revision, id: 42 })).message).toMatchObject({ id: 42, error: { code: -32601 } });
