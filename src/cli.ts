@@ -127,7 +127,15 @@ function list(prepared: Prepared, options: { host?: string; ports: Map<string, n
     units:
       p.adapter.type === 'rest'
         ? p.adapter.routes.map((r) => ({ route: `${r.method} ${r.path}`, name: r.invoker.name, call: r.invoker.call ?? null, upstream: r.invoker.request?.summary ?? null }))
-        : p.adapter.tools.map((t) => ({ tool: t.listing.name, call: t.invoker.call ?? null, upstream: t.invoker.request?.summary ?? null })),
+        : [
+            ...p.adapter.tools.map((t) => ({ tool: t.listing.name, call: t.invoker.call ?? null, upstream: t.invoker.request?.summary ?? null })),
+            ...p.adapter.resources.map((r) =>
+              r.kind === 'static'
+                ? { resource: `${r.baseUri}/…`, call: null, upstream: null, files: r.root }
+                : { resource: r.listing?.uri ?? r.template!.listing.uriTemplate, call: r.invoker.call ?? null, upstream: r.invoker.request?.summary ?? null },
+            ),
+            ...p.adapter.prompts.map((pr) => ({ prompt: pr.listing.name, call: null, upstream: null })),
+          ],
   }));
   if (json) {
     print(JSON.stringify(rows, null, 2));
@@ -136,8 +144,9 @@ function list(prepared: Prepared, options: { host?: string; ports: Map<string, n
   for (const row of rows) {
     print(`${row.type.padEnd(4)} ${row.namespace}  ${row.url}  (${row.capability})`);
     for (const u of row.units) {
-      const label = 'route' in u ? u.route : u.tool;
-      print(`       ${label.padEnd(58)} → ${u.call ?? 'mock'}${u.upstream ? `  ${u.upstream}` : ''}`);
+      const label = 'route' in u ? u.route : 'tool' in u ? u.tool : 'resource' in u ? `resource ${u.resource}` : `prompt ${u.prompt}`;
+      const target = 'files' in u ? `files in ${u.files}` : 'prompt' in u ? 'prompt' : (u.call ?? 'mock');
+      print(`       ${label.padEnd(58)} → ${target}${u.upstream ? `  ${u.upstream}` : ''}`);
     }
   }
   return 0;

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { childEnv, ensureFreshBuild, killRunningChildren, ROOT } from '../../helpers/cli.js';
+import { childEnv, ensureFreshBuild, killRunningChildren, ROOT, runCli } from '../../helpers/cli.js';
 import { CLIENT_GENERATIONS, connectMcpStdio, resultJson } from '../../helpers/mcp-clients.js';
 import { startUpstream, type Upstream } from '../../helpers/upstream.js';
 
@@ -117,5 +117,16 @@ describe('case 32: stdio usage errors', () => {
     expect(code).toBe(1);
     expect(stdout).toBe('');
     expect(stderr).toContain('--stdio serves exactly one MCP adapter; found 2');
+  });
+});
+
+describe('case 32: list', () => {
+  it('`capability list` shows a stdio adapter as such, and an HTTP adapter\'s resources and prompts', async () => {
+    const { code, stdout } = await runCli(['list', '--json', STDIO_FIXTURE, fileURLToPath(new URL('./mcp-resources-prompts-capability.yaml', import.meta.url))]);
+    expect(code).toBe(0);
+    const rows = JSON.parse(stdout) as { namespace: string; url: string; units: Record<string, unknown>[] }[];
+    expect(rows.find((r) => r.namespace === 'test-mcp-stdio')!.url).toBe('stdio');
+    const units = rows.find((r) => r.namespace === 'test-mcp-resources-prompts')!.units;
+    expect(units.map((u) => u.tool ?? u.resource ?? u.prompt)).toEqual(['query-database', 'data://databases/pre-release/schema', 'data://users/{userId}/profile', 'participant-outreach', 'summary-prompt']);
   });
 });
