@@ -6,6 +6,7 @@ import { serveStdio, StdioServerTransport } from '@modelcontextprotocol/server/s
 import type { CompiledMcpAdapter } from '../../compile/compile.js';
 import type { AdapterContext } from '../../runtime.js';
 import { createServerFactory } from './factory.js';
+import { guardJsonRpcLines } from './stdio-lines.js';
 
 export interface StdioStreams {
   input?: Readable;
@@ -25,7 +26,7 @@ export function serveMcpStdio(adapter: CompiledMcpAdapter, context: AdapterConte
       instances.push(server);
       return server;
     },
-    { transport: new StdioServerTransport(input, output), onerror: (err) => context.logger.warn({ err: err.message }, 'mcp stdio error') },
+    { transport: new StdioServerTransport(input.pipe(guardJsonRpcLines(output)), output), onerror: (err) => context.logger.warn({ err: err.message }, 'mcp stdio error') },
   );
   if (streams.onEnd) input.once('end', streams.onEnd);
   return {

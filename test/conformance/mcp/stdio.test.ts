@@ -25,7 +25,7 @@ afterAll(async () => {
 });
 
 /** Runs `capability serve <args>` with the given stdin lines, closes stdin, and collects what it wrote. */
-function serveLines(args: string[], lines: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function serveLines(args: string[], lines: string[], answers = lines.filter((l) => /"id"/.test(l)).length): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, 'serve', ...args], { cwd: ROOT, env: childEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
@@ -42,7 +42,7 @@ function serveLines(args: string[], lines: string[]): Promise<{ code: number | n
     });
     // Answers come back before stdin is closed: the transport drops requests still in flight at end of input.
     let answered = 0;
-    const expected = lines.filter((l) => /"id"/.test(l)).length;
+    const expected = answers;
     child.stdout.on('data', () => {
       answered = stdout.split('\n').filter(Boolean).length;
       if (answered >= expected) child.stdin.end();
@@ -75,6 +75,22 @@ describe('case 32: stdio transport with raw lines', () => {
     // What the CLI prints about itself (the adapter line, warnings, the stop message) goes to stderr.
     expect(stderr).toContain('test-mcp-stdio  stdio');
     expect(stderr).toContain('stdin closed: stopping');
+  });
+
+  it('a line that is not JSON gets a -32700 line, a jsonrpc other than "2.0" a -32600 line, and serving goes on', async () => {
+    const { code, stdout } = await serveLines(
+      [STDIO_FIXTURE],
+      ['not json at all', JSON.stringify({ jsonrpc: '1.0', id: 7, method: 'ping' }), JSON.stringify([{ jsonrpc: '2.0', id: 8, method: 'ping' }]), JSON.stringify({ jsonrpc: '2.0', id: 9, method: 'ping' })],
+      4,
+    );
+    expect(code).toBe(0);
+    const messages = stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(messages).toEqual([
+      { jsonrpc: '2.0', id: null, error: { code: -32700, message: expect.stringContaining('Parse error') } },
+      { jsonrpc: '2.0', id: 7, error: { code: -32600, message: expect.stringContaining('Invalid Request') } },
+      { jsonrpc: '2.0', id: null, error: { code: -32600, message: expect.stringContaining('Invalid Request') } },
+      { jsonrpc: '2.0', id: 9, result: {} },
+    ]);
   });
 
   it('a notification alone produces no output at all', async () => {
