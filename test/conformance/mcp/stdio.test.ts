@@ -3,7 +3,10 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { prepareCapabilities } from '../../../src/prepare.js';
 import { childEnv, ensureFreshBuild, killRunningChildren, ROOT, runCli } from '../../helpers/cli.js';
 import { CLIENT_GENERATIONS, connectMcpStdio, resultJson } from '../../helpers/mcp-clients.js';
 import { startUpstream, type Upstream } from '../../helpers/upstream.js';
@@ -144,5 +147,23 @@ describe('case 32: list', () => {
     expect(rows.find((r) => r.namespace === 'test-mcp-stdio')!.url).toBe('stdio');
     const units = rows.find((r) => r.namespace === 'test-mcp-resources-prompts')!.units;
     expect(units.map((u) => u.tool ?? u.resource ?? u.prompt)).toEqual(['query-database', 'data://databases/pre-release/schema', 'data://users/{userId}/profile', 'participant-outreach', 'summary-prompt']);
+  });
+});
+
+describe('case 32: stdio and inbound authentication', () => {
+  it('authentication on a stdio adapter is a warning (no network peer), and the adapter is served', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cap-mcp-stdio-auth-'));
+    try {
+      const text = (await readFile(STDIO_FIXTURE, 'utf8'))
+        .replace('info:\n', 'binds:\n  - namespace: env\n    keys: {MCP_TOKEN: MCP_TOKEN}\ninfo:\n')
+        .replace('      transport: "stdio"\n', '      transport: "stdio"\n      authentication: {type: bearer, token: "{{MCP_TOKEN}}"}\n');
+      await writeFile(join(dir, 'stdio-auth.yaml'), text);
+      const prepared = await prepareCapabilities([join(dir, 'stdio-auth.yaml')], { env: { MCP_TOKEN: 'tok-stdio-123456' } });
+      expect(prepared.ok).toBe(true);
+      expect(prepared.diagnostics).toContainEqual(expect.objectContaining({ severity: 'warning', code: 'CAP_COMPILE_UNSUPPORTED', pointer: '/capability/exposes/0/authentication' }));
+      expect(prepared.capabilities[0]!.adapters).toMatchObject([{ type: 'mcp', transport: 'stdio' }]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
