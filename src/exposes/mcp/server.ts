@@ -1,20 +1,16 @@
 // MCP adapter: stateless Streamable HTTP at /mcp through the official SDK v2 (createMcpHandler), serving the
 // 2026-07-28 revision and 2025-era clients on one endpoint. Tool listings are built at compile time; the
-// per-request factory only registers two handlers. Host and Origin are checked before the SDK sees a request.
-import { createMcpHandler, ProtocolError, ProtocolErrorCode, Server, type Tool } from '@modelcontextprotocol/server';
+// per-request factory (./factory.ts) only registers handlers. Host and Origin are checked before the SDK sees a request.
+import { createMcpHandler } from '@modelcontextprotocol/server';
 import { toNodeHandler } from '@modelcontextprotocol/node';
-import { AjvJsonSchemaValidator } from '@modelcontextprotocol/server/validators/ajv';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
-import type { CompiledAdapter } from '../../compile/compile.js';
+import type { CompiledMcpAdapter } from '../../compile/compile.js';
 import { exceedsDepth, MAX_JSON_DEPTH } from '../../invoke/json-depth.js';
 import type { AdapterContext } from '../../runtime.js';
-import { VERSION } from '../../version.js';
 import { installInboundAuth } from '../auth/install.js';
 import { BODY_LIMIT_BYTES, classifyRequestError } from '../request-errors.js';
 import { createRequestGuard } from '../request-guard.js';
-import { callTool } from './tools.js';
-
-type McpAdapter = Extract<CompiledAdapter, { type: 'mcp' }>;
+import { createServerFactory } from './factory.js';
 
 // JSON-RPC error codes for requests refused before the SDK sees them (the SDK uses the same ones).
 const PARSE_ERROR = -32700;
@@ -22,25 +18,9 @@ const INVALID_REQUEST = -32600;
 const INTERNAL_ERROR = -32603;
 const SERVER_ERROR = -32000;
 
-export function createMcpServer(adapter: McpAdapter, { upstream, secrets, host, allowedHosts, logger }: AdapterContext): { app: FastifyInstance; close(): Promise<void> } {
-  const listing = adapter.tools.map((t) => t.listing) as unknown as Tool[];
-  const byName = new Map(adapter.tools.map((t) => [t.listing.name, t]));
-
-  // One validator for every per-request Server, so whatever the SDK compiles is compiled once and cached.
-  const jsonSchemaValidator = new AjvJsonSchemaValidator();
-  const handler = createMcpHandler(() => {
-    const server = new Server(
-      { name: adapter.namespace, version: VERSION },
-      { capabilities: { tools: {} }, instructions: adapter.description?.trim(), jsonSchemaValidator },
-    );
-    server.setRequestHandler('tools/list', async () => ({ tools: listing }));
-    server.setRequestHandler('tools/call', async (request) => {
-      const tool = byName.get(request.params.name);
-      if (!tool) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `unknown tool "${request.params.name}"; tools: ${[...byName.keys()].join(', ')}`);
-      return callTool(tool, request.params.arguments, upstream, secrets, logger, adapter.namespace);
-    });
-    return server;
-  });
+export function createMcpServer(adapter: CompiledMcpAdapter, context: AdapterContext): { app: FastifyInstance; close(): Promise<void>; announceToolsChanged(): void } {
+  const { host, allowedHosts, logger } = context;
+  const handler = createMcpHandler(createServerFactory(adapter, context));
   const serve = toNodeHandler(handler);
 
   const app = Fastify({ logger: false, return503OnClosing: true, bodyLimit: BODY_LIMIT_BYTES });
@@ -77,5 +57,6 @@ export function createMcpServer(adapter: McpAdapter, { upstream, secrets, host, 
       reply.raw.end(JSON.stringify({ jsonrpc: '2.0', error: { code: INTERNAL_ERROR, message: 'Internal error' }, id: null }));
     }
   });
-  return { app, close: () => handler.close() };
+  // Open `subscriptions/listen` streams (2026-07-28) hear `notifications/tools/list_changed`; used by reload.
+  return { app, close: () => handler.close(), announceToolsChanged: () => handler.notify.toolsChanged() };
 }
