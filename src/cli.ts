@@ -29,9 +29,13 @@ Options:
   --upstream-timeout <ms>               upstream request timeout (default 30000)
   --drain-timeout <ms>                  on SIGINT/SIGTERM, how long requests in flight may finish
                                         before they are cut (default ${DEFAULT_DRAIN_TIMEOUT_MS})
+  --max-response-bytes <n>              cap on an upstream response body (default 8388608 = 8 MiB)
+  --stdio                               serve the MCP adapter on stdin/stdout (for desktop clients)
   --strict                              treat deviations from the Naftiko schema as errors
   -h, --help                            show this help
 
+An MCP adapter with \`transport: stdio\` (or the only MCP adapter, with --stdio) speaks line-delimited
+JSON-RPC on stdin/stdout; everything else the command prints then goes to stderr. It stops when stdin closes.
 When adapters declare the same port, the first (files in the order given, folders in name
 order) keeps it and each later one gets the next higher port that no adapter declares.
 SIGINT or SIGTERM (also during start-up) stops accepting, lets requests in flight finish for up to
@@ -68,7 +72,9 @@ const OPTIONS = {
   'env-file': { type: 'string' },
   'upstream-timeout': { type: 'string' },
   'drain-timeout': { type: 'string' },
+  'max-response-bytes': { type: 'string' },
   strict: { type: 'boolean' },
+  stdio: { type: 'boolean' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -111,8 +117,13 @@ export async function main(argv: readonly string[], out = process.stdout, err = 
     const ports = pairs(values.port, '--port', toPort);
     const timeoutMs = values['upstream-timeout'] === undefined ? undefined : positiveInt(values['upstream-timeout'], '--upstream-timeout');
     const drainTimeoutMs = values['drain-timeout'] === undefined ? undefined : positiveInt(values['drain-timeout'], '--drain-timeout');
+    const maxResponseBytes = values['max-response-bytes'] === undefined ? undefined : positiveInt(values['max-response-bytes'], '--max-response-bytes', 'bytes');
     if (command === 'list') return list(prepared, { host: values.host, ports }, values.json === true, print, warn);
-    return await serve(prepared, { host: values.host, ports, timeoutMs, drainTimeoutMs, allowedHosts: values['allow-host'] }, signals, print, warn);
+    if (!prepared.ok) return reportInvalid(prepared, warn, 2);
+    const stdio = stdioNamespace(prepared, values.stdio === true);
+    // On stdio, stdout carries protocol messages only: whatever the command prints goes to stderr.
+    const options: RuntimeOptions = { host: values.host, ports, timeoutMs, drainTimeoutMs, maxResponseBytes, allowedHosts: values['allow-host'], stdio };
+    return await serve(prepared, options, signals, stdio ? warn : print, warn);
   } catch (e) {
     if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       warn(`${(e as Error).message}\n\n${HELP[command]}`);
@@ -141,7 +152,15 @@ function list(prepared: Prepared, options: { host?: string; ports: Map<string, n
     units:
       p.adapter.type === 'rest'
         ? p.adapter.routes.map((r) => ({ route: `${r.method} ${r.path}`, name: r.invoker.name, call: r.invoker.call ?? null, upstream: r.invoker.request?.summary ?? null }))
-        : p.adapter.tools.map((t) => ({ tool: t.listing.name, call: t.invoker.call ?? null, upstream: t.invoker.request?.summary ?? null })),
+        : [
+            ...p.adapter.tools.map((t) => ({ tool: t.listing.name, call: t.invoker.call ?? null, upstream: t.invoker.request?.summary ?? null })),
+            ...p.adapter.resources.map((r) =>
+              r.kind === 'static'
+                ? { resource: `${r.baseUri}/…`, call: null, upstream: null, files: r.root }
+                : { resource: r.listing?.uri ?? r.template!.listing.uriTemplate, call: r.invoker.call ?? null, upstream: r.invoker.request?.summary ?? null },
+            ),
+            ...p.adapter.prompts.map((pr) => ({ prompt: pr.listing.name, call: null, upstream: null })),
+          ],
   }));
   if (json) {
     print(JSON.stringify(rows, null, 2));
@@ -150,11 +169,23 @@ function list(prepared: Prepared, options: { host?: string; ports: Map<string, n
   for (const row of rows) {
     print(`${row.type.padEnd(4)} ${row.namespace}  ${row.url}  (${row.capability})`);
     for (const u of row.units) {
-      const label = 'route' in u ? u.route : u.tool;
-      print(`       ${label.padEnd(58)} → ${u.call ?? 'mock'}${u.upstream ? `  ${u.upstream}` : ''}`);
+      const label = 'route' in u ? u.route : 'tool' in u ? u.tool : 'resource' in u ? `resource ${u.resource}` : `prompt ${u.prompt}`;
+      const target = 'files' in u ? `files in ${u.files}` : 'prompt' in u ? 'prompt' : (u.call ?? 'mock');
+      print(`       ${label.padEnd(58)} → ${target}${u.upstream ? `  ${u.upstream}` : ''}`);
     }
   }
   return 0;
+}
+
+/** Which MCP adapter owns stdin/stdout: the one declaring `transport: stdio`, or with --stdio the only MCP adapter. */
+function stdioNamespace(prepared: Prepared, flag: boolean): RuntimeOptions['stdio'] {
+  const mcp = prepared.capabilities.flatMap((c) => c.adapters).filter((a) => a.type === 'mcp');
+  const declared = mcp.filter((a) => a.transport === 'stdio');
+  if (declared.length > 1) throw new UsageError(`several MCP adapters declare transport: stdio (${declared.map((a) => a.namespace).join(', ')}); serve one at a time`);
+  if (declared.length === 1) return { namespace: declared[0]!.namespace };
+  if (!flag) return undefined;
+  if (mcp.length !== 1) throw new UsageError(`--stdio serves exactly one MCP adapter; found ${mcp.length}${mcp.length ? ` (${mcp.map((a) => a.namespace).join(', ')})` : ''}`);
+  return { namespace: mcp[0]!.namespace };
 }
 
 async function serve(prepared: Prepared, options: RuntimeOptions, signals: ShutdownSignals, print: (s: string) => void, warn: (s: string) => void): Promise<number | undefined> {
@@ -169,9 +200,11 @@ async function serve(prepared: Prepared, options: RuntimeOptions, signals: Shutd
     warn(`${signals.received}: stopped before serving`);
     return 0;
   }
-  let runtime;
+  let runtime: Awaited<ReturnType<typeof startRuntime>>;
+  let clientGone: () => void = () => undefined;
+  const stdinEnded = new Promise<string>((resolve) => (clientGone = () => resolve('stdin closed')));
   try {
-    runtime = await startRuntime(prepared.capabilities, options);
+    runtime = await startRuntime(prepared.capabilities, options.stdio ? { ...options, stdio: { ...options.stdio, onEnd: clientGone } } : options);
   } catch (e) {
     warn(`cannot start: ${(e as Error).message}`);
     return 1;
@@ -185,9 +218,10 @@ async function serve(prepared: Prepared, options: RuntimeOptions, signals: Shutd
     print(`${a.type.padEnd(4)} ${a.namespace}  ${a.url}${a.moved ? `  (${a.moved})` : ''}`);
   }
   warnOpenAdapters(prepared, options.host ?? DEFAULT_HOST, warn);
-  const signal = await signals.first;
+  // A desktop client ends an stdio server by closing its stdin.
+  const reason = await Promise.race([signals.first, stdinEnded]);
   const drainMs = options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS;
-  warn(`${signal}: stopping (finishing requests in flight for up to ${drainMs} ms; ${signal} again exits at once)`);
+  warn(`${reason}: stopping (finishing requests in flight for up to ${drainMs} ms${signals.received ? `; ${reason} again exits at once` : ''})`);
   const { cut } = await runtime.close();
   if (cut > 0) warn(`drain timeout: ${cut} request(s) still in flight after ${drainMs} ms were cut`);
   return 0;
@@ -241,9 +275,9 @@ function toPort(value: string, item: string): number {
   return port;
 }
 
-function positiveInt(value: string, flag: string): number {
+function positiveInt(value: string, flag: string, unit = 'milliseconds'): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${flag} must be a positive integer (milliseconds), got "${value}"`);
+  if (!Number.isSafeInteger(n) || n <= 0) throw new UsageError(`${flag} must be a positive integer (${unit}), got "${value}"`);
   return n;
 }
 
