@@ -107,13 +107,16 @@ export function compileCapability(
     if (u.unit.call && !called) continue; // reported by validate (call-target-exists) or above
     if (called && isRecord(u.unit.with)) {
       const unknown = Object.keys(u.unit.with).filter((key) => !called.parameters.accepted.has(key));
+      // Against an operation that declares parameters an unknown key is a typo (error); against one that declares
+      // none (a reference-spec mock) it is only a value that is never sent (warning).
+      const severity = called.parameters.shown.length > 0 ? 'error' : 'warning';
       for (const key of unknown) {
-        diagnostics.push(diagnose(loaded.source, `${u.pointer}/with/${escapePointer(key)}`, 'error', 'CAP_COMPILE_UNKNOWN_WITH', `with key "${key}" names no parameter of ${u.unit.call}, so its value would never be sent`, {
+        diagnostics.push(diagnose(loaded.source, `${u.pointer}/with/${escapePointer(key)}`, severity, 'CAP_COMPILE_UNKNOWN_WITH', `with key "${key}" names no parameter of ${u.unit.call}, so its value would never be sent`, {
           onKey: true,
           hint: called.parameters.shown.length ? `${u.unit.call} takes: ${called.parameters.shown.slice(0, 20).join(', ')}` : `${u.unit.call} declares no parameters`,
         }));
       }
-      if (unknown.length > 0) continue;
+      if (unknown.length > 0 && severity === 'error') continue;
     }
     const prefixes = new Set([u.kind === 'rest' ? 'rest' : 'tools', u.adapter.namespace]);
     try {

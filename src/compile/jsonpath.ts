@@ -27,13 +27,7 @@ export function compileJsonPath(expression: string): Extractor {
   for (const segment of path) checkScript(expression, segment);
   return (value) => {
     if (value === null || typeof value !== 'object') return undefined;
-    // A filter that fails on some element (e.g. reads a property of a missing value) does not match it.
-    let found: unknown[];
-    try {
-      found = JSONPath({ path: path as unknown as string, json: value as object, wrap: true, ignoreEvalErrors: true }) as unknown[];
-    } catch {
-      return undefined; // a script jsonpath-plus cannot run on this value: no match rather than a failed call
-    }
+    const found = JSONPath({ path: path as unknown as string, json: value as object, wrap: true }) as unknown[];
     return found.length === 0 ? undefined : found;
   };
 }
