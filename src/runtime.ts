@@ -1,9 +1,12 @@
-// The runtime: serves compiled capabilities. One Fastify server per adapter (REST routes, or MCP at /mcp),
-// ports assigned by ./ports.ts, one upstream client shared by all, and a graceful close.
+// The runtime: serves compiled capabilities. One Fastify server per adapter (REST routes, MCP at /mcp, a skill
+// catalog at /skills, or the control plane), ports assigned by ./ports.ts, one upstream client shared by all, and a
+// graceful close. It tracks each adapter's state, which the control adapter reports as readiness.
 import type { FastifyInstance } from 'fastify';
-import type { CompiledAdapter, CompiledCapability } from './compile/compile.js';
+import type { AdapterType, CompiledAdapter, CompiledCapability } from './compile/compile.js';
+import { createControlServer } from './exposes/control/server.js';
 import { createRestServer } from './exposes/rest/routes.js';
 import { createMcpServer } from './exposes/mcp/server.js';
+import { createSkillServer } from './exposes/skill/server.js';
 import { createUpstreamClient, type UpstreamClient } from './invoke/upstream.js';
 import { addLogSecrets, createLogger, type Logger } from './observe/log.js';
 import { assignPorts } from './ports.js';
@@ -20,7 +23,7 @@ export interface RuntimeOptions {
 }
 
 export interface ServedAdapter {
-  type: 'rest' | 'mcp';
+  type: AdapterType;
   namespace: string;
   capability: string;
   url: string;
@@ -35,6 +38,17 @@ export interface Runtime {
 }
 
 export const DEFAULT_HOST = '127.0.0.1';
+
+export type AdapterState = 'starting' | 'started' | 'stopping' | 'stopped';
+
+/** What the runtime tells adapters about itself: where every adapter listens and whether it is up (read live). */
+export interface RuntimeView {
+  /** Epoch milliseconds when the runtime started. */
+  readonly startedAt: number;
+  /** True once shutdown has begun. */
+  draining(): boolean;
+  adapters(): readonly (ServedAdapter & { state: AdapterState })[];
+}
 
 /** What every adapter is given when it is mounted. */
 export interface AdapterContext {
@@ -59,8 +73,8 @@ export function planAdapters(capabilities: readonly CompiledCapability[], option
   });
 }
 
-const urlOf = (host: string, port: number, type: 'rest' | 'mcp'): string =>
-  `http://${host.includes(':') ? `[${host}]` : host}:${port}${type === 'mcp' ? '/mcp' : ''}`;
+const PATHS: Record<AdapterType, string> = { rest: '', mcp: '/mcp', skill: '/skills', control: '' };
+const urlOf = (host: string, port: number, type: AdapterType): string => `http://${host.includes(':') ? `[${host}]` : host}:${port}${PATHS[type]}`;
 
 export async function startRuntime(capabilities: readonly CompiledCapability[], options: RuntimeOptions = {}): Promise<Runtime> {
   const host = options.host ?? DEFAULT_HOST;
@@ -68,22 +82,39 @@ export async function startRuntime(capabilities: readonly CompiledCapability[], 
   for (const capability of capabilities) addLogSecrets(logger, capability.secrets);
   const upstream: UpstreamClient = createUpstreamClient({ timeoutMs: options.timeoutMs });
   const plan = planAdapters(capabilities, options);
-  const servers: { app: FastifyInstance; close?: () => Promise<void> }[] = [];
+  const states: AdapterState[] = plan.map(() => 'starting');
+  let draining = false;
+  const view: RuntimeView = {
+    startedAt: Date.now(),
+    draining: () => draining,
+    adapters: () => plan.map(({ adapter: _a, secrets: _s, ...served }, i) => ({ ...served, state: states[i]! })),
+  };
+  const servers: { app: FastifyInstance; close?: () => Promise<void>; index: number }[] = [];
   const closeAll = async () => {
-    // Stop accepting, let in-flight requests finish, then release upstream connections.
-    await Promise.allSettled(servers.map((s) => s.app.close()));
+    // Readiness flips first; business adapters stop accepting and finish requests in flight; control goes last.
+    draining = true;
+    const isControl = (s: (typeof servers)[number]) => plan[s.index]!.type === 'control';
+    for (const group of [servers.filter((s) => !isControl(s)), servers.filter(isControl)]) {
+      for (const s of group) states[s.index] = 'stopping';
+      await Promise.allSettled(group.map((s) => s.app.close()));
+      for (const s of group) states[s.index] = 'stopped';
+    }
     await Promise.allSettled(servers.map((s) => s.close?.()));
     await upstream.close();
   };
+  // Control adapters listen first, so a probe sees "not ready" until every other adapter listens.
+  const order = plan.map((_, i) => i).sort((a, b) => Number(plan[b]!.type === 'control') - Number(plan[a]!.type === 'control'));
   try {
-    for (const entry of plan) {
+    for (const index of order) {
+      const entry = plan[index]!;
       const context: AdapterContext = { upstream, secrets: entry.secrets, logger, host, allowedHosts: options.allowedHosts ?? [] };
-      const server = entry.adapter.type === 'rest' ? { app: createRestServer(entry.adapter, context) } : createMcpServer(entry.adapter, context);
-      servers.push(server);
+      const server = createServer(entry.adapter, context, view);
+      servers.push({ ...server, index });
       await server.app.listen({ host, port: entry.port });
       const address = server.app.server.address();
       if (typeof address === 'object' && address) entry.port = address.port; // port 0: the OS chose one
       entry.url = urlOf(host, entry.port, entry.type);
+      states[index] = 'started';
     }
   } catch (err) {
     await closeAll();
@@ -93,4 +124,17 @@ export async function startRuntime(capabilities: readonly CompiledCapability[], 
     adapters: plan.map(({ adapter: _a, secrets: _s, ...served }) => served),
     close: closeAll,
   };
+}
+
+function createServer(adapter: CompiledAdapter, context: AdapterContext, view: RuntimeView): { app: FastifyInstance; close?: () => Promise<void> } {
+  switch (adapter.type) {
+    case 'rest':
+      return { app: createRestServer(adapter, context) };
+    case 'mcp':
+      return createMcpServer(adapter, context);
+    case 'skill':
+      return { app: createSkillServer(adapter, context, view) };
+    case 'control':
+      return { app: createControlServer(adapter, context, view) };
+  }
 }

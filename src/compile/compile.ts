@@ -4,11 +4,13 @@ import { diagnose, type Diagnostic } from '../errors/diagnostic.js';
 import type { Located, LoadedCapability } from '../load/load.js';
 import { consumedOperations, exposedUnits } from '../load/walk.js';
 import { secretValues, type Bindings } from '../resolve/bindings.js';
-import type { ConsumesHttp, ExposesMcp, McpTool } from '../spec/capability.js';
+import type { ConsumesHttp, ExposesControl, ExposesMcp, ExposesSkill, McpTool } from '../spec/capability.js';
+import { compileControlAdapter, type CompiledControlAdapter } from './control.js';
 import type { JsonSchemaObject } from './input-schema.js';
 import { compileInvoker, type CompiledInvoker } from './invoker.js';
 import type { NameScope } from './names.js';
 import { compileRequestTemplate, type RequestTemplate } from './request-template.js';
+import { compileSkillAdapter, type CompiledSkillAdapter } from './skill.js';
 import { compileText } from './template.js';
 
 export interface CompiledRoute {
@@ -33,7 +35,11 @@ export interface CompiledTool {
 
 export type CompiledAdapter =
   | { readonly type: 'rest'; readonly namespace: string; readonly port: number; readonly routes: readonly CompiledRoute[] }
-  | { readonly type: 'mcp'; readonly namespace: string; readonly port: number; readonly description?: string; readonly tools: readonly CompiledTool[] };
+  | { readonly type: 'mcp'; readonly namespace: string; readonly port: number; readonly description?: string; readonly tools: readonly CompiledTool[] }
+  | CompiledSkillAdapter
+  | CompiledControlAdapter;
+
+export type AdapterType = CompiledAdapter['type'];
 
 export interface CompiledCapability {
   readonly file: string;
@@ -85,7 +91,9 @@ export function compileCapability(
     }
   }
 
-  const adapters: CompiledAdapter[] = [];
+  // Skill adapters point at rest/mcp adapters declared before or after them: they are compiled in a second pass.
+  const adapters: (CompiledAdapter | { pending: ExposesSkill; pointer: string })[] = [];
+  const label = loaded.document?.info?.label ?? loaded.source.path;
   exposes.forEach((e, i) => {
     const at = `/capability/exposes/${i}`;
     if (e && 'address' in e && e.address !== undefined) {
@@ -105,16 +113,25 @@ export function compileCapability(
       if ((e as ExposesMcp).transport === 'stdio') {
         diagnostics.push(diagnose(loaded.source, `${at}/transport`, 'error', 'CAP_COMPILE_UNSUPPORTED', 'MCP stdio transport is not supported by this runtime yet', { hint: 'use `transport: http` with a port' }));
       } else adapters.push({ type: 'mcp', namespace: e.namespace, port: Number(e.port), description: (e as ExposesMcp).description, tools: tools.get(e.namespace) ?? [] });
-    } else if (e) {
-      diagnostics.push(diagnose(loaded.source, `${at}/type`, 'warning', 'CAP_COMPILE_UNSUPPORTED', `"${String(e.type)}" adapters are not served by this runtime; it is skipped`));
+    } else if (e?.type === 'skill') adapters.push({ pending: e as ExposesSkill, pointer: at });
+    else if (e?.type === 'control') adapters.push(compileControlAdapter(e as ExposesControl, { label, specVersion: String(loaded.document?.naftiko ?? '') }));
+    else if (e) {
+      diagnostics.push(diagnose(loaded.source, `${at}/type`, 'warning', 'CAP_COMPILE_UNSUPPORTED', `"${String((e as { type?: unknown }).type)}" adapters are not served by this runtime; it is skipped`));
     }
+  });
+  const business = adapters.filter((a): a is Extract<CompiledAdapter, { type: 'rest' | 'mcp' }> => 'type' in a && (a.type === 'rest' || a.type === 'mcp'));
+  const compiledAdapters = adapters.map((a) => {
+    if (!('pending' in a)) return a;
+    const skill = compileSkillAdapter(a.pending, a.pointer, business, { label, description: loaded.document?.info?.description, source: loaded.source });
+    diagnostics.push(...skill.diagnostics);
+    return skill.adapter;
   });
   if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
 
   const compiled: CompiledCapability = {
     file: loaded.source.path,
-    label: loaded.document?.info?.label ?? loaded.source.path,
-    adapters,
+    label,
+    adapters: compiledAdapters,
     upstreams: consumes.map((c) => ({ namespace: c.value.namespace, baseUri: c.value.baseUri })),
     secrets: [...new Set([...secretValues(bindings), ...basicCredentialPairs(consumes, scope)])].sort((a, b) => b.length - a.length),
   };
