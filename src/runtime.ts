@@ -96,7 +96,7 @@ export async function startRuntime(capabilities: readonly CompiledCapability[], 
     const isControl = (s: (typeof servers)[number]) => plan[s.index]!.type === 'control';
     for (const group of [servers.filter((s) => !isControl(s)), servers.filter(isControl)]) {
       for (const s of group) states[s.index] = 'stopping';
-      await Promise.allSettled(group.map((s) => s.app.close()));
+      await Promise.allSettled(group.map((s) => closeGracefully(s.app)));
       for (const s of group) states[s.index] = 'stopped';
     }
     await Promise.allSettled(servers.map((s) => s.close?.()));
@@ -136,5 +136,18 @@ function createServer(adapter: CompiledAdapter, context: AdapterContext, view: R
       return { app: createSkillServer(adapter, context, view) };
     case 'control':
       return { app: createControlServer(adapter, context, view) };
+  }
+}
+
+/**
+ * Stops accepting and waits for requests in flight. A keep-alive connection that was busy when closing began would
+ * otherwise hold the server open until its keep-alive timeout, so connections are closed as soon as they go idle.
+ */
+async function closeGracefully(app: FastifyInstance): Promise<void> {
+  const timer = setInterval(() => app.server.closeIdleConnections(), 50);
+  try {
+    await app.close();
+  } finally {
+    clearInterval(timer);
   }
 }
