@@ -3,6 +3,9 @@
 // from the capability when a skill gives no location.
 import { request as httpRequest } from 'node:http';
 import { readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { unzipSync, strFromU8 } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -195,5 +198,55 @@ describe('case 44: request guard', () => {
       req.end();
     });
     expect(res).toBe(403);
+  });
+});
+
+describe('case 44: a skill folder without SKILL.md, with symlinks', () => {
+  let dir: string;
+  let served: Served | undefined;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'skill-folder-'));
+    await mkdir(join(dir, 'guide'));
+    await writeFile(join(dir, 'guide', 'steps.md'), '# Steps\n');
+    await writeFile(join(dir, 'outside-secret.txt'), 'NOT_FOR_CLIENTS\n');
+    await symlink(join(dir, 'outside-secret.txt'), join(dir, 'guide', 'linked.txt'));
+    await symlink(dir, join(dir, 'guide', 'parent'));
+    await writeFile(
+      join(dir, 'cap.yaml'),
+      `naftiko: "1.0.0-alpha2"
+info: { label: Guides, description: A guide skill }
+capability:
+  exposes:
+    - type: skill
+      port: 3002
+      namespace: guides
+      skills:
+        - name: guide
+          description: How to proceed
+          location: file:///./guide
+          tools:
+            - { name: steps, description: The steps, instruction: steps.md }
+`,
+    );
+    served = await serveCapability(join(dir, 'cap.yaml'), { env: {}, upstreamUrl: upstream.url });
+  });
+  afterAll(async () => {
+    await served?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('case 44: lists the folder plus a derived SKILL.md, and never lists or follows a symlink', async () => {
+    const base = urlOf(served!, 'skill');
+    const list = (await (await fetch(`${base}/guide/contents`)).json()) as { files: { path: string }[] };
+    expect(list.files.map((f) => f.path)).toStrictEqual(['SKILL.md', 'steps.md']);
+    const md = await (await fetch(`${base}/guide/contents/SKILL.md`)).text();
+    expect(md).toContain('### steps\n\nThe steps\n\nInstructions: [steps.md](steps.md)');
+    for (const path of ['linked.txt', 'parent/outside-secret.txt']) {
+      const res = await fetch(`${base}/guide/contents/${path}`);
+      expect(res.status, path).toBe(404);
+      expect(await res.text()).not.toContain('NOT_FOR_CLIENTS');
+    }
+    const zip = unzipSync(new Uint8Array(await (await fetch(`${base}/guide/download`)).arrayBuffer()));
+    expect(Object.keys(zip).sort()).toStrictEqual(['guide/SKILL.md', 'guide/steps.md']);
   });
 });
