@@ -136,7 +136,7 @@ describe('case 44: skill files', () => {
       '/skills/order-management/contents/examples/../../../SOURCE.md',
       '/skills/order-management/contents/%2e%2e/%2e%2e/skill-capability.yaml',
       '/skills/order-management/contents/..%2f..%2fskill-capability.yaml',
-      '/skills/order-management/contents/.env',
+      '/skills/order-management/contents/.hidden-notes.md',
       '/skills/order-management/contents/examples/%00usage.json',
     ]) {
       const res = await rawGet(base, path);
