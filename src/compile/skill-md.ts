@@ -25,14 +25,14 @@ export function compileSkillMd(skill: ExposedSkill, tools: readonly SkillMdTool[
   for (const key of ['license', 'compatibility', 'allowed-tools', 'argument-hint', 'user-invocable', 'disable-model-invocation', 'metadata'] as const) {
     if (skill[key] !== undefined) frontmatter[key] = skill[key];
   }
-  const head = [`---\n${stringify(frontmatter).trimEnd()}\n---`, `# ${skill.name}`, skill.description.trim()];
-  head.push(`Part of the capability "${capability.label}"${capability.description ? `: ${capability.description.trim()}` : ''}.`);
+  const head = [`---\n${stringify(frontmatter).trimEnd()}\n---`, `# ${skill.name}`, String(skill.description ?? '').trim()];
+  head.push(`Part of the capability "${capability.label}"${capability.description ? `: ${String(capability.description).trim()}` : ''}.`);
   // Each section is text, or a function of the URLs for the sections that name an endpoint.
   const sections: (string | SkillMdRenderer)[] = [];
   if (tools.length === 0) sections.push('This skill is descriptive: it lists no tools.');
   else sections.push('## Tools');
   for (const tool of tools) {
-    const intro = `### ${tool.name}\n\n${tool.description?.trim() ?? ''}`.trimEnd();
+    const intro = `### ${tool.name}\n\n${String(tool.description ?? '').trim()}`.trimEnd();
     if (tool.instruction !== undefined) {
       sections.push(`${intro}\n\nInstructions: [${tool.instruction}](${tool.instruction}) (in this skill's files).`);
     } else if (tool.target) {

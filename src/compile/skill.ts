@@ -44,7 +44,8 @@ export function compileSkillAdapter(
   const diagnostics: Diagnostic[] = [];
   const byNamespace = new Map(business.map((b) => [b.namespace, b]));
   const skills: CompiledSkill[] = [];
-  (adapter.skills ?? []).forEach((skill, s) => {
+  (Array.isArray(adapter.skills) ? adapter.skills : []).forEach((skill, s) => {
+    if (!skill || typeof skill !== 'object') return;
     const at = `${pointer}/skills/${s}`;
     let folder: string | undefined;
     if (typeof skill.location === 'string') {
@@ -59,7 +60,7 @@ export function compileSkillAdapter(
       }
     }
     const mdTools: SkillMdTool[] = [];
-    const detailTools = (skill.tools ?? []).map((tool, t) => {
+    const detailTools = (Array.isArray(skill.tools) ? skill.tools : []).filter((tool) => tool && typeof tool === 'object').map((tool, t) => {
       const entry: Record<string, unknown> = { name: tool.name, description: tool.description };
       if (tool.from) {
         const target = targetOf(byNamespace.get(tool.from.sourceNamespace), tool.from.action);

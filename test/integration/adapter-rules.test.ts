@@ -92,6 +92,14 @@ describe('case 44: skill tool rules', () => {
     expect(missingFolder.prepared.diagnostics.find((d) => d.code === 'CAP_COMPILE_SKILL_LOCATION')?.message).toContain(`${join(dir, 'skills/ops')} does not exist`);
   });
 
+  it('case 44: malformed skill shapes are findings, never a crash', async () => {
+    const notAList = await prepare('shape', '    - { type: skill, port: 3002, namespace: skills, skills: oops }\n');
+    expect(notAList.prepared.ok).toBe(false);
+    expect(notAList.errors.some((d) => d.pointer.startsWith('/capability/exposes/2/skills'))).toBe(true);
+    const odd = await prepare('odd', '    - { type: skill, port: 3002, namespace: skills, skills: [null, { name: s }, { name: t, description: d, tools: [null, { name: x, from: oops }] }] }\n');
+    expect(odd.prepared.ok).toBe(false);
+  });
+
   it('case 44: a skill adapter with inbound authentication is refused until authentication is enforced', async () => {
     const { errors } = await prepare('auth', skill('{ name: t, description: d, from: { sourceNamespace: tools, action: list-items } }') + '      authentication: { type: bearer, token: secret-token-1 }\n');
     expect(errors.find((d) => d.code === 'CAP_COMPILE_UNSUPPORTED')?.pointer).toBe('/capability/exposes/2/authentication');

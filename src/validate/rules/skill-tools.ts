@@ -12,9 +12,9 @@ export function skillTools(loaded: LoadedCapability): Diagnostic[] {
   // What each sibling rest/mcp adapter offers by name: MCP tool names, REST operation names.
   const actions = new Map<string, { type: 'rest' | 'mcp'; names: string[] }>();
   for (const e of exposes) {
-    if (e?.type === 'mcp') actions.set(e.namespace, { type: 'mcp', names: ((e as ExposesMcp).tools ?? []).map((t) => t?.name).filter(Boolean) });
+    if (e?.type === 'mcp') actions.set(e.namespace, { type: 'mcp', names: list((e as ExposesMcp).tools).map((t) => t?.name).filter(Boolean) });
     if (e?.type === 'rest') {
-      const names = ((e as ExposesRest).resources ?? []).flatMap((r) => (r?.operations ?? []).map((o) => o?.name ?? '')).filter(Boolean);
+      const names = list((e as ExposesRest).resources).flatMap((r) => list(r?.operations).map((o) => o?.name ?? '')).filter(Boolean);
       actions.set(e.namespace, { type: 'rest', names });
     }
   }
@@ -24,7 +24,8 @@ export function skillTools(loaded: LoadedCapability): Diagnostic[] {
   exposes.forEach((e, a) => {
     if (e?.type !== 'skill') return;
     const seen = new Set<string>();
-    ((e as ExposesSkill).skills ?? []).forEach((skill, s) => {
+    const skills = (e as ExposesSkill).skills;
+    (Array.isArray(skills) ? skills : []).forEach((skill, s) => {
       if (!skill || typeof skill !== 'object') return;
       const at = pointerOf('capability', 'exposes', a, 'skills', s);
       if (seen.has(skill.name)) error(`${at}/name`, 'CAP_RULE_SKILL_DUPLICATE', `skill "${skill.name}" is declared twice in adapter "${e.namespace}"`, 'give each skill its own name');
@@ -63,3 +64,6 @@ export function skillTools(loaded: LoadedCapability): Diagnostic[] {
   });
   return diagnostics;
 }
+
+/** A list from the document, or none when the file has something else there (reported by the schema check). */
+const list = <T>(value: T[] | undefined): T[] => (Array.isArray(value) ? value : []);
