@@ -131,7 +131,7 @@ function createServer(adapter: CompiledAdapter, context: AdapterContext, view: R
     case 'rest':
       return { app: createRestServer(adapter, context) };
     case 'mcp':
-      return createMcpServer(adapter, context);
+      return createMcpServer(adapter, context, view);
     case 'skill':
       return { app: createSkillServer(adapter, context, view) };
     case 'control':

@@ -10,7 +10,7 @@ import type { JsonSchemaObject } from './input-schema.js';
 import { compileInvoker, type CompiledInvoker } from './invoker.js';
 import type { NameScope } from './names.js';
 import { compileRequestTemplate, type RequestTemplate } from './request-template.js';
-import { compileSkillAdapter, type CompiledSkillAdapter } from './skill.js';
+import { compileSkillAdapter, type CompiledSkill, type CompiledSkillAdapter } from './skill.js';
 import { compileText } from './template.js';
 
 export interface CompiledRoute {
@@ -35,7 +35,15 @@ export interface CompiledTool {
 
 export type CompiledAdapter =
   | { readonly type: 'rest'; readonly namespace: string; readonly port: number; readonly routes: readonly CompiledRoute[] }
-  | { readonly type: 'mcp'; readonly namespace: string; readonly port: number; readonly description?: string; readonly tools: readonly CompiledTool[] }
+  | {
+      readonly type: 'mcp';
+      readonly namespace: string;
+      readonly port: number;
+      readonly description?: string;
+      readonly tools: readonly CompiledTool[];
+      /** The skills of the capability's skill adapters, also offered over MCP (Skills extension). */
+      readonly skills?: readonly CompiledSkill[];
+    }
   | CompiledSkillAdapter
   | CompiledControlAdapter;
 
@@ -120,12 +128,14 @@ export function compileCapability(
     }
   });
   const business = adapters.filter((a): a is Extract<CompiledAdapter, { type: 'rest' | 'mcp' }> => 'type' in a && (a.type === 'rest' || a.type === 'mcp'));
-  const compiledAdapters = adapters.map((a) => {
+  const withSkills = adapters.map((a) => {
     if (!('pending' in a)) return a;
     const skill = compileSkillAdapter(a.pending, a.pointer, business, { label, description: loaded.document?.info?.description, source: loaded.source });
     diagnostics.push(...skill.diagnostics);
     return skill.adapter;
   });
+  const skills = withSkills.flatMap((a) => (a.type === 'skill' ? a.skills : []));
+  const compiledAdapters = withSkills.map((a) => (a.type === 'mcp' && skills.length > 0 ? { ...a, skills } : a));
   if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
 
   const compiled: CompiledCapability = {

@@ -1,35 +1,43 @@
 // MCP adapter: stateless Streamable HTTP at /mcp through the official SDK v2 (createMcpHandler), serving the
 // 2026-07-28 revision and 2025-era clients on one endpoint. Tool listings are built at compile time; the
 // per-request factory only registers two handlers. Host and Origin are checked before the SDK sees a request.
-import { createMcpHandler, ProtocolError, ProtocolErrorCode, Server, type Tool } from '@modelcontextprotocol/server';
+import { createMcpHandler, McpServer, ProtocolError, ProtocolErrorCode, Server, type Tool } from '@modelcontextprotocol/server';
 import { toNodeHandler } from '@modelcontextprotocol/node';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/server/validators/ajv';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { CompiledAdapter } from '../../compile/compile.js';
-import type { AdapterContext } from '../../runtime.js';
+import type { AdapterContext, RuntimeView } from '../../runtime.js';
 import { createRequestGuard } from '../request-guard.js';
+import { createSkillsExtension } from '../skill/mcp-skills.js';
 import { callTool } from './tools.js';
 
 type McpAdapter = Extract<CompiledAdapter, { type: 'mcp' }>;
 const SERVER_VERSION = '0.1.0';
 
-export function createMcpServer(adapter: McpAdapter, { upstream, secrets, host, allowedHosts }: AdapterContext): { app: FastifyInstance; close(): Promise<void> } {
+export function createMcpServer(adapter: McpAdapter, { upstream, secrets, host, allowedHosts, logger }: AdapterContext, runtime?: RuntimeView): { app: FastifyInstance; close(): Promise<void> } {
   const listing = adapter.tools.map((t) => t.listing) as unknown as Tool[];
   const byName = new Map(adapter.tools.map((t) => [t.listing.name, t]));
 
   // One validator for every per-request Server, so whatever the SDK compiles is compiled once and cached.
   const jsonSchemaValidator = new AjvJsonSchemaValidator();
+  // The capability's skills, when it has a skill adapter (Skills extension; needs the high-level McpServer).
+  const skills = adapter.skills?.length && runtime ? createSkillsExtension(adapter.skills, () => new Map(runtime.adapters().map((a) => [a.namespace, a.url])), logger) : undefined;
   const handler = createMcpHandler(() => {
-    const server = new Server(
-      { name: adapter.namespace, version: SERVER_VERSION },
-      { capabilities: { tools: {} }, instructions: adapter.description?.trim(), jsonSchemaValidator },
-    );
+    const info = { name: adapter.namespace, version: SERVER_VERSION };
+    const options = { capabilities: { tools: {} }, instructions: adapter.description?.trim(), jsonSchemaValidator };
+    const mcp = skills ? new McpServer(info, { ...options, capabilities: {} }) : undefined;
+    const server = mcp?.server ?? new Server(info, options);
+    if (mcp) server.registerCapabilities({ tools: {} });
     server.setRequestHandler('tools/list', async () => ({ tools: listing }));
     server.setRequestHandler('tools/call', async (request) => {
       const tool = byName.get(request.params.name);
       if (!tool) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `unknown tool "${request.params.name}"; tools: ${[...byName.keys()].join(', ')}`);
       return callTool(tool, request.params.arguments, upstream, secrets);
     });
+    if (mcp) {
+      skills!.attach(mcp);
+      return mcp;
+    }
     return server;
   });
   const serve = toNodeHandler(handler);
