@@ -9,7 +9,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { SkillsClient } from '@modelcontextprotocol/client/ext/skills';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectLegacy } from '../helpers/mcp-clients.js';
+import { connectLegacy, resultJson } from '../helpers/mcp-clients.js';
 import { serveCapability, type Served } from '../helpers/runtime.js';
 import { startUpstream, type Upstream } from '../helpers/upstream.js';
 
@@ -49,11 +49,18 @@ describe('skills over MCP (Skills extension)', () => {
     expect(manifest.text).toBe(await (await fetch(`${skillUrl}/fleet-ops/contents/SKILL.md`)).text());
   });
 
-  it('tools are unchanged for both client generations', async () => {
+  it('tools are listed and called as before, by both client generations', async () => {
     expect((await client.listTools()).tools.map((t) => t.name)).toStrictEqual(['list-ships', 'get-ship']);
+    const modern = (await client.callTool({ name: 'get-ship', arguments: { imo: 'IMO-9321483' } })) as { isError?: boolean; content: { text?: string }[] };
+    expect(modern.isError).toBeFalsy();
+    expect(JSON.parse(modern.content[0]!.text!)).toStrictEqual({ ok: true, echo: 'GET /ships/IMO-9321483' });
+    const invalid = (await client.callTool({ name: 'get-ship', arguments: {} })) as { isError?: boolean; content: { text?: string }[] };
+    expect(invalid.isError).toBe(true);
+    expect(invalid.content[0]!.text).toContain('CAP_INPUT_INVALID');
     const legacy = await connectLegacy(served.mcp);
     try {
       expect((await legacy.listTools()).map((t) => t.name)).toStrictEqual(['list-ships', 'get-ship']);
+      expect(resultJson(await legacy.callTool('list-ships', { status: 'active' }))).toStrictEqual({ ok: true, echo: 'GET /ships' });
     } finally {
       await legacy.close();
     }
