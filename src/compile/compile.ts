@@ -7,6 +7,7 @@ import { secretValues, type Bindings } from '../resolve/bindings.js';
 import type { ConsumesHttp, ExposesControl, ExposesMcp, ExposesSkill, McpTool } from '../spec/capability.js';
 import { compileControlAdapter, type CompiledControlAdapter } from './control.js';
 import type { JsonSchemaObject } from './input-schema.js';
+import { compileInboundAuth, inboundSecrets, type InboundAuth } from './inbound-auth.js';
 import { compileInvoker, type CompiledInvoker } from './invoker.js';
 import type { NameScope } from './names.js';
 import { compileRequestTemplate, type RequestTemplate } from './request-template.js';
@@ -34,11 +35,12 @@ export interface CompiledTool {
 }
 
 export type CompiledAdapter =
-  | { readonly type: 'rest'; readonly namespace: string; readonly port: number; readonly routes: readonly CompiledRoute[] }
+  | { readonly type: 'rest'; readonly namespace: string; readonly port: number; readonly auth?: InboundAuth; readonly routes: readonly CompiledRoute[] }
   | {
       readonly type: 'mcp';
       readonly namespace: string;
       readonly port: number;
+      readonly auth?: InboundAuth;
       readonly description?: string;
       readonly tools: readonly CompiledTool[];
       /** The skills of the capability's skill adapters, also offered over MCP (Skills extension). */
@@ -100,7 +102,7 @@ export function compileCapability(
   }
 
   // Skill adapters point at rest/mcp adapters declared before or after them: they are compiled in a second pass.
-  const adapters: (CompiledAdapter | { pending: ExposesSkill; pointer: string })[] = [];
+  const adapters: (CompiledAdapter | { pending: ExposesSkill; pointer: string; auth?: InboundAuth })[] = [];
   const label = loaded.document?.info?.label ?? loaded.source.path;
   exposes.forEach((e, i) => {
     const at = `/capability/exposes/${i}`;
@@ -109,20 +111,20 @@ export function compileCapability(
         hint: 'pass --host to listen elsewhere',
       }));
     }
-    if (e && 'authentication' in e && e.authentication !== undefined) {
-      // Serving an endpoint its author protected without the protection would expose it: refuse instead.
-      diagnostics.push(diagnose(loaded.source, `${at}/authentication`, 'error', 'CAP_COMPILE_UNSUPPORTED', 'inbound `authentication` is not enforced by this runtime yet, so this adapter is not served open', {
-        hint: 'remove the block only if the endpoint may be open (it listens on 127.0.0.1 unless --host says otherwise)',
-      }));
-      return;
+    let auth: InboundAuth | undefined;
+    if (e && e.authentication !== undefined) {
+      const compiledAuth = compileInboundAuth(e.authentication, loaded.source, `${at}/authentication`, scope);
+      diagnostics.push(...compiledAuth.diagnostics);
+      if (!compiledAuth.auth) return; // never served open
+      auth = compiledAuth.auth;
     }
-    if (e?.type === 'rest') adapters.push({ type: 'rest', namespace: e.namespace, port: e.port, routes: routes.get(e.namespace) ?? [] });
+    if (e?.type === 'rest') adapters.push({ type: 'rest', namespace: e.namespace, port: e.port, auth, routes: routes.get(e.namespace) ?? [] });
     else if (e?.type === 'mcp') {
       if ((e as ExposesMcp).transport === 'stdio') {
         diagnostics.push(diagnose(loaded.source, `${at}/transport`, 'error', 'CAP_COMPILE_UNSUPPORTED', 'MCP stdio transport is not supported by this runtime yet', { hint: 'use `transport: http` with a port' }));
-      } else adapters.push({ type: 'mcp', namespace: e.namespace, port: Number(e.port), description: (e as ExposesMcp).description, tools: tools.get(e.namespace) ?? [] });
-    } else if (e?.type === 'skill') adapters.push({ pending: e as ExposesSkill, pointer: at });
-    else if (e?.type === 'control') adapters.push(compileControlAdapter(e as ExposesControl, { label, specVersion: String(loaded.document?.naftiko ?? '') }));
+      } else adapters.push({ type: 'mcp', namespace: e.namespace, port: Number(e.port), auth, description: (e as ExposesMcp).description, tools: tools.get(e.namespace) ?? [] });
+    } else if (e?.type === 'skill') adapters.push({ pending: e as ExposesSkill, pointer: at, auth });
+    else if (e?.type === 'control') adapters.push({ ...compileControlAdapter(e as ExposesControl, { label, specVersion: String(loaded.document?.naftiko ?? '') }), auth });
     else if (e) {
       diagnostics.push(diagnose(loaded.source, `${at}/type`, 'warning', 'CAP_COMPILE_UNSUPPORTED', `"${String((e as { type?: unknown }).type)}" adapters are not served by this runtime; it is skipped`));
     }
@@ -132,10 +134,11 @@ export function compileCapability(
     if (!('pending' in a)) return a;
     const skill = compileSkillAdapter(a.pending, a.pointer, business, { label, description: loaded.document?.info?.description, source: loaded.source });
     diagnostics.push(...skill.diagnostics);
-    return skill.adapter;
+    return { ...skill.adapter, auth: a.auth };
   });
-  const skills = withSkills.flatMap((a) => (a.type === 'skill' ? a.skills : []));
-  const compiledAdapters = withSkills.map((a) => (a.type === 'mcp' && skills.length > 0 ? { ...a, skills } : a));
+  // An MCP adapter also offers the capability's skills; those of a protected skill adapter only if it is protected too.
+  const skillsFor = (mcpAuth: InboundAuth | undefined) => withSkills.flatMap((a) => (a.type === 'skill' && (!a.auth || mcpAuth) ? a.skills : []));
+  const compiledAdapters = withSkills.map((a) => (a.type === 'mcp' && skillsFor(a.auth).length > 0 ? { ...a, skills: skillsFor(a.auth) } : a));
   if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
 
   const compiled: CompiledCapability = {
@@ -143,7 +146,9 @@ export function compileCapability(
     label,
     adapters: compiledAdapters,
     upstreams: consumes.map((c) => ({ namespace: c.value.namespace, baseUri: c.value.baseUri })),
-    secrets: [...new Set([...secretValues(bindings), ...basicCredentialPairs(consumes, scope)])].sort((a, b) => b.length - a.length),
+    secrets: [...new Set([...secretValues(bindings), ...basicCredentialPairs(consumes, scope), ...compiledAdapters.flatMap((a) => inboundSecrets(a.auth))])]
+      .filter((v) => v.length > 0)
+      .sort((a, b) => b.length - a.length),
   };
   return { compiled: deepFreeze(compiled), diagnostics };
 }

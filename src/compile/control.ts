@@ -1,6 +1,7 @@
 // Compile stage of a control adapter: which endpoint groups its `management` and `observability` flags turn on
 // (defaults of naftiko-semantics §6.2), and what `/status` says about its capability.
 import type { ExposesControl } from '../spec/capability.js';
+import type { InboundAuth } from './inbound-auth.js';
 
 /** Endpoint groups of the management plane. */
 export interface ControlFeatures {
@@ -17,6 +18,7 @@ export interface CompiledControlAdapter {
   /** Control adapters have no namespace in the spec; `control` names it in `--port control=<port>` and listings. */
   readonly namespace: string;
   readonly port: number;
+  readonly auth?: InboundAuth;
   readonly features: Readonly<ControlFeatures>;
   readonly capability: Readonly<{ label: string; specVersion: string }>;
 }

@@ -7,6 +7,7 @@ import type { SourceFile } from '../load/source.js';
 import { locationToFolder } from '../load/skill-paths.js';
 import type { ExposesSkill } from '../spec/capability.js';
 import type { CompiledAdapter } from './compile.js';
+import type { InboundAuth } from './inbound-auth.js';
 import { compileSkillMd, type SkillMdRenderer, type SkillMdTool, type SkillToolTarget } from './skill-md.js';
 
 export interface CompiledSkill {
@@ -25,6 +26,7 @@ export interface CompiledSkillAdapter {
   readonly type: 'skill';
   readonly namespace: string;
   readonly port: number;
+  readonly auth?: InboundAuth;
   readonly description?: string;
   readonly skills: readonly CompiledSkill[];
   /** The body of `GET /skills`. */

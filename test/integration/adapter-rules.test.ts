@@ -99,11 +99,6 @@ describe('case 44: skill tool rules', () => {
     const odd = await prepare('odd', '    - { type: skill, port: 3002, namespace: skills, skills: [null, { name: s }, { name: t, description: d, tools: [null, { name: x, from: oops }] }] }\n');
     expect(odd.prepared.ok).toBe(false);
   });
-
-  it('case 44: a skill adapter with inbound authentication is refused until authentication is enforced', async () => {
-    const { errors } = await prepare('auth', skill('{ name: t, description: d, from: { sourceNamespace: tools, action: list-items } }') + '      authentication: { type: bearer, token: secret-token-1 }\n');
-    expect(errors.find((d) => d.code === 'CAP_COMPILE_UNSUPPORTED')?.pointer).toBe('/capability/exposes/2/authentication');
-  });
 });
 
 describe('case 45: control adapter rules', () => {
@@ -119,10 +114,5 @@ describe('case 45: control adapter rules', () => {
     const finding = errors.find((d) => d.code === 'CAP_RULE_CONTROL_PORT')!;
     expect(finding.message).toBe('the control adapter\'s port 3003 is also the port of rest adapter "api-rest"');
     expect([finding.line, finding.pointer]).toStrictEqual([22, '/capability/exposes/2/port']);
-  });
-
-  it('case 45: a control adapter with inbound authentication is refused until authentication is enforced', async () => {
-    const { errors } = await prepare('control-auth', '    - { type: control, port: 9190, authentication: { type: bearer, token: secret-token-1 } }\n');
-    expect(errors.find((d) => d.code === 'CAP_COMPILE_UNSUPPORTED')?.pointer).toBe('/capability/exposes/2/authentication');
   });
 });

@@ -4,6 +4,7 @@ import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { CompiledControlAdapter } from '../../compile/control.js';
 import { CapError } from '../../errors/cap-error.js';
 import type { AdapterContext, RuntimeView } from '../../runtime.js';
+import { installInboundAuth } from '../auth/install.js';
 import { createRequestGuard } from '../request-guard.js';
 import { problemOf } from '../respond.js';
 import { controlEndpoints, type ControlEndpoint } from './endpoints.js';
@@ -11,17 +12,18 @@ import type { ControlView } from './health.js';
 
 export function createControlServer(
   adapter: CompiledControlAdapter,
-  { host, allowedHosts }: AdapterContext,
+  { host, allowedHosts, logger, secrets }: AdapterContext,
   runtime: RuntimeView,
   extra?: Readonly<Record<string, ControlEndpoint['handle']>>,
 ): FastifyInstance {
   // Not `return503OnClosing`: the runtime closes this adapter last, so probes see "not ready" while others drain.
   const app = Fastify({ logger: false });
   const sendProblem = (reply: FastifyReply, err: unknown) => {
-    const { problem, text } = problemOf(err, []);
+    const { problem, text } = problemOf(err, secrets);
     return reply.code(problem.status).type('application/problem+json').send(text);
   };
   app.addHook('onRequest', createRequestGuard({ host, allowedHosts }, (reply, refusal) => sendProblem(reply, new CapError(refusal.code, refusal.message))));
+  installInboundAuth(app, adapter.auth, { adapter: adapter.namespace, logger, refuse: (reply, failure) => sendProblem(reply, new CapError(failure.code, failure.message)) });
   app.setErrorHandler((err, _req, reply) => sendProblem(reply, err));
   app.setNotFoundHandler((req, reply) => sendProblem(reply, new CapError('CAP_ROUTE_NOT_FOUND', `no control endpoint ${req.method} ${req.url.split('?')[0]}`)));
 

@@ -7,6 +7,7 @@ import { AjvJsonSchemaValidator } from '@modelcontextprotocol/server/validators/
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { CompiledAdapter } from '../../compile/compile.js';
 import type { AdapterContext, RuntimeView } from '../../runtime.js';
+import { installInboundAuth } from '../auth/install.js';
 import { createRequestGuard } from '../request-guard.js';
 import { createSkillsExtension } from '../skill/mcp-skills.js';
 import { callTool } from './tools.js';
@@ -48,6 +49,13 @@ export function createMcpServer(adapter: McpAdapter, { upstream, secrets, host, 
     'onRequest',
     createRequestGuard({ host, allowedHosts }, (reply, refusal) => reply.code(refusal.status).send({ jsonrpc: '2.0', error: { code: -32000, message: refusal.message }, id: null })),
   );
+  // Every method (POST, GET, DELETE) is authenticated before the SDK sees the request.
+  installInboundAuth(app, adapter.auth, {
+    adapter: adapter.namespace,
+    logger,
+    resourcePaths: ['/mcp'],
+    refuse: (reply, failure) => reply.code(failure.status).send({ jsonrpc: '2.0', error: { code: -32001, message: `${failure.code}: ${failure.message}` }, id: null }),
+  });
   app.all('/mcp', async (req, reply) => {
     reply.hijack();
     await serve(req.raw, reply.raw, req.body);
