@@ -185,10 +185,17 @@ function warnOpenAdapters(prepared: Prepared, host: string, warn: (s: string) =>
   for (const capability of prepared.capabilities) {
     for (const adapter of capability.adapters) {
       if (adapter.auth) continue;
-      warn(`WARNING: ${adapter.type} adapter "${adapter.namespace}" (${relative(process.cwd(), capability.file)}) has no authentication and listens on ${host}: anyone who can reach it can call every ${adapter.type === 'mcp' ? 'tool' : 'route'}; add an \`authentication\` block or serve on 127.0.0.1`);
+      warn(`WARNING: ${adapter.type} adapter "${adapter.namespace}" (${relative(process.cwd(), capability.file)}) has no authentication and listens on ${host}: anyone who can reach it can ${OPEN_TO[adapter.type]}; add an \`authentication\` block or serve on 127.0.0.1`);
     }
   }
 }
+
+const OPEN_TO: Record<CompiledAdapter['type'], string> = {
+  rest: 'call every route',
+  mcp: 'call every tool',
+  skill: 'read every skill and its files',
+  control: 'read its health and status',
+};
 
 const isLoopback = (host: string): boolean => /^127\./.test(host) || host === '::1' || host === '[::1]' || host.toLowerCase() === 'localhost';
 
