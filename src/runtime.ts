@@ -1,11 +1,12 @@
 // The runtime: serves compiled capabilities. One Fastify server per adapter (REST routes, MCP at /mcp, a skill
-// catalog at /skills, or the control plane), ports assigned by ./ports.ts, one upstream client shared by all, and a
-// graceful close. It tracks each adapter's state, which the control adapter reports as readiness.
+// catalog at /skills, or the control plane; or MCP on stdio), ports assigned by ./ports.ts, one upstream client shared
+// by all, and a graceful close. It tracks each adapter's state, which the control adapter reports as readiness.
 import type { FastifyInstance } from 'fastify';
 import type { AdapterType, CompiledAdapter, CompiledCapability } from './compile/compile.js';
 import { createControlServer } from './exposes/control/server.js';
 import { createRestServer } from './exposes/rest/routes.js';
 import { createMcpServer } from './exposes/mcp/server.js';
+import { serveMcpStdio, type StdioStreams } from './exposes/mcp/stdio.js';
 import { createSkillServer } from './exposes/skill/server.js';
 import { createUpstreamClient, type UpstreamClient } from './invoke/upstream.js';
 import { addLogSecrets, createLogger, type Logger } from './observe/log.js';
@@ -20,6 +21,8 @@ export interface RuntimeOptions {
   logger?: Logger;
   /** Host names accepted in Host and Origin headers besides localhost and the listen address (`--allow-host`). */
   allowedHosts?: readonly string[];
+  /** Serve this MCP adapter on stdin/stdout (`transport: stdio`, or `serve --stdio`); the streams default to the process's. */
+  stdio?: StdioStreams & { namespace: string };
 }
 
 export interface ServedAdapter {
@@ -35,7 +38,12 @@ export interface ServedAdapter {
 export interface Runtime {
   adapters: ServedAdapter[];
   close(): Promise<void>;
+  /** Tells connected MCP clients that the tool list changed (`notifications/tools/list_changed`), e.g. after a reload. */
+  announceToolsChanged(): void;
 }
+
+/** The URL shown for an MCP adapter served on stdin/stdout. */
+export const STDIO_URL = 'stdio';
 
 export const DEFAULT_HOST = '127.0.0.1';
 
@@ -66,10 +74,14 @@ export interface AdapterContext {
 export function planAdapters(capabilities: readonly CompiledCapability[], options: RuntimeOptions = {}): (ServedAdapter & { adapter: CompiledAdapter; secrets: readonly string[] })[] {
   const host = options.host ?? DEFAULT_HOST;
   const entries = capabilities.flatMap((c) => c.adapters.map((adapter) => ({ capability: c, adapter })));
-  const ports = assignPorts(entries.map((e) => ({ namespace: e.adapter.namespace, declared: e.adapter.port })), options.ports ?? new Map());
-  return entries.map(({ capability, adapter }, i) => {
-    const { port, moved } = ports[i]!;
-    return { type: adapter.type, namespace: adapter.namespace, capability: capability.file, url: urlOf(host, port, adapter.type), port, moved, adapter, secrets: capability.secrets };
+  const isStdio = (a: CompiledAdapter) => a.type === 'mcp' && (a.transport === 'stdio' || a.namespace === options.stdio?.namespace);
+  const networked = entries.filter((e) => !isStdio(e.adapter));
+  const ports = assignPorts(networked.map((e) => ({ namespace: e.adapter.namespace, declared: e.adapter.port })), options.ports ?? new Map());
+  return entries.map(({ capability, adapter }) => {
+    const base = { type: adapter.type, namespace: adapter.namespace, capability: capability.file, adapter, secrets: capability.secrets };
+    if (isStdio(adapter)) return { ...base, url: STDIO_URL, port: 0 };
+    const { port, moved } = ports[networked.findIndex((e) => e.adapter === adapter)]!;
+    return { ...base, url: urlOf(host, port, adapter.type), port, moved };
   });
 }
 
@@ -82,51 +94,71 @@ export async function startRuntime(capabilities: readonly CompiledCapability[], 
   for (const capability of capabilities) addLogSecrets(logger, capability.secrets);
   const upstream: UpstreamClient = createUpstreamClient({ timeoutMs: options.timeoutMs });
   const plan = planAdapters(capabilities, options);
-  const states: AdapterState[] = plan.map(() => 'starting');
+  type Entry = (typeof plan)[number];
+  const states = new Map<Entry, AdapterState>(plan.map((e) => [e, 'starting']));
   let draining = false;
   const view: RuntimeView = {
     startedAt: Date.now(),
     draining: () => draining,
-    adapters: () => plan.map(({ adapter: _a, secrets: _s, ...served }, i) => ({ ...served, state: states[i]! })),
+    adapters: () => plan.map((entry) => ({ ...served(entry), state: states.get(entry) ?? 'starting' })),
   };
-  const servers: { app: FastifyInstance; close?: () => Promise<void>; index: number }[] = [];
+  const servers: { app?: FastifyInstance; close?: () => Promise<void>; announceToolsChanged?: () => void; entry: Entry }[] = [];
   const closeAll = async () => {
-    // Readiness flips first; business adapters stop accepting and finish requests in flight; control goes last.
+    // Readiness flips first; other adapters stop accepting and finish requests in flight; control goes last.
     draining = true;
-    const isControl = (s: (typeof servers)[number]) => plan[s.index]!.type === 'control';
+    const isControl = (s: (typeof servers)[number]) => s.entry.type === 'control';
     for (const group of [servers.filter((s) => !isControl(s)), servers.filter(isControl)]) {
-      for (const s of group) states[s.index] = 'stopping';
-      await Promise.allSettled(group.map((s) => closeGracefully(s.app)));
-      for (const s of group) states[s.index] = 'stopped';
+      for (const s of group) states.set(s.entry, 'stopping');
+      await Promise.allSettled(group.map((s) => (s.app ? closeGracefully(s.app) : undefined)));
+      for (const s of group) states.set(s.entry, 'stopped');
     }
     await Promise.allSettled(servers.map((s) => s.close?.()));
     await upstream.close();
   };
   // Control adapters listen first, so a probe sees "not ready" until every other adapter listens.
-  const order = plan.map((_, i) => i).sort((a, b) => Number(plan[b]!.type === 'control') - Number(plan[a]!.type === 'control'));
+  const order = [...plan].sort((a, b) => Number(b.type === 'control') - Number(a.type === 'control'));
   try {
-    for (const index of order) {
-      const entry = plan[index]!;
+    for (const entry of order) {
       const context: AdapterContext = { upstream, secrets: entry.secrets, logger, host, allowedHosts: options.allowedHosts ?? [] };
+      if (entry.url === STDIO_URL) {
+        if (entry.adapter.type === 'mcp' && entry.namespace === options.stdio?.namespace) {
+          servers.push({ ...serveMcpStdio(entry.adapter, context, options.stdio), entry });
+          states.set(entry, 'started');
+        } else {
+          // Only one adapter can own stdin/stdout, and only when asked (the CLI decides which).
+          logger.warn({ adapter: entry.namespace }, 'MCP adapter declares transport: stdio but is not served (serve it alone, or with --stdio)');
+          plan.splice(plan.indexOf(entry), 1);
+        }
+        continue;
+      }
       const server = createServer(entry.adapter, context, view);
-      servers.push({ ...server, index });
+      servers.push({ ...server, entry });
       await server.app.listen({ host, port: entry.port });
       const address = server.app.server.address();
       if (typeof address === 'object' && address) entry.port = address.port; // port 0: the OS chose one
       entry.url = urlOf(host, entry.port, entry.type);
-      states[index] = 'started';
+      states.set(entry, 'started');
     }
   } catch (err) {
     await closeAll();
     throw err;
   }
   return {
-    adapters: plan.map(({ adapter: _a, secrets: _s, ...served }) => served),
+    adapters: plan.map(served),
     close: closeAll,
+    announceToolsChanged: () => {
+      for (const s of servers) s.announceToolsChanged?.();
+    },
   };
 }
 
-function createServer(adapter: CompiledAdapter, context: AdapterContext, view: RuntimeView): { app: FastifyInstance; close?: () => Promise<void> } {
+const served = ({ adapter: _a, secrets: _s, ...rest }: ServedAdapter & { adapter: CompiledAdapter; secrets: readonly string[] }): ServedAdapter => rest;
+
+function createServer(
+  adapter: CompiledAdapter,
+  context: AdapterContext,
+  view: RuntimeView,
+): { app: FastifyInstance; close?: () => Promise<void>; announceToolsChanged?: () => void } {
   switch (adapter.type) {
     case 'rest':
       return { app: createRestServer(adapter, context) };
