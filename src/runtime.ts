@@ -17,6 +17,8 @@ export interface RuntimeOptions {
   /** `--port <exposes-namespace>=<port>` overrides. */
   ports?: ReadonlyMap<string, number>;
   timeoutMs?: number;
+  /** Cap on every upstream response body, in bytes (`--max-response-bytes`); `x-max-response-bytes` on a consumes adapter wins. */
+  maxResponseBytes?: number;
   /** Where the runtime logs (JSON lines on stderr by default). */
   logger?: Logger;
   /** Host names accepted in Host and Origin headers besides localhost and the listen address (`--allow-host`). */
@@ -92,7 +94,7 @@ export async function startRuntime(capabilities: readonly CompiledCapability[], 
   const host = options.host ?? DEFAULT_HOST;
   const logger = options.logger ?? createLogger();
   for (const capability of capabilities) addLogSecrets(logger, capability.secrets);
-  const upstream: UpstreamClient = createUpstreamClient({ timeoutMs: options.timeoutMs });
+  const upstream: UpstreamClient = createUpstreamClient({ timeoutMs: options.timeoutMs, maxResponseBytes: options.maxResponseBytes });
   const plan = planAdapters(capabilities, options);
   type Entry = (typeof plan)[number];
   const states = new Map<Entry, AdapterState>(plan.map((e) => [e, 'starting']));

@@ -1,20 +1,13 @@
 // Bodies of the health and status endpoints, from the runtime's view of its adapters (naftiko-semantics §6.2).
-import { readFileSync } from 'node:fs';
 import type { CompiledControlAdapter } from '../../compile/control.js';
 import type { RuntimeView } from '../../runtime.js';
+import { VERSION } from '../../version.js';
 
 export interface ControlView {
   runtime: RuntimeView;
   adapter: CompiledControlAdapter;
 }
 
-const RUNTIME_VERSION: string = (() => {
-  try {
-    return String(JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')).version);
-  } catch {
-    return 'unknown';
-  }
-})();
 
 export const liveBody = () => ({ status: 'UP' });
 
@@ -30,7 +23,7 @@ export function readyBody(view: ControlView): { status: number; body: unknown } 
 export function statusBody(view: ControlView): unknown {
   return {
     capability: view.adapter.capability,
-    engine: { name: 'capability-runtime', version: RUNTIME_VERSION, node: process.versions.node },
+    engine: { name: 'capability-runtime', version: VERSION, node: process.versions.node },
     uptime: isoDuration(Date.now() - view.runtime.startedAt),
     adapters: adapterRows(view),
   };

@@ -6,12 +6,11 @@ import type { SkillsExtension } from '@modelcontextprotocol/server/ext/skills';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/server/validators/ajv';
 import type { CompiledMcpAdapter } from '../../compile/compile.js';
 import type { AdapterContext } from '../../runtime.js';
+import { VERSION } from '../../version.js';
 import { paginate } from './pagination.js';
 import { getPrompt } from './prompts.js';
 import { listResources, readResource, templateListings } from './resources.js';
 import { callTool } from './tools.js';
-
-export const SERVER_VERSION = '0.1.0';
 
 /** A Standard Schema that accepts any params object: the handler validates them and answers -32602 itself. */
 const ANY_PARAMS: StandardSchemaV1<Record<string, unknown>> = {
@@ -19,9 +18,9 @@ const ANY_PARAMS: StandardSchemaV1<Record<string, unknown>> = {
 };
 
 /** With `skills`, the server is the SDK's McpServer (the Skills extension attaches to it) wrapping the same handlers. */
-export function createServerFactory(adapter: CompiledMcpAdapter, context: Pick<AdapterContext, 'upstream' | 'secrets'>): () => Server;
-export function createServerFactory(adapter: CompiledMcpAdapter, context: Pick<AdapterContext, 'upstream' | 'secrets'>, skills?: SkillsExtension): () => Server | McpServer;
-export function createServerFactory(adapter: CompiledMcpAdapter, { upstream, secrets }: Pick<AdapterContext, 'upstream' | 'secrets'>, skills?: SkillsExtension): () => Server | McpServer {
+export function createServerFactory(adapter: CompiledMcpAdapter, context: Pick<AdapterContext, 'upstream' | 'secrets' | 'logger'>): () => Server;
+export function createServerFactory(adapter: CompiledMcpAdapter, context: Pick<AdapterContext, 'upstream' | 'secrets' | 'logger'>, skills?: SkillsExtension): () => Server | McpServer;
+export function createServerFactory(adapter: CompiledMcpAdapter, { upstream, secrets, logger }: Pick<AdapterContext, 'upstream' | 'secrets' | 'logger'>, skills?: SkillsExtension): () => Server | McpServer {
   const tools = adapter.tools.map((t) => t.listing) as unknown as Tool[];
   const toolsByName = new Map(adapter.tools.map((t) => [t.listing.name, t]));
   const promptsByName = new Map(adapter.prompts.map((p) => [p.listing.name, p]));
@@ -40,7 +39,7 @@ export function createServerFactory(adapter: CompiledMcpAdapter, { upstream, sec
   const instructions = adapter.description?.trim();
 
   return () => {
-    const info = { name: adapter.namespace, version: SERVER_VERSION };
+    const info = { name: adapter.namespace, version: VERSION };
     const mcp = skills ? new McpServer(info, { capabilities: {}, instructions, jsonSchemaValidator }) : undefined;
     const server = mcp?.server ?? new Server(info, { capabilities, instructions, jsonSchemaValidator });
     if (mcp) server.registerCapabilities(capabilities);
@@ -51,7 +50,7 @@ export function createServerFactory(adapter: CompiledMcpAdapter, { upstream, sec
     server.setRequestHandler('tools/call', async (request) => {
       const tool = toolsByName.get(request.params.name);
       if (!tool) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `unknown tool "${request.params.name}"; tools: ${[...toolsByName.keys()].join(', ')}`);
-      return callTool(tool, request.params.arguments, upstream, secrets);
+      return callTool(tool, request.params.arguments, upstream, secrets, logger, adapter.namespace);
     });
     if (hasResources) {
       server.setRequestHandler('resources/list', async (request) => {
