@@ -8,7 +8,6 @@ export interface ControlView {
   adapter: CompiledControlAdapter;
 }
 
-
 export const liveBody = () => ({ status: 'UP' });
 
 const adapterRows = (view: ControlView) => view.runtime.adapters().map((a) => ({ type: a.type, namespace: a.namespace, port: a.port, state: a.state }));
