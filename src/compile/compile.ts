@@ -4,11 +4,14 @@ import { diagnose, type Diagnostic } from '../errors/diagnostic.js';
 import type { Located, LoadedCapability } from '../load/load.js';
 import { consumedOperations, exposedUnits } from '../load/walk.js';
 import { secretValues, type Bindings } from '../resolve/bindings.js';
-import type { ConsumesHttp, ExposesMcp, McpTool } from '../spec/capability.js';
+import type { AggregateFunction, ConsumesHttp, ExposesMcp, Invocable, McpTool } from '../spec/capability.js';
+import { functionsByRef, resolveRef } from './aggregates.js';
+import { compileForward, type CompiledForward } from './forward.js';
 import type { JsonSchemaObject } from './input-schema.js';
 import { compileInvoker, type CompiledInvoker } from './invoker.js';
 import type { NameScope } from './names.js';
-import { compileRequestTemplate, type RequestTemplate } from './request-template.js';
+import type { CallTarget } from './plan.js';
+import { compileRequestTemplate } from './request-template.js';
 import { compileText } from './template.js';
 
 export interface CompiledRoute {
@@ -31,8 +34,15 @@ export interface CompiledTool {
   readonly invoker: CompiledInvoker;
 }
 
+/** A REST resource that forwards the requests no operation handles (naftiko-semantics §4.7). */
+export interface CompiledForwardRoute {
+  /** The resource path as written, e.g. `/forward/{{path}}`. */
+  readonly path: string;
+  readonly forward: CompiledForward;
+}
+
 export type CompiledAdapter =
-  | { readonly type: 'rest'; readonly namespace: string; readonly port: number; readonly routes: readonly CompiledRoute[] }
+  | { readonly type: 'rest'; readonly namespace: string; readonly port: number; readonly routes: readonly CompiledRoute[]; readonly forwards: readonly CompiledForwardRoute[] }
   | { readonly type: 'mcp'; readonly namespace: string; readonly port: number; readonly description?: string; readonly tools: readonly CompiledTool[] };
 
 export interface CompiledCapability {
@@ -54,36 +64,62 @@ export function compileCapability(
   const inputPrefixes = new Set(['tools', 'rest', ...exposes.map((e) => e?.namespace).filter((n): n is string => !!n)]);
   const scope: NameScope = { bindings, inputPrefixes };
 
-  const templates = new Map<string, { request: RequestTemplate; outputRawFormat?: string }>();
+  const templates = new Map<string, CallTarget>();
+  const failed = new Set<string>();
   for (const ref of consumedOperations(consumes)) {
     const key = `${ref.adapter.namespace}.${ref.operation.name}`;
     if (templates.has(key)) continue;
     try {
-      templates.set(key, { request: compileRequestTemplate(ref.adapter, ref.resource, ref.operation, scope), outputRawFormat: ref.operation.outputRawFormat });
+      templates.set(key, {
+        request: compileRequestTemplate(ref.adapter, ref.resource, ref.operation, scope),
+        outputRawFormat: ref.operation.outputRawFormat,
+        outputParameters: ref.operation.outputParameters,
+      });
     } catch (err) {
+      failed.add(key);
       diagnostics.push(diagnose(ref.source, ref.pointer, 'error', 'CAP_COMPILE', (err as Error).message));
     }
   }
 
+  const functions = functionsByRef(loaded.document?.capability?.aggregates);
   const routes = new Map<string, CompiledRoute[]>();
   const tools = new Map<string, CompiledTool[]>();
   for (const u of exposedUnits(loaded)) {
-    const called = u.unit.call ? templates.get(u.unit.call) : undefined;
-    if (u.unit.call && !called) continue; // reported by validate (call-target-exists) or above
-    const prefixes = new Set([u.kind === 'rest' ? 'rest' : 'tools', u.adapter.namespace]);
+    // `ref: ns.fn` runs the aggregate function; its `with` refers to the aggregate namespace (naftiko-semantics §6.3).
+    const fn = typeof u.unit.ref === 'string' ? functions.get(u.unit.ref) : undefined;
+    if (u.unit.ref !== undefined && !fn) continue; // reported by validate (ref-target-exists)
+    const unit: Invocable = fn ? resolveRef(u.unit, fn.fn) : u.unit;
+    if (callsOf(unit).some((c) => failed.has(c))) continue; // reported above
+    const prefixes = new Set(fn ? ['tools', 'rest', fn.namespace] : [u.kind === 'rest' ? 'rest' : 'tools', u.adapter.namespace]);
     try {
       if (u.kind === 'rest') {
-        const name = u.unit.name ?? `${u.unit.method} ${u.resource.path}`;
-        const invoker = compileInvoker({ unit: u.unit, name, inputPrefixes: prefixes, inheritedInputs: u.resource.inputParameters, kind: 'rest' }, called?.request, called?.outputRawFormat, scope);
+        const name = unit.name ?? `${u.unit.method} ${u.resource.path}`;
+        const invoker = compileInvoker({ unit, name, inputPrefixes: prefixes, inheritedInputs: u.resource.inputParameters, kind: 'rest' }, templates, scope);
         push(routes, u.adapter.namespace, { method: String(u.unit.method).toUpperCase(), path: u.resource.path, invoker });
       } else {
-        const invoker = compileInvoker({ unit: u.unit, name: u.unit.name, inputPrefixes: prefixes, kind: 'mcp' }, called?.request, called?.outputRawFormat, scope);
-        push(tools, u.adapter.namespace, { listing: toolListing(u.unit as McpTool, invoker), invoker });
+        const name = unit.name ?? '';
+        const invoker = compileInvoker({ unit, name, inputPrefixes: prefixes, kind: 'mcp' }, templates, scope);
+        push(tools, u.adapter.namespace, { listing: toolListing({ ...(unit as McpTool), name, hints: (u.unit as McpTool).hints }, invoker, fn?.fn.semantics), invoker });
       }
     } catch (err) {
       diagnostics.push(diagnose(loaded.source, u.pointer, 'error', 'CAP_COMPILE', (err as Error).message));
     }
   }
+
+  const forwards = new Map<string, CompiledForwardRoute[]>();
+  (exposes ?? []).forEach((e, a) => {
+    if (e?.type !== 'rest') return;
+    (e.resources ?? []).forEach((resource, r) => {
+      if (!resource?.forward) return;
+      const target = consumes.find((c) => c.value.namespace === resource.forward!.targetNamespace);
+      if (!target) return; // reported by validate (forward-target-exists)
+      try {
+        push(forwards, e.namespace, { path: resource.path, forward: compileForward(target.value, resource.forward, scope) });
+      } catch (err) {
+        diagnostics.push(diagnose(loaded.source, `/capability/exposes/${a}/resources/${r}/forward`, 'error', 'CAP_COMPILE', (err as Error).message));
+      }
+    });
+  });
 
   const adapters: CompiledAdapter[] = [];
   exposes.forEach((e, i) => {
@@ -100,7 +136,7 @@ export function compileCapability(
       }));
       return;
     }
-    if (e?.type === 'rest') adapters.push({ type: 'rest', namespace: e.namespace, port: e.port, routes: routes.get(e.namespace) ?? [] });
+    if (e?.type === 'rest') adapters.push({ type: 'rest', namespace: e.namespace, port: e.port, routes: routes.get(e.namespace) ?? [], forwards: forwards.get(e.namespace) ?? [] });
     else if (e?.type === 'mcp') {
       if ((e as ExposesMcp).transport === 'stdio') {
         diagnostics.push(diagnose(loaded.source, `${at}/transport`, 'error', 'CAP_COMPILE_UNSUPPORTED', 'MCP stdio transport is not supported by this runtime yet', { hint: 'use `transport: http` with a port' }));
@@ -137,13 +173,29 @@ function basicCredentialPairs(consumes: readonly Located<ConsumesHttp>[], scope:
   return pairs;
 }
 
-function toolListing(tool: McpTool, invoker: CompiledInvoker): ToolListing {
+/** The consumed operations a unit calls directly or in its steps. */
+function callsOf(unit: Invocable): string[] {
+  const steps = Array.isArray(unit.steps) ? unit.steps.flatMap((s) => (s && s.type === 'call' && typeof s.call === 'string' ? [s.call] : [])) : [];
+  return typeof unit.call === 'string' ? [unit.call, ...steps] : steps;
+}
+
+/** Hints an aggregate function's semantics imply (naftiko-semantics §6.3): safe → read-only and not destructive. */
+function hintsFrom(semantics: AggregateFunction['semantics']): NonNullable<McpTool['hints']> {
+  const hints: NonNullable<McpTool['hints']> = {};
+  if (semantics?.safe === true) Object.assign(hints, { readOnly: true, destructive: false });
+  if (semantics?.safe === false) hints.readOnly = false;
+  if (typeof semantics?.idempotent === 'boolean') hints.idempotent = semantics.idempotent;
+  return hints;
+}
+
+function toolListing(tool: McpTool, invoker: CompiledInvoker, semantics?: AggregateFunction['semantics']): ToolListing {
   const listing: ToolListing = { name: tool.name, inputSchema: invoker.inputSchema };
   if (tool.label) listing.title = tool.label;
   if (tool.description) listing.description = tool.description.trim();
   const annotations: Record<string, unknown> = {};
   if (tool.label) annotations.title = tool.label;
-  const hints = tool.hints ?? {};
+  // Explicit hints win, field by field, over those derived from a referenced function's semantics.
+  const hints = { ...hintsFrom(semantics), ...definedOnly(tool.hints ?? {}) };
   // Only hints the author set are emitted (naftiko-semantics §5.3): no defaults are invented.
   if (hints.readOnly !== undefined) annotations.readOnlyHint = hints.readOnly;
   if (hints.destructive !== undefined) annotations.destructiveHint = hints.destructive;
@@ -151,6 +203,10 @@ function toolListing(tool: McpTool, invoker: CompiledInvoker): ToolListing {
   if (hints.openWorld !== undefined) annotations.openWorldHint = hints.openWorld;
   if (Object.keys(annotations).length > 0) listing.annotations = annotations;
   return listing;
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 function push<T>(map: Map<string, T[]>, key: string, value: T): void {

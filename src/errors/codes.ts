@@ -10,6 +10,7 @@ export const CAP_ERRORS = {
   CAP_UPSTREAM_UNREACHABLE: { title: 'Upstream unreachable', status: 502 },
   CAP_UPSTREAM_TIMEOUT: { title: 'Upstream timed out', status: 504 },
   CAP_UPSTREAM_BODY_INVALID: { title: 'Upstream response could not be read', status: 502 },
+  CAP_STEP_OUTPUT_MISSING: { title: 'A step has no output to use', status: 502 },
   CAP_ROUTE_NOT_FOUND: { title: 'No such route', status: 404 },
   CAP_METHOD_NOT_ALLOWED: { title: 'Method not allowed', status: 405 },
   CAP_INTERNAL: { title: 'Internal error', status: 500 },
