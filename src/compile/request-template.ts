@@ -46,7 +46,7 @@ export function compileRequestTemplate(adapter: ConsumesHttp, resource: Consumed
   const inputs: RequestInput[] = [];
   const method = String(operation.method).toUpperCase();
   const declaredPath = [...(adapter.inputParameters ?? []), ...(operation.inputParameters ?? [])].filter((p) => p?.in === 'path');
-  const renderPath = compilePath(base.pathname.replace(/\/$/, '') + (resource.path ?? ''), scope, inputs, declaredPath);
+  const renderPath = compilePath(base.pathname.replace(/\/$/, '') + joinPath(resource.path), scope, inputs, declaredPath);
 
   // Adapter-level parameters go with every call: their values come from constants and binds, never from the caller.
   const boundScope: NameScope = { ...scope, bindingsOnly: true };
@@ -66,7 +66,7 @@ export function compileRequestTemplate(adapter: ConsumesHttp, resource: Consumed
     operation: operation.name,
     method,
     origin: base.origin,
-    summary: `${method} ${base.origin}${base.pathname.replace(/\/$/, '')}${resource.path ?? ''}`,
+    summary: `${method} ${base.origin}${base.pathname.replace(/\/$/, '')}${joinPath(resource.path)}`,
     inputs,
     build(params) {
       const search = new URLSearchParams();
@@ -89,6 +89,9 @@ export function compileRequestTemplate(adapter: ConsumesHttp, resource: Consumed
     },
   };
 }
+
+/** A resource path written without its leading slash (`path: forecast`) still starts a new segment. */
+const joinPath = (path: string | undefined): string => (!path ? '' : path.startsWith('/') ? path : `/${path}`);
 
 function read(p: CompiledParameter, params: Params): unknown {
   const value = p.get(params);
