@@ -68,7 +68,8 @@ export function createRestServer(adapter: RestAdapter, { upstream, secrets, host
             const answer = await forwardRequest(forward, { method: req.method, path: rest ? (params[rest.key] ?? '') : '', query, headers: req.headers, body }, upstream);
             reply.code(answer.status);
             if (answer.contentType) reply.header('content-type', answer.contentType);
-            return reply.send(answer.text === '' ? undefined : redact(answer.text, secrets));
+            // A Buffer, so that Fastify sends the upstream media type as it is (no charset added).
+            return reply.send(answer.text === '' ? undefined : Buffer.from(redact(answer.text, secrets)));
           },
         });
       });
@@ -98,8 +99,8 @@ interface RouteVariable {
  */
 function toFastifyPath(path: string): { url: string; variables: RouteVariable[] } {
   const variables: RouteVariable[] = [];
-  const url = path.replace(/\{\{?\s*([^{}\s]+)\s*\}?\}(\/?$)?/g, (_m, name: string, end: string | undefined) => {
-    if (name === 'path' && end !== undefined) {
+  const url = path.replace(/\{\{?\s*([^{}\s]+)\s*\}?\}/g, (match: string, name: string, offset: number) => {
+    if (name === 'path' && /^\/?$/.test(path.slice(offset + match.length))) {
       variables.push({ name, key: '*' });
       return '*';
     }
