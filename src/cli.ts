@@ -119,7 +119,10 @@ function list(prepared: Prepared, options: { host?: string; ports: Map<string, n
     capability: relative(process.cwd(), p.capability),
     units:
       p.adapter.type === 'rest'
-        ? p.adapter.routes.map((r) => ({ route: `${r.method} ${r.path}`, name: r.invoker.name, call: r.invoker.call ?? null, upstream: r.invoker.request?.summary ?? null }))
+        ? [
+            ...p.adapter.routes.map((r) => ({ route: `${r.method} ${r.path}`, name: r.invoker.name, call: r.invoker.call ?? null, upstream: r.invoker.request?.summary ?? null })),
+            ...p.adapter.forwards.map((f) => ({ route: `* ${f.path}`, name: 'forward', call: `forward ${f.forward.namespace}`, upstream: f.forward.target })),
+          ]
         : p.adapter.tools.map((t) => ({ tool: t.listing.name, call: t.invoker.call ?? null, upstream: t.invoker.request?.summary ?? null })),
   }));
   if (json) {

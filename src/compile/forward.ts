@@ -8,6 +8,8 @@ import type { ConsumesHttp, Forward } from '../spec/capability.js';
 export interface CompiledForward {
   readonly namespace: string;
   readonly origin: string;
+  /** `https://api.example.com/v1/…`, for listings. */
+  readonly target: string;
   /** Lower-cased names of the caller's headers that may be passed on. */
   readonly trustedHeaders: readonly string[];
   /** The adapter's base path (with any query its authentication adds) and its own headers and credentials. */
@@ -20,6 +22,7 @@ export function compileForward(adapter: ConsumesHttp, forward: Forward, scope: N
   return {
     namespace: adapter.namespace,
     origin: template.origin,
+    target: `${template.summary.slice('GET '.length)}/…`,
     trustedHeaders: (Array.isArray(forward.trustedHeaders) ? forward.trustedHeaders : []).map((h) => String(h).toLowerCase()),
     base: () => template.build({}),
   };
