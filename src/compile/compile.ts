@@ -10,7 +10,7 @@ import { compileForward, type CompiledForward } from './forward.js';
 import type { JsonSchemaObject } from './input-schema.js';
 import { compileInvoker, type CompiledInvoker } from './invoker.js';
 import type { NameScope } from './names.js';
-import type { CallTarget } from './plan.js';
+import { PlanError, type CallTarget } from './plan.js';
 import { compileRequestTemplate } from './request-template.js';
 import { compileText } from './template.js';
 
@@ -102,7 +102,9 @@ export function compileCapability(
         push(tools, u.adapter.namespace, { listing: toolListing({ ...(unit as McpTool), name, hints: (u.unit as McpTool).hints }, invoker, fn?.fn.semantics), invoker });
       }
     } catch (err) {
-      diagnostics.push(diagnose(loaded.source, u.pointer, 'error', 'CAP_COMPILE', (err as Error).message));
+      // A step or mapping problem points at it; one inside a referenced function is reported at the `ref`.
+      const at = err instanceof PlanError ? (fn ? '/ref' : err.at) : '';
+      diagnostics.push(diagnose(loaded.source, `${u.pointer}${at}`, 'error', 'CAP_COMPILE', (err as Error).message));
     }
   }
 

@@ -54,6 +54,25 @@ export type ExecutionPlan =
   | { readonly kind: 'steps'; readonly steps: readonly StepPlan[]; readonly mappings: readonly CompiledMapping[]; readonly mapOutput: OutputMapper | null }
   | { readonly kind: 'mock'; readonly build: MockBuilder };
 
+/** A plan that cannot be built, with the JSON pointer (relative to the unit) of what is wrong. */
+export class PlanError extends TemplateError {
+  constructor(
+    message: string,
+    readonly at: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Runs `build`, re-throwing its failure as a PlanError located at `at` (below it, if the failure knows a deeper place). */
+function located<T>(at: string, build: () => T): T {
+  try {
+    return build();
+  } catch (err) {
+    throw new PlanError((err as Error).message, err instanceof PlanError ? `${at}${err.at}` : at);
+  }
+}
+
 export interface PlanSource {
   unit: Invocable;
   /** Prefixes that mean "the caller's input" in `with` values (`tools`/`rest` and the unit's namespace). */
@@ -81,22 +100,23 @@ export function compilePlan(source: PlanSource, targets: ReadonlyMap<string, Cal
     const steps: StepPlan[] = [];
     const calls: string[] = [];
     const names = new Set<string>();
-    for (const step of unit.steps) {
-      if (!step || typeof step !== 'object') continue;
-      if (names.has(step.name)) throw new TemplateError(`step "${step.name}" is declared twice; step names must be unique within a unit`);
+    unit.steps.forEach((step, i) => {
+      if (!step || typeof step !== 'object') return;
+      const at = `/steps/${i}`;
+      if (names.has(step.name)) throw new PlanError(`step "${step.name}" is declared twice; step names must be unique within a unit`, `${at}/name`);
       if (step.type === 'call') {
-        const target = targetOf(targets, (step as CallStep).call, `step "${step.name}"`);
-        const call = compileCall((step as CallStep).call, target, (step as CallStep).with, unitScope, withInputs, withKeys, names);
-        steps.push({ kind: 'call', name: step.name, call, project: compileProjection(target.outputParameters) });
+        const target = located(`${at}/call`, () => targetOf(targets, (step as CallStep).call, `step "${step.name}"`));
+        const call = located(`${at}/with`, () => compileCall((step as CallStep).call, target, (step as CallStep).with, unitScope, withInputs, withKeys, names));
+        steps.push({ kind: 'call', name: step.name, call, project: located(at, () => compileProjection(target.outputParameters)) });
         calls.push(call.call);
       } else if (step.type === 'lookup') {
-        steps.push(compileLookup(step as LookupStep, names, unitScope));
+        steps.push(located(at, () => compileLookup(step as LookupStep, names, unitScope)));
       } else {
-        throw new TemplateError(`step "${step.name}" has type "${String(step.type)}", which this runtime does not run yet; use call or lookup steps`);
+        throw new PlanError(`step "${step.name}" has type "${String(step.type)}", which this runtime does not run yet; use call or lookup steps`, `${at}/type`);
       }
       names.add(step.name);
-    }
-    const mappings = (unit.mappings ?? []).filter(Boolean).map((m) => compileMapping(m, names));
+    });
+    const mappings = (unit.mappings ?? []).map((m, j) => located(`/mappings/${j}/value`, () => compileMapping(m, names)));
     return { plan: { kind: 'steps', steps, mappings, mapOutput: compileOutputMapper(unit.outputParameters, unitScope) }, withInputs, withKeys, calls };
   }
   if (unit.call) {
@@ -178,7 +198,7 @@ function compileProjection(outputs: readonly OutputParameter[] | undefined): ((b
 
 function compileLookup(step: LookupStep, earlier: ReadonlySet<string>, scope: NameScope): LookupStepPlan {
   if (!earlier.has(step.index)) {
-    throw new TemplateError(`lookup step "${step.name}" searches step "${step.index}", which is not an earlier step (earlier: ${[...earlier].join(', ') || 'none'})`);
+    throw new PlanError(`lookup step "${step.name}" searches step "${step.index}", which is not an earlier step (earlier: ${[...earlier].join(', ') || 'none'})`, '/index');
   }
   const value = String(step.lookupValue ?? '');
   let lookupValue: LookupStepPlan['lookupValue'];
