@@ -2,11 +2,12 @@
 // adapter's base URI with only the trusted headers; the adapter's own headers and credentials are applied last so
 // a caller cannot replace them. The upstream answer comes back as it is.
 import type { CompiledForward } from '../compile/forward.js';
+import { CapError } from '../errors/cap-error.js';
 import type { UpstreamClient, UpstreamResponse } from './upstream.js';
 
 export interface ForwardedRequest {
   method: string;
-  /** What the `path` route variable matched (the rest of the path, without a leading slash). */
+  /** What the `path` route variable matched, decoded (the rest of the path, without a leading slash). */
   path: string;
   /** The raw query string, without `?` (empty when none). */
   query: string;
@@ -29,6 +30,18 @@ export async function forwardRequest(forward: CompiledForward, request: Forwarde
   const contentType = request.headers['content-type'];
   if (request.body !== undefined && typeof contentType === 'string') headers['content-type'] = contentType;
   const query = [request.query, baseQuery].filter(Boolean).join('&');
-  const path = `${basePath}/${request.path.replace(/^\/+/, '')}${query ? `?${query}` : ''}`;
+  const path = `${basePath}/${encodePath(request.path)}${query ? `?${query}` : ''}`;
   return upstream.send(forward.namespace, forward.origin, { method: request.method, path, headers, body: request.body });
+}
+
+/**
+ * Re-encodes the decoded rest of the path segment by segment, so a `%3F` or `%23` stays data, and refuses `.` and `..`
+ * segments, which would reach paths above the adapter's base URI with its credentials.
+ */
+function encodePath(path: string): string {
+  const segments = path.replace(/^\/+/, '').split('/');
+  if (segments.some((s) => s === '.' || s === '..')) {
+    throw new CapError('CAP_INPUT_INVALID', 'the forwarded path may not contain "." or ".." segments', { errors: [{ field: 'path', in: 'path', message: 'must not contain "." or ".." segments' }] });
+  }
+  return segments.map(encodeURIComponent).join('/');
 }

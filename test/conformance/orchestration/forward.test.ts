@@ -75,6 +75,17 @@ describe('case 13: trusted headers, credentials, methods, bodies and verbatim an
     expect(c.upstream.requests).toEqual([]);
   });
 
+  it('case 13: the rest of the path is re-encoded (a %3F stays data) and dot segments are refused before anything is sent', async () => {
+    c.upstream.reset();
+    await fetch(`${c.served.rest}/forward/a%20b%3Fc/d`, { method: 'PUT' });
+    expect(c.upstream.only()).toMatchObject({ path: '/v1/a%20b%3Fc/d', queryRecord: {} });
+    c.upstream.reset();
+    const response = await fetch(`${c.served.rest}/forward/x%2F..%2Fadmin`, { method: 'PUT' }); // decoded: x/../admin
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { code: string }).code).toBe('CAP_INPUT_INVALID');
+    expect(c.upstream.requests).toEqual([]);
+  });
+
   it('case 13: a bound secret echoed by the upstream is redacted from the forwarded answer', async () => {
     const response = await fetch(`${c.served.rest}/forward/echo-token`, { method: 'PUT' });
     expect(await response.text()).toBe('token was Bearer [redacted]');
