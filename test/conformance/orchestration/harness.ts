@@ -15,10 +15,10 @@ export interface Conformance {
 }
 
 /** `basePath` keeps the path part of the consumed base URIs (e.g. `/v1`) when they are pointed at the upstream. */
-export async function serveFixture(name: string, handler?: UpstreamHandler, options: { env?: Record<string, string>; basePath?: string } = {}): Promise<Conformance> {
+export async function serveFixture(name: string, handler?: UpstreamHandler, options: { env?: Record<string, string>; basePath?: string; mcpHeaders?: Record<string, string> } = {}): Promise<Conformance> {
   const upstream = await startUpstream(handler);
   const served = await serveCapability(fixture(name), { env: options.env ?? {}, upstreamUrl: upstream.url + (options.basePath ?? '') });
-  const clients = served.mcp ? await Promise.all(CLIENT_GENERATIONS.map((g) => connectMcp(g, served.mcp))) : [];
+  const clients = served.mcp ? await Promise.all(CLIENT_GENERATIONS.map((g) => connectMcp(g, served.mcp, { headers: options.mcpHeaders }))) : [];
   return {
     upstream,
     served,
