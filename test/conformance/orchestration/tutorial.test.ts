@@ -1,5 +1,6 @@
 // The shipyard tutorial's orchestration steps, served unmodified (tutorial/ holds copies with their shared files):
-// step 7 (steps with a lookup) and step 9 (the same logic as an aggregate function behind `ref`), against a local
+// step 7 (steps with a lookup), step 9 (the same logic as an aggregate function behind `ref`) and step 11 (the
+// voyage manifest: projected list, array lookups, dotted targets), against a local
 // mock of the Maritime Registry API, through MCP (both generations, with the tutorial's bearer token) and REST.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveFixture, type Conformance } from './harness.js';
@@ -62,3 +63,27 @@ for (const step of ['step-7-shipyard-orchestrated-lookup.yml', 'step-9-shipyard-
     }
   });
 }
+
+describe('tutorial step-11-shipyard-fleet-manifest.yml: get-voyage-manifest', () => {
+  let c: Conformance;
+  beforeAll(async () => {
+    c = await serveFixture('tutorial/step-11-shipyard-fleet-manifest.yml', shipyardRegistry, { mcpHeaders: { authorization: `Bearer ${MCP_TOKEN}` } });
+  });
+  afterAll(() => c?.close());
+
+  it('MCP: voyage, ship (matched on the projected imo-number), crew and cargo in one manifest', async () => {
+    for (const client of c.clients) {
+      c.upstream.reset();
+      const result = await client.callTool('get-voyage-manifest', { voyageId: 'VOY-2026-042' });
+      expect(result.structuredContent).toEqual({
+        voyageId: 'VOY-2026-042',
+        status: 'planned',
+        route: { from: 'Oslo', to: 'Singapore' },
+        ship: { name: 'Northern Star', type: 'cargo', flag: 'NO' },
+        crew: shipWithCrew.crew,
+        cargo: [{ type: 'container', description: 'Electronics components', weight: 12.5, hazardous: false }],
+      });
+      expect(c.upstream.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /voyages/VOY-2026-042', 'GET /ships', 'GET /crew', 'GET /cargo']);
+    }
+  });
+});
