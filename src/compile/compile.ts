@@ -112,7 +112,8 @@ export function compileCapability(
     } catch (err) {
       // A step or mapping problem points at it; one inside a referenced function is reported at the `ref`.
       const at = err instanceof PlanError ? (fn ? '/ref' : err.at) : '';
-      diagnostics.push(diagnose(loaded.source, `${u.pointer}${at}`, 'error', 'CAP_COMPILE', (err as Error).message));
+      const code = err instanceof PlanError && err.unsupported ? 'CAP_COMPILE_UNSUPPORTED' : 'CAP_COMPILE';
+      diagnostics.push(diagnose(loaded.source, `${u.pointer}${at}`, 'error', code, (err as Error).message));
     }
   }
 

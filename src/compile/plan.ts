@@ -59,6 +59,8 @@ export class PlanError extends TemplateError {
   constructor(
     message: string,
     readonly at: string,
+    /** A feature this runtime does not run yet (CAP_COMPILE_UNSUPPORTED), rather than a mistake in the file. */
+    readonly unsupported = false,
   ) {
     super(message);
   }
@@ -69,7 +71,8 @@ function located<T>(at: string, build: () => T): T {
   try {
     return build();
   } catch (err) {
-    throw new PlanError((err as Error).message, err instanceof PlanError ? `${at}${err.at}` : at);
+    if (!(err instanceof PlanError)) throw new PlanError((err as Error).message, at);
+    throw new PlanError(err.message, `${at}${err.at}`, err.unsupported);
   }
 }
 
@@ -112,7 +115,7 @@ export function compilePlan(source: PlanSource, targets: ReadonlyMap<string, Cal
       } else if (step.type === 'lookup') {
         steps.push(located(at, () => compileLookup(step as LookupStep, names, unitScope)));
       } else {
-        throw new PlanError(`step "${step.name}" has type "${String(step.type)}", which this runtime does not run yet; use call or lookup steps`, `${at}/type`);
+        throw new PlanError(`step "${step.name}" has type "${String(step.type)}", which this runtime does not run yet; use call or lookup steps`, `${at}/type`, true);
       }
       names.add(step.name);
     });

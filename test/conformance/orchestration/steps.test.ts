@@ -169,6 +169,16 @@ describe('case 24: lookup projection rules and errors', () => {
   });
 });
 
+it('a script step is refused at load with CAP_COMPILE_UNSUPPORTED, pointing at it', async () => {
+  const prepared = await prepareCapabilities([fixture('script-step.yaml')], { env: {} });
+  expect(prepared.ok).toBe(false);
+  expect(prepared.diagnostics.find((d) => d.severity === 'error')).toMatchObject({
+    code: 'CAP_COMPILE_UNSUPPORTED',
+    message: 'step "enrich" has type "script", which this runtime does not run yet; use call or lookup steps',
+    pointer: '/capability/exposes/0/tools/0/steps/1/type',
+  });
+});
+
 describe('case 25: array step outputs keep their elements and gain projected fields; dotted targets nest', () => {
   let c: Conformance;
   beforeAll(async () => {
