@@ -1,6 +1,9 @@
 // Orchestration conformance (naftiko-semantics §4.5, §7 cases 23–27): steps run inside the one invoke path, over
 // real sockets, through REST (fetch) and MCP (both client generations), against a recording upstream.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { JSONPath } from 'jsonpath-plus';
+import mustache from 'mustache';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { prepareCapabilities } from '../../../src/prepare.js';
 import { resultJson, resultText } from '../../helpers/mcp-clients.js';
 import type { RecordedRequest } from '../../helpers/upstream.js';
@@ -81,6 +84,17 @@ describe('tutorial steps 7, 9 and 11: orchestrated lookups over the Maritime Reg
         cargo: [{ type: 'container', description: 'Electronics components', weight: 12.5, hazardous: false }],
       });
       expect(paths(c.upstream.requests)).toEqual(['GET /voyages/VOY-2026-042', 'GET /ships', 'GET /crew', 'GET /cargo']);
+    }
+  });
+
+  it('runs steps, lookups and mappings without compiling anything per request', async () => {
+    const spies = [vi.spyOn(Ajv2020.prototype, 'compile'), vi.spyOn(mustache, 'parse'), vi.spyOn(JSONPath, 'toPathArray')];
+    try {
+      for (const client of c.clients) await client.callTool('get-voyage-manifest', { voyageId: 'VOY-2026-042' });
+      expect((await fetch(`${c.served.rest}/ships/IMO-9321483/crew`)).status).toBe(200);
+      for (const spy of spies) expect(spy).not.toHaveBeenCalled();
+    } finally {
+      spies.forEach((s) => s.mockRestore());
     }
   });
 
