@@ -39,7 +39,7 @@ describe('case 13: trusted headers, credentials, methods, bodies and verbatim an
   });
   afterAll(() => c?.close());
 
-  it('case 13: only listed headers are copied, case-insensitively; missing ones are skipped; the bearer credential is the adapter’s', async () => {
+  it('case 13: only listed headers are copied (case-insensitively, missing ones skipped), the credential is the adapter’s, and the query string is kept (the reference engine drops it; a proxy is meant to keep it)', async () => {
     c.upstream.reset();
     const response = await fetch(`${c.served.rest}/forward/a/b/c?x=1&y=2`, {
       method: 'POST',
