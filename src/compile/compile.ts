@@ -4,12 +4,16 @@ import { diagnose, type Diagnostic } from '../errors/diagnostic.js';
 import type { Located, LoadedCapability } from '../load/load.js';
 import { consumedOperations, exposedUnits } from '../load/walk.js';
 import { secretValues, type Bindings } from '../resolve/bindings.js';
+import { dirname } from 'node:path';
 import type { AggregateFunction, ConsumesHttp, ExposesMcp, Invocable, McpTool } from '../spec/capability.js';
-import { functionsByRef, resolveRef } from './aggregates.js';
+import { functionsByRef, resolveRef, type FunctionRef } from './aggregates.js';
 import { compileForward, type CompiledForward } from './forward.js';
 import type { JsonSchemaObject } from './input-schema.js';
 import { compileInboundAuth, inboundSecrets, type InboundAuth } from './inbound-auth.js';
 import { compileInvoker, type CompiledInvoker } from './invoker.js';
+import { compilePrompt, type CompiledPrompt } from './mcp-prompts.js';
+import { compileDynamicResource, compileStaticResource, type CompiledResource } from './mcp-resources.js';
+import { compileOutputSchema, type CompiledOutputSchema, type JsonSchema } from './output-schema.js';
 import type { NameScope } from './names.js';
 import { PlanError, type CallTarget } from './plan.js';
 import { compileRequestTemplate } from './request-template.js';
@@ -27,12 +31,29 @@ export interface ToolListing {
   title?: string;
   description?: string;
   inputSchema: JsonSchemaObject;
+  outputSchema?: JsonSchema;
   annotations?: Record<string, unknown>;
 }
 
 export interface CompiledTool {
   readonly listing: ToolListing;
   readonly invoker: CompiledInvoker;
+  /** Set when the declared outputs always map to an object: the listing's outputSchema and its check. */
+  readonly output?: CompiledOutputSchema;
+}
+
+export interface CompiledMcpAdapter {
+  readonly type: 'mcp';
+  readonly namespace: string;
+  /** 0 for the stdio transport (no port). */
+  readonly port: number;
+  readonly transport: 'http' | 'stdio';
+  /** Inbound authentication of the HTTP endpoint (not used on stdio). */
+  readonly auth?: InboundAuth;
+  readonly description?: string;
+  readonly tools: readonly CompiledTool[];
+  readonly resources: readonly CompiledResource[];
+  readonly prompts: readonly CompiledPrompt[];
 }
 
 /** A REST resource that forwards the requests no operation handles (naftiko-semantics §4.7). */
@@ -51,7 +72,7 @@ export type CompiledAdapter =
       readonly routes: readonly CompiledRoute[];
       readonly forwards: readonly CompiledForwardRoute[];
     }
-  | { readonly type: 'mcp'; readonly namespace: string; readonly port: number; readonly auth?: InboundAuth; readonly description?: string; readonly tools: readonly CompiledTool[] };
+  | CompiledMcpAdapter;
 
 export interface CompiledCapability {
   readonly file: string;
@@ -107,7 +128,10 @@ export function compileCapability(
       } else {
         const name = unit.name ?? '';
         const invoker = compileInvoker({ unit, name, inputPrefixes: prefixes, kind: 'mcp' }, templates, scope);
-        push(tools, u.adapter.namespace, { listing: toolListing({ ...(unit as McpTool), name, hints: (u.unit as McpTool).hints }, invoker, fn?.fn.semantics), invoker });
+        const output = compileOutputSchema(unit.outputParameters);
+        const listing = toolListing({ ...(unit as McpTool), name, hints: (u.unit as McpTool).hints }, invoker, fn?.fn.semantics);
+        if (output) listing.outputSchema = output.schema;
+        push(tools, u.adapter.namespace, output ? { listing, invoker, output } : { listing, invoker });
       }
     } catch (err) {
       // A step or mapping problem points at it; one inside a referenced function is reported at the `ref`.
@@ -149,9 +173,14 @@ export function compileCapability(
     }
     if (e?.type === 'rest') adapters.push({ type: 'rest', namespace: e.namespace, port: e.port, auth, routes: routes.get(e.namespace) ?? [], forwards: forwards.get(e.namespace) ?? [] });
     else if (e?.type === 'mcp') {
-      if ((e as ExposesMcp).transport === 'stdio') {
-        diagnostics.push(diagnose(loaded.source, `${at}/transport`, 'error', 'CAP_COMPILE_UNSUPPORTED', 'MCP stdio transport is not supported by this runtime yet', { hint: 'use `transport: http` with a port' }));
-      } else adapters.push({ type: 'mcp', namespace: e.namespace, port: Number(e.port), auth, description: (e as ExposesMcp).description, tools: tools.get(e.namespace) ?? [] });
+      const mcp = e as ExposesMcp;
+      const transport = mcp.transport === 'stdio' ? 'stdio' : 'http';
+      const { resources, prompts } = compileMcpExtras(mcp, at, { loaded, functions, templates, scope, diagnostics });
+      if (transport === 'stdio' && auth) {
+        // stdio has no network peer to authenticate: the client started the process itself.
+        diagnostics.push(diagnose(loaded.source, `${at}/authentication`, 'warning', 'CAP_COMPILE_UNSUPPORTED', '`authentication` does not apply to `transport: stdio` (the client starts the process); it is used only when the adapter is served over HTTP'));
+      }
+      adapters.push({ type: 'mcp', namespace: e.namespace, port: transport === 'stdio' ? 0 : Number(e.port), transport, auth, description: mcp.description, tools: tools.get(e.namespace) ?? [], resources, prompts });
     } else if (e) {
       diagnostics.push(diagnose(loaded.source, `${at}/type`, 'warning', 'CAP_COMPILE_UNSUPPORTED', `"${String(e.type)}" adapters are not served by this runtime; it is skipped`));
     }
@@ -199,6 +228,48 @@ function hintsFrom(semantics: AggregateFunction['semantics']): NonNullable<McpTo
   if (semantics?.safe === false) hints.readOnly = false;
   if (typeof semantics?.idempotent === 'boolean') hints.idempotent = semantics.idempotent;
   return hints;
+}
+
+interface ExtrasContext {
+  loaded: LoadedCapability;
+  functions: ReadonlyMap<string, FunctionRef>;
+  templates: ReadonlyMap<string, CallTarget>;
+  scope: NameScope;
+  diagnostics: Diagnostic[];
+}
+
+/** An MCP adapter's resources and prompts; each problem is a diagnostic at the resource or prompt. */
+function compileMcpExtras(mcp: ExposesMcp, at: string, { loaded, functions, templates, scope, diagnostics }: ExtrasContext): { resources: CompiledResource[]; prompts: CompiledPrompt[] } {
+  const baseDir = dirname(loaded.source.path);
+  const resources: CompiledResource[] = [];
+  (mcp.resources ?? []).forEach((resource, j) => {
+    const pointer = `${at}/resources/${j}`;
+    try {
+      if (resource.location !== undefined) {
+        resources.push(compileStaticResource(resource, baseDir));
+        return;
+      }
+      if (resource.call && !templates.has(resource.call)) throw new Error(`call "${resource.call}" names no consumed operation`);
+      // A resource may run an aggregate function too (`ref`), with the same inheritance as a tool.
+      const fn = typeof resource.ref === 'string' ? functions.get(resource.ref) : undefined;
+      if (resource.ref !== undefined && !fn) throw new Error(`ref "${String(resource.ref)}" names no aggregate function; available refs: ${[...functions.keys()].join(', ') || 'none'}`);
+      const unit = fn ? { ...resolveRef(resource, fn.fn), name: resource.name } : resource;
+      const prefixes = new Set(fn ? ['tools', fn.namespace] : ['tools', mcp.namespace]);
+      const invoker = compileInvoker({ unit, name: resource.name, inputPrefixes: prefixes, kind: 'mcp' }, templates, scope);
+      resources.push(compileDynamicResource(resource, invoker));
+    } catch (err) {
+      diagnostics.push(diagnose(loaded.source, pointer, 'error', 'CAP_COMPILE', (err as Error).message));
+    }
+  });
+  const prompts: CompiledPrompt[] = [];
+  (mcp.prompts ?? []).forEach((prompt, j) => {
+    try {
+      prompts.push(compilePrompt(prompt, baseDir));
+    } catch (err) {
+      diagnostics.push(diagnose(loaded.source, `${at}/prompts/${j}`, 'error', 'CAP_COMPILE', (err as Error).message));
+    }
+  });
+  return { resources, prompts };
 }
 
 function toolListing(tool: McpTool, invoker: CompiledInvoker, semantics?: AggregateFunction['semantics']): ToolListing {
