@@ -258,3 +258,20 @@ describe('case 27: a namespace reference in a step `with` is the caller argument
     }
   });
 });
+
+describe('an MCP dynamic resource that runs steps', () => {
+  let c: Conformance;
+  beforeAll(async () => {
+    c = await serveFixture('mcp-resource-orchestrated.yaml', shipyardRegistry);
+  });
+  afterAll(() => c?.close());
+
+  it('resources/read runs the steps and the lookup, like a tool call', async () => {
+    for (const client of c.clients) {
+      c.upstream.reset();
+      const read = await client.readResource('ships://crew/captain');
+      expect(JSON.parse(read.contents[0]!.text!)).toEqual({ captain: 'Erik Lindström' });
+      expect(paths(c.upstream.requests)).toEqual(['GET /crew']);
+    }
+  });
+});
