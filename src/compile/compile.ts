@@ -93,17 +93,23 @@ export function compileCapability(
   const inputPrefixes = new Set(['tools', 'rest', ...exposes.map((e) => e?.namespace).filter((n): n is string => !!n)]);
   const scope: NameScope = { bindings, inputPrefixes };
 
+  const limits = new Map<ConsumesHttp, { maxResponseBytes?: number }>();
+  for (const c of consumes) {
+    const cap = c.value['x-max-response-bytes'];
+    if (cap !== undefined && !(Number.isSafeInteger(cap) && cap > 0)) {
+      diagnostics.push(diagnose(c.source, `${c.pointer}/x-max-response-bytes`, 'error', 'CAP_COMPILE', `x-max-response-bytes must be a positive integer (bytes), got ${JSON.stringify(cap)}`));
+    }
+    limits.set(c.value, { maxResponseBytes: cap });
+  }
+
   const templates = new Map<string, CallTarget>();
   const failed = new Set<string>();
   for (const ref of consumedOperations(consumes)) {
     const key = `${ref.adapter.namespace}.${ref.operation.name}`;
     if (templates.has(key)) continue;
     try {
-      templates.set(key, {
-        request: compileRequestTemplate(ref.adapter, ref.resource, ref.operation, scope),
-        outputRawFormat: ref.operation.outputRawFormat,
-        outputParameters: ref.operation.outputParameters,
-      });
+      const request = compileRequestTemplate(ref.adapter, ref.resource, ref.operation, scope, limits.get(ref.adapter));
+      templates.set(key, { request, outputRawFormat: ref.operation.outputRawFormat, outputParameters: ref.operation.outputParameters });
     } catch (err) {
       failed.add(key);
       diagnostics.push(diagnose(ref.source, ref.pointer, 'error', 'CAP_COMPILE', (err as Error).message));
@@ -149,7 +155,7 @@ export function compileCapability(
       const target = consumes.find((c) => c.value.namespace === resource.forward!.targetNamespace);
       if (!target) return; // reported by validate (forward-target-exists)
       try {
-        push(forwards, e.namespace, { path: resource.path, forward: compileForward(target.value, resource.forward, scope) });
+        push(forwards, e.namespace, { path: resource.path, forward: compileForward(target.value, resource.forward, scope, limits.get(target.value)) });
       } catch (err) {
         diagnostics.push(diagnose(loaded.source, `/capability/exposes/${a}/resources/${r}/forward`, 'error', 'CAP_COMPILE', (err as Error).message));
       }

@@ -6,6 +6,7 @@ import type { Params } from '../compile/names.js';
 import { parse as parseYaml } from 'yaml';
 import { CapError } from '../errors/cap-error.js';
 import { runSteps } from './steps.js';
+import { exceedsDepth, MAX_JSON_DEPTH } from './json-depth.js';
 import type { UpstreamClient, UpstreamResponse } from './upstream.js';
 
 export interface InvokeResult {
@@ -37,7 +38,7 @@ export async function invoke(invoker: CompiledInvoker, input: Record<string, unk
 export async function sendCall(call: CompiledCall, params: Params, upstream: UpstreamClient): Promise<{ status: number; body: unknown }> {
   const request = call.request;
   const built = request.build(params);
-  const response = await upstream.send(request.namespace, request.origin, built);
+  const response = await upstream.send(request.namespace, request.origin, built, { maxResponseBytes: request.maxResponseBytes });
   const body = readBody(response, call.outputRawFormat, request.namespace);
   if (response.status >= 400) {
     throw new CapError('CAP_UPSTREAM_STATUS', `upstream "${request.namespace}" answered ${response.status} to ${request.operation}`, {
@@ -53,12 +54,17 @@ export async function sendCall(call: CompiledCall, params: Params, upstream: Ups
 function readBody(response: UpstreamResponse, format: string, namespace: string): unknown {
   if (response.text.length === 0) return undefined;
   const isJson = format === 'json' && (response.contentType === '' || /json/i.test(response.contentType));
+  let body: unknown;
   try {
-    if (isJson) return JSON.parse(response.text);
-    if (format === 'yaml') return parseYaml(response.text);
+    if (isJson) body = JSON.parse(response.text);
+    else if (format === 'yaml') body = parseYaml(response.text);
+    else return response.text;
   } catch (err) {
     if (response.status >= 400) return response.text;
     throw new CapError('CAP_UPSTREAM_BODY_INVALID', `upstream "${namespace}" sent a body that is not valid ${format}`, { upstream: namespace, upstreamStatus: response.status }, err);
   }
-  return response.text;
+  if (exceedsDepth(body)) {
+    throw new CapError('CAP_UPSTREAM_BODY_INVALID', `upstream "${namespace}" sent a body nested deeper than ${MAX_JSON_DEPTH} levels`, { upstream: namespace, upstreamStatus: response.status });
+  }
+  return body;
 }
