@@ -10,6 +10,7 @@ import { compileInvoker, type CompiledInvoker } from './invoker.js';
 import type { NameScope } from './names.js';
 import { compileRequestTemplate, type RequestTemplate } from './request-template.js';
 import { compileText } from './template.js';
+import { FormatError } from '../invoke/formats/index.js';
 
 export interface CompiledRoute {
   readonly method: string;
@@ -61,7 +62,7 @@ export function compileCapability(
     try {
       templates.set(key, { request: compileRequestTemplate(ref.adapter, ref.resource, ref.operation, scope), outputRawFormat: ref.operation.outputRawFormat });
     } catch (err) {
-      diagnostics.push(diagnose(ref.source, ref.pointer, 'error', 'CAP_COMPILE', (err as Error).message));
+      diagnostics.push(diagnose(ref.source, ref.pointer, 'error', err instanceof FormatError ? err.code : 'CAP_COMPILE', (err as Error).message));
     }
   }
 

@@ -1,6 +1,7 @@
 // Consumed operation → RequestTemplate: method, URL with percent-encoded path values, query, headers, auth and a
 // body renderer, all compiled once. build(params) is the only per-request work.
 import { CapError } from '../errors/cap-error.js';
+import { compileBodyReader, type BodyReader } from '../invoke/formats/index.js';
 import type { ConsumedInputParameter, ConsumedOperation, ConsumedResource, ConsumesHttp } from '../spec/capability.js';
 import { compileInputKey, stringify, type Getter, type NameScope, type Params } from './names.js';
 import { compileJson, compileText, TemplateError } from './template.js';
@@ -24,6 +25,8 @@ export interface RequestTemplate {
   /** Names the request reads from the call parameters, with where they go (for derived input schemas). */
   readonly inputs: readonly RequestInput[];
   build(params: Params): UpstreamRequest;
+  /** The upstream body → JSON per the operation's outputRawFormat (compiled once). */
+  readonly readBody: BodyReader;
 }
 
 export interface RequestInput {
@@ -60,6 +63,7 @@ export function compileRequestTemplate(adapter: ConsumesHttp, resource: Consumed
   const cookies = parameters.filter((p) => p.in === 'cookie');
   const auth = compileAuthentication(adapter, boundScope);
   const body = compileBody(operation, scope, inputs);
+  const readBody = compileBodyReader(operation.outputRawFormat, operation.outputSchema, adapter.namespace);
 
   return {
     namespace: adapter.namespace,
@@ -68,6 +72,7 @@ export function compileRequestTemplate(adapter: ConsumesHttp, resource: Consumed
     origin: base.origin,
     summary: `${method} ${base.origin}${base.pathname.replace(/\/$/, '')}${resource.path ?? ''}`,
     inputs,
+    readBody,
     build(params) {
       const search = new URLSearchParams();
       const out: Record<string, string> = { accept: 'application/json' };

@@ -1,9 +1,8 @@
 // invoke(): one call of an exposed unit, shared by REST and MCP. Validates input, builds the upstream request,
 // sends it, and maps the response. Returns a result or throws a CapError; it knows nothing of HTTP servers or JSON-RPC.
-import { parse as parseYaml } from 'yaml';
 import type { CompiledInvoker } from '../compile/invoker.js';
 import { CapError } from '../errors/cap-error.js';
-import type { UpstreamClient, UpstreamResponse } from './upstream.js';
+import type { UpstreamClient } from './upstream.js';
 
 export interface InvokeResult {
   /** Upstream status (e.g. 201 passes through); 200 for mocks. */
@@ -23,7 +22,7 @@ export async function invoke(invoker: CompiledInvoker, input: Record<string, unk
 
   const built = request.build(invoker.buildParams(input));
   const response = await upstream.send(request.namespace, request.origin, built);
-  const body = readBody(response, invoker.outputRawFormat, request.namespace);
+  const body = request.readBody(response);
   if (response.status >= 400) {
     throw new CapError('CAP_UPSTREAM_STATUS', `upstream "${request.namespace}" answered ${response.status} to ${request.operation}`, {
       upstream: request.namespace,
@@ -33,18 +32,4 @@ export async function invoke(invoker: CompiledInvoker, input: Record<string, unk
   }
   if (body === undefined) return { status: response.status, value: undefined };
   return { status: response.status, value: invoker.mapOutput ? invoker.mapOutput(body) : body };
-}
-
-/** Parses the upstream body per the operation's outputRawFormat; an empty body is `undefined`. */
-function readBody(response: UpstreamResponse, format: string, namespace: string): unknown {
-  if (response.text.length === 0) return undefined;
-  const isJson = format === 'json' && (response.contentType === '' || /json/i.test(response.contentType));
-  try {
-    if (isJson) return JSON.parse(response.text);
-    if (format === 'yaml') return parseYaml(response.text);
-  } catch (err) {
-    if (response.status >= 400) return response.text;
-    throw new CapError('CAP_UPSTREAM_BODY_INVALID', `upstream "${namespace}" sent a body that is not valid ${format}`, { upstream: namespace, upstreamStatus: response.status }, err);
-  }
-  return response.text;
 }
