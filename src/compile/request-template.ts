@@ -1,6 +1,7 @@
 // Consumed operation → RequestTemplate: method, URL with percent-encoded path values, query, headers, auth and a
 // body renderer, all compiled once. build(params) is the only per-request work.
 import { CapError } from '../errors/cap-error.js';
+import type { UpstreamAuth } from '../invoke/auth/authenticate.js';
 import { compileBodyReader, type BodyReader } from '../invoke/formats/index.js';
 import type { ConsumedInputParameter, ConsumedOperation, ConsumedResource, ConsumesHttp } from '../spec/capability.js';
 import { compileInputKey, stringify, type Getter, type NameScope, type Params } from './names.js';
@@ -12,6 +13,8 @@ export interface UpstreamRequest {
   path: string;
   headers: Record<string, string>;
   body?: string;
+  /** Digest or OAuth 2 client credentials, handled by the upstream client (src/invoke/auth/). */
+  auth?: UpstreamAuth;
 }
 
 export interface RequestTemplate {
@@ -86,11 +89,13 @@ export function compileRequestTemplate(adapter: ConsumesHttp, resource: Consumed
         return v === undefined ? [] : [`${p.name}=${encodeURIComponent(stringify(v))}`];
       });
       if (cookie.length) out.cookie = cookie.join('; ');
-      auth(out, search, params);
+      const dynamic = auth(out, search, params);
       const rendered = body?.(params);
       if (rendered) out['content-type'] = rendered.contentType;
       const qs = search.toString();
-      return { method, path: renderPath(params) + (qs ? `?${qs}` : ''), headers: out, body: rendered?.text };
+      const request: UpstreamRequest = { method, path: renderPath(params) + (qs ? `?${qs}` : ''), headers: out, body: rendered?.text };
+      if (dynamic) request.auth = dynamic;
+      return request;
     },
   };
 }
@@ -158,7 +163,8 @@ function compilePath(path: string, scope: NameScope, inputs: RequestInput[], dec
       .join('');
 }
 
-type AuthApplier = (headers: Record<string, string>, search: URLSearchParams, params: Params) => void;
+/** Sets static credentials on the request; returns the rendered credentials of a scheme the upstream client runs. */
+type AuthApplier = (headers: Record<string, string>, search: URLSearchParams, params: Params) => UpstreamAuth | void;
 
 function compileAuthentication(adapter: ConsumesHttp, scope: NameScope): AuthApplier {
   const auth = adapter.authentication;
@@ -185,9 +191,41 @@ function compileAuthentication(adapter: ConsumesHttp, scope: NameScope): AuthApp
         headers.authorization = `Basic ${Buffer.from(`${username.render(params)}:${password.render(params)}`).toString('base64')}`;
       };
     }
+    case 'digest': {
+      const username = text(auth.username);
+      const password = text(auth.password);
+      return (_headers, _search, params) => ({ type: 'digest', username: username.render(params), password: password.render(params) });
+    }
+    case 'oauth2': {
+      // Client credentials (README "Upstream authentication"): the token endpoint, id and secret come from binds.
+      const tokenEndpoint = text(auth.tokenEndpoint);
+      if (tokenEndpoint.names.length === 0) checkTokenEndpoint(String(auth.tokenEndpoint));
+      const clientId = text(auth.clientId);
+      const clientSecret = text(auth.clientSecret);
+      const scopes = Array.isArray(auth.scopes) ? auth.scopes.map(String) : typeof auth.scopes === 'string' ? auth.scopes.split(/\s+/).filter(Boolean) : [];
+      const audience = typeof auth.audience === 'string' && auth.audience !== '' ? auth.audience : undefined;
+      return (_headers, _search, params) => ({
+        type: 'oauth2',
+        tokenEndpoint: tokenEndpoint.render(params),
+        clientId: clientId.render(params),
+        clientSecret: clientSecret.render(params),
+        scopes,
+        audience,
+      });
+    }
     default:
-      throw new TemplateError(`authentication type "${auth.type}" is not supported for consumed APIs (use bearer, apikey or basic)`);
+      throw new TemplateError(`authentication type "${String((auth as { type?: unknown }).type)}" is not supported for consumed APIs (use bearer, apikey, basic, digest or oauth2)`);
   }
+}
+
+function checkTokenEndpoint(value: string): void {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new TemplateError(`oauth2 tokenEndpoint "${value}" is not an absolute URL`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new TemplateError(`oauth2 tokenEndpoint "${value}" must be an http(s) URL`);
 }
 
 type BodyRenderer = (params: Params) => { text: string; contentType: string } | undefined;

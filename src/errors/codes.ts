@@ -9,6 +9,7 @@ export const CAP_ERRORS = {
   CAP_UPSTREAM_STATUS: { title: 'Upstream returned an error', status: 502 },
   CAP_UPSTREAM_UNREACHABLE: { title: 'Upstream unreachable', status: 502 },
   CAP_UPSTREAM_TIMEOUT: { title: 'Upstream timed out', status: 504 },
+  CAP_UPSTREAM_AUTH: { title: 'Upstream authentication failed', status: 502 },
   CAP_UPSTREAM_BODY_INVALID: { title: 'Upstream response could not be read', status: 502 },
   CAP_ROUTE_NOT_FOUND: { title: 'No such route', status: 404 },
   CAP_METHOD_NOT_ALLOWED: { title: 'Method not allowed', status: 405 },

@@ -3,12 +3,9 @@
 import { Agent, errors as undiciErrors, type Dispatcher } from 'undici';
 import { CapError } from '../errors/cap-error.js';
 import type { UpstreamRequest } from '../compile/request-template.js';
+import { sendAuthenticated, TokenCache, type TransportResponse } from './auth/authenticate.js';
 
-export interface UpstreamResponse {
-  status: number;
-  contentType: string;
-  text: string;
-}
+export type UpstreamResponse = TransportResponse;
 
 export interface UpstreamClient {
   send(namespace: string, origin: string, request: UpstreamRequest): Promise<UpstreamResponse>;
@@ -20,25 +17,28 @@ export const DEFAULT_TIMEOUT_MS = 30_000;
 export function createUpstreamClient(options: { timeoutMs?: number; dispatcher?: Dispatcher } = {}): UpstreamClient {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const dispatcher = options.dispatcher ?? new Agent({ keepAliveTimeout: 10_000, connections: 128, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+  // Access tokens of OAuth 2 client-credentials upstreams, shared by every call of this runtime.
+  const tokens = new TokenCache();
+  async function sendOnce(namespace: string, origin: string, request: UpstreamRequest): Promise<UpstreamResponse> {
+    const where = `upstream "${namespace}" (${origin})`;
+    try {
+      const response = await dispatcher.request({
+        origin,
+        path: request.path,
+        method: request.method as Dispatcher.HttpMethod,
+        headers: request.headers,
+        body: request.body,
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      const text = await response.body.text();
+      const contentType = String(response.headers['content-type'] ?? '');
+      return { status: response.statusCode, contentType, text, wwwAuthenticate: response.headers['www-authenticate'] };
+    } catch (err) {
+      throw toCapError(err, where, namespace, timeoutMs);
+    }
+  }
   return {
-    async send(namespace, origin, request) {
-      const where = `upstream "${namespace}" (${origin})`;
-      try {
-        const response = await dispatcher.request({
-          origin,
-          path: request.path,
-          method: request.method as Dispatcher.HttpMethod,
-          headers: request.headers,
-          body: request.body,
-          signal: AbortSignal.timeout(timeoutMs),
-        });
-        const text = await response.body.text();
-        const contentType = String(response.headers['content-type'] ?? '');
-        return { status: response.statusCode, contentType, text };
-      } catch (err) {
-        throw toCapError(err, where, namespace, timeoutMs);
-      }
-    },
+    send: (namespace, origin, request) => sendAuthenticated((o, r) => sendOnce(namespace, o, r), tokens, namespace, origin, request),
     close: () => dispatcher.close(),
   };
 }
