@@ -204,6 +204,7 @@ function compileAuthentication(adapter: ConsumesHttp, scope: NameScope): AuthApp
       const clientSecret = text(auth.clientSecret);
       const scopes = Array.isArray(auth.scopes) ? auth.scopes.map(String) : typeof auth.scopes === 'string' ? auth.scopes.split(/\s+/).filter(Boolean) : [];
       const audience = typeof auth.audience === 'string' && auth.audience !== '' ? auth.audience : undefined;
+      const resource = typeof auth.resource === 'string' && auth.resource !== '' ? auth.resource : undefined;
       return (_headers, _search, params) => ({
         type: 'oauth2',
         tokenEndpoint: tokenEndpoint.render(params),
@@ -211,6 +212,7 @@ function compileAuthentication(adapter: ConsumesHttp, scope: NameScope): AuthApp
         clientSecret: clientSecret.render(params),
         scopes,
         audience,
+        resource,
       });
     }
     default:

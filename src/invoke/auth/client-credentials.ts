@@ -11,6 +11,8 @@ export interface ClientCredentials {
   clientSecret: string;
   scopes: readonly string[];
   audience?: string;
+  /** RFC 8707 resource indicator: the API the token is for. */
+  resource?: string;
 }
 
 /** Sends one request to an origin without authentication handling (the upstream client's transport). */
@@ -58,7 +60,7 @@ export class TokenCache {
 
 // The secret is part of the key only as a hash, so a rotated secret gets its own token.
 const cacheKey = (c: ClientCredentials) =>
-  JSON.stringify([c.tokenEndpoint, c.clientId, createHash('sha256').update(c.clientSecret).digest('hex'), [...c.scopes].sort(), c.audience ?? null]);
+  JSON.stringify([c.tokenEndpoint, c.clientId, createHash('sha256').update(c.clientSecret).digest('hex'), [...c.scopes].sort(), c.audience ?? null, c.resource ?? null]);
 
 async function fetchToken(namespace: string, c: ClientCredentials, send: PlainSend, now: () => number): Promise<{ value: string; expiresAt: number }> {
   const url = new URL(c.tokenEndpoint);
@@ -69,6 +71,7 @@ async function fetchToken(namespace: string, c: ClientCredentials, send: PlainSe
   const form = new URLSearchParams({ grant_type: 'client_credentials' });
   if (c.scopes.length > 0) form.set('scope', c.scopes.join(' '));
   if (c.audience) form.set('audience', c.audience);
+  if (c.resource) form.set('resource', c.resource);
   // Client authentication with HTTP Basic, names and secret form-encoded first (RFC 6749 §2.3.1).
   const basic = Buffer.from(`${encodeURIComponent(c.clientId)}:${encodeURIComponent(c.clientSecret)}`).toString('base64');
   const request: UpstreamRequest = {

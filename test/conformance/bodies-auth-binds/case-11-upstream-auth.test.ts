@@ -43,7 +43,7 @@ const SCHEMES: Record<string, string> = {
 
 function capability(url: string): string {
   const oauth = (ns: string, path: string) =>
-    adapter(ns, `${url}/${ns}`, `{type: oauth2, tokenEndpoint: "${url}${path}", clientId: "{{CLIENT_ID}}", clientSecret: "{{CLIENT_SECRET}}", scopes: [ships.read, ships.write], audience: "https://shipyard.example"}`);
+    adapter(ns, `${url}/${ns}`, `{type: oauth2, authorizationServerUri: "${url}/oauth", resource: "https://shipyard.example/api", tokenEndpoint: "${url}${path}", clientId: "{{CLIENT_ID}}", clientSecret: "{{CLIENT_SECRET}}", scopes: [ships.read, ships.write], audience: "https://shipyard.example"}`);
   const names = [...Object.keys(SCHEMES), 'oauth', 'oauth-short', 'oauth-broken'];
   return `naftiko: "1.0.0-alpha2"
 info: {label: Upstream auth, description: Every consumed authentication type}
@@ -221,7 +221,7 @@ describe('case 11: OAuth 2 client credentials', () => {
     expect((await get('oauth')).status).toBe(200);
     const token = upstream.requests.find((r) => r.path === '/oauth/token')!;
     expect(token.headers['content-type']).toBe('application/x-www-form-urlencoded');
-    expect(Object.fromEntries(new URLSearchParams(token.bodyText))).toEqual({ grant_type: 'client_credentials', scope: 'ships.read ships.write', audience: 'https://shipyard.example' });
+    expect(Object.fromEntries(new URLSearchParams(token.bodyText))).toEqual({ grant_type: 'client_credentials', scope: 'ships.read ships.write', audience: 'https://shipyard.example', resource: 'https://shipyard.example/api' });
     expect(calls('oauth')[0]!.headers.authorization).toBe('Bearer at-1');
 
     upstream.reset();
