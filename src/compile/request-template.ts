@@ -2,7 +2,7 @@
 // body renderer, all compiled once. build(params) is the only per-request work.
 import { CapError } from '../errors/cap-error.js';
 import type { UpstreamAuth } from '../invoke/auth/authenticate.js';
-import { compileBodyReader, type BodyReader } from '../invoke/formats/index.js';
+import { acceptFor, compileBodyReader, type BodyReader } from '../invoke/formats/index.js';
 import type { ConsumedInputParameter, ConsumedOperation, ConsumedResource, ConsumesHttp } from '../spec/capability.js';
 import { compileInputKey, stringify, type Getter, type NameScope, type Params } from './names.js';
 import { compileJson, compileText, TemplateError } from './template.js';
@@ -67,6 +67,7 @@ export function compileRequestTemplate(adapter: ConsumesHttp, resource: Consumed
   const auth = compileAuthentication(adapter, boundScope);
   const body = compileBody(operation, scope, inputs);
   const readBody = compileBodyReader(operation.outputRawFormat, operation.outputSchema, adapter.namespace);
+  const accept = acceptFor(operation.outputRawFormat);
 
   return {
     namespace: adapter.namespace,
@@ -78,7 +79,7 @@ export function compileRequestTemplate(adapter: ConsumesHttp, resource: Consumed
     readBody,
     build(params) {
       const search = new URLSearchParams();
-      const out: Record<string, string> = { accept: 'application/json' };
+      const out: Record<string, string> = { accept };
       for (const p of query) appendQuery(search, p.name, read(p, params));
       for (const p of headers) {
         const v = read(p, params);

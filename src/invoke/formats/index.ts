@@ -11,6 +11,20 @@ export const OUTPUT_FORMATS = ['json', 'yaml', 'xml', 'csv', 'tsv', 'psv', 'html
 /** Binary formats of the reference that need a schema file; refused with CAP_COMPILE_UNSUPPORTED. */
 const BINARY_FORMATS = ['protobuf', 'avro'];
 
+/** The Accept header each format asks the upstream for (JSON stays the fallback some APIs need to answer at all). */
+const ACCEPT: Record<string, string> = {
+  json: 'application/json',
+  yaml: 'application/yaml, application/x-yaml;q=0.9, text/yaml;q=0.9, */*;q=0.1',
+  xml: 'application/xml, text/xml;q=0.9, */*;q=0.1',
+  csv: 'text/csv, */*;q=0.1',
+  tsv: 'text/tab-separated-values, */*;q=0.1',
+  psv: 'text/plain, */*;q=0.1',
+  html: 'text/html, */*;q=0.1',
+  markdown: 'text/markdown, text/plain;q=0.9, */*;q=0.1',
+};
+
+export const acceptFor = (format: unknown): string => ACCEPT[format === undefined || format === null ? 'json' : String(format).toLowerCase()] ?? 'application/json';
+
 export interface RawResponse {
   status: number;
   contentType: string;

@@ -64,6 +64,7 @@ describe('case 21: outputRawFormat conversions (real sample bytes, REST and MCP)
       upstream.reset();
       expect(await rest(`/raw/${format}`)).toEqual(USERS);
       expect(upstream.only().path).toBe(`/api/users/${format}`);
+      expect(upstream.only().headers.accept).toMatch(format === 'psv' ? /^text\/plain/ : format === 'csv' ? /^text\/csv/ : /^text\/tab-separated-values/);
       expect(await tool(`users-${format}`)).toEqual(USERS);
     });
   }
