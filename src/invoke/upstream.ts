@@ -3,7 +3,7 @@
 import { Agent, errors as undiciErrors, type Dispatcher } from 'undici';
 import { CapError } from '../errors/cap-error.js';
 import type { UpstreamRequest } from '../compile/request-template.js';
-import { sendAuthenticated, TokenCache, type TransportResponse } from './auth/authenticate.js';
+import { AuthState, sendAuthenticated, type TransportResponse } from './auth/authenticate.js';
 
 export type UpstreamResponse = TransportResponse;
 
@@ -17,8 +17,8 @@ export const DEFAULT_TIMEOUT_MS = 30_000;
 export function createUpstreamClient(options: { timeoutMs?: number; dispatcher?: Dispatcher } = {}): UpstreamClient {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const dispatcher = options.dispatcher ?? new Agent({ keepAliveTimeout: 10_000, connections: 128, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
-  // Access tokens of OAuth 2 client-credentials upstreams, shared by every call of this runtime.
-  const tokens = new TokenCache();
+  // OAuth 2 tokens and answered Digest challenges, shared by every call of this runtime.
+  const auth = new AuthState();
   async function sendOnce(namespace: string, origin: string, request: UpstreamRequest): Promise<UpstreamResponse> {
     const where = `upstream "${namespace}" (${origin})`;
     try {
@@ -38,7 +38,7 @@ export function createUpstreamClient(options: { timeoutMs?: number; dispatcher?:
     }
   }
   return {
-    send: (namespace, origin, request) => sendAuthenticated((o, r) => sendOnce(namespace, o, r), tokens, namespace, origin, request),
+    send: (namespace, origin, request) => sendAuthenticated((o, r) => sendOnce(namespace, o, r), auth, namespace, origin, request),
     close: () => dispatcher.close(),
   };
 }

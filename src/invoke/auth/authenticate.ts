@@ -3,7 +3,7 @@
 // request template and pass through untouched.
 import type { UpstreamRequest } from '../../compile/request-template.js';
 import { TokenCache, type ClientCredentials } from './client-credentials.js';
-import { digestAuthorization, parseDigestChallenge } from './digest.js';
+import { digestAuthorization, DigestSessions, parseDigestChallenge, type DigestChallenge } from './digest.js';
 
 /** Rendered per request by the request template, from bound values only. */
 export type UpstreamAuth = { type: 'digest'; username: string; password: string } | ({ type: 'oauth2' } & ClientCredentials);
@@ -18,9 +18,14 @@ export interface TransportResponse {
 
 export type Transport = (origin: string, request: UpstreamRequest) => Promise<TransportResponse>;
 
-export { TokenCache };
+/** What authentication remembers between calls of one runtime: OAuth 2 tokens and answered Digest challenges. */
+export class AuthState {
+  readonly tokens = new TokenCache();
+  readonly digests = new DigestSessions();
+}
 
-export async function sendAuthenticated(send: Transport, tokens: TokenCache, namespace: string, origin: string, request: UpstreamRequest): Promise<TransportResponse> {
+export async function sendAuthenticated(send: Transport, state: AuthState, namespace: string, origin: string, request: UpstreamRequest): Promise<TransportResponse> {
+  const { tokens, digests } = state;
   const auth = request.auth;
   if (!auth) return send(origin, request);
   const { auth: _omit, ...plain } = request;
@@ -37,11 +42,19 @@ export async function sendAuthenticated(send: Transport, tokens: TokenCache, nam
     return send(origin, withAuthorization(`Bearer ${fresh}`));
   }
 
-  // Digest: the first request goes without credentials; a 401 carrying a Digest challenge is answered once.
-  const first = await send(origin, plain);
+  // Digest: answer a remembered challenge up front; otherwise (or when the server refuses that answer, e.g. a stale
+  // nonce) send without credentials and answer the server's 401 challenge once.
+  // One protection space per consumed adapter (RFC 7616 §3.6): the same host may run several realms.
+  const key = `${namespace}|${origin}|${auth.username}`;
+  const answer = (challenge: DigestChallenge, count: number) =>
+    withAuthorization(digestAuthorization(challenge, { username: auth.username, password: auth.password, method: plain.method, uri: plain.path, body: plain.body }, undefined, count));
+  const known = digests.next(key);
+  const first = await send(origin, known ? answer(known.challenge, known.count) : plain);
   if (first.status !== 401) return first;
+  digests.forget(key);
   const challenge = parseDigestChallenge(first.wwwAuthenticate);
   if (!challenge) return first;
-  const authorization = digestAuthorization(challenge, { username: auth.username, password: auth.password, method: plain.method, uri: plain.path, body: plain.body });
-  return send(origin, withAuthorization(authorization));
+  const answered = await send(origin, answer(challenge, digests.remember(key, challenge)));
+  if (answered.status === 401) digests.forget(key);
+  return answered;
 }

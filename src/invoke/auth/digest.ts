@@ -39,10 +39,11 @@ export function digestAuthorization(
   challenge: DigestChallenge,
   request: { username: string; password: string; method: string; uri: string; body?: string },
   cnonce = randomBytes(16).toString('hex'),
+  count = 1,
 ): string {
   const base = challenge.algorithm.replace(/-SESS$/, '');
   const H = (text: string) => createHash(HASHES[base]!).update(text, 'utf8').digest('hex');
-  const nc = '00000001';
+  const nc = count.toString(16).padStart(8, '0');
   let ha1 = H(`${request.username}:${challenge.realm}:${request.password}`);
   if (challenge.algorithm.endsWith('-SESS')) ha1 = H(`${ha1}:${challenge.nonce}:${cnonce}`);
   const ha2 = challenge.qop === 'auth-int' ? H(`${request.method}:${request.uri}:${H(request.body ?? '')}`) : H(`${request.method}:${request.uri}`);
@@ -76,4 +77,30 @@ function splitChallenges(value: string): Record<string, string>[] {
     } else if (current) current[name!.toLowerCase()] = quoted !== undefined ? quoted.replace(/\\(.)/g, '$1') : bare!;
   }
   return challenges;
+}
+
+/**
+ * Challenges already answered, per consumed adapter and user: later calls answer them up front with the next nonce count
+ * (RFC 7616 §3.4), so only the first call (or one after the server changes its nonce) costs an extra round trip.
+ */
+export class DigestSessions {
+  private readonly sessions = new Map<string, { challenge: DigestChallenge; count: number }>();
+
+  /** The remembered challenge and the nonce count to use now, if any. */
+  next(key: string): { challenge: DigestChallenge; count: number } | undefined {
+    const session = this.sessions.get(key);
+    if (!session) return undefined;
+    session.count += 1;
+    return { challenge: session.challenge, count: session.count };
+  }
+
+  /** Remembers a fresh challenge; returns the nonce count of its first answer. */
+  remember(key: string, challenge: DigestChallenge): number {
+    this.sessions.set(key, { challenge, count: 1 });
+    return 1;
+  }
+
+  forget(key: string): void {
+    this.sessions.delete(key);
+  }
 }

@@ -72,10 +72,11 @@ ${names.map((ns) => `        - {name: list-${ns}, description: List ships via ${
 
 // --- the upstream's side of Digest (RFC 7616), written from the RFC independently of the runtime's client ---
 const REALM = 'shipyard@example';
-const nonces = new Set<string>();
+/** Live nonces and the highest nonce count seen for each (a repeated count is a replay). */
+const nonces = new Map<string, number>();
 function digestChallenge(algorithm: 'MD5' | 'SHA-256'): string {
   const nonce = randomBytes(12).toString('hex');
-  nonces.add(nonce);
+  nonces.set(nonce, 0);
   return `Digest realm="${REALM}", qop="auth", algorithm=${algorithm}, nonce="${nonce}", opaque="op-42"`;
 }
 function digestParams(header: string): Record<string, string> {
@@ -89,7 +90,11 @@ function digestValid(request: RecordedRequest, algorithm: 'MD5' | 'SHA-256'): bo
   const ha1 = H(`${ENV.USER}:${REALM}:${ENV.PASSWORD}`);
   const uri = request.path + (request.query.size ? `?${request.query}` : '');
   const expected = H(`${ha1}:${p.nonce}:${p.nc}:${p.cnonce}:${p.qop}:${H(`${request.method}:${p.uri}`)}`);
-  return p.username === ENV.USER && p.realm === REALM && nonces.has(p.nonce!) && p.algorithm === algorithm && p.uri === uri && p.opaque === 'op-42' && p.response === expected;
+  const count = parseInt(p.nc ?? '', 16);
+  const fresh = nonces.has(p.nonce!) && count > nonces.get(p.nonce!)!;
+  const valid = fresh && p.username === ENV.USER && p.realm === REALM && p.algorithm === algorithm && p.uri === uri && p.opaque === 'op-42' && p.response === expected;
+  if (valid) nonces.set(p.nonce!, count);
+  return valid;
 }
 
 // --- the token endpoint ---
@@ -193,6 +198,7 @@ describe('case 11: digest (RFC 7616 challenge and response)', () => {
       expect(String(second!.headers.authorization)).toMatch(new RegExp(`^Digest .*algorithm=${algorithm},`));
       expect(second!.answered?.status).toBe(200);
 
+      // The answered challenge is reused up front with the next nonce count: one request per call from now on.
       upstream.reset();
       const client = await connectMcp('2026-07-28', mcp);
       try {
@@ -202,16 +208,44 @@ describe('case 11: digest (RFC 7616 challenge and response)', () => {
       } finally {
         await client.close();
       }
+      expect(calls(scheme)).toHaveLength(1);
+      expect(String(calls(scheme)[0]!.headers.authorization)).toContain('nc=00000002');
     });
   }
 
   it('case 11: digest answers a POST with its body unchanged', async () => {
-    const response = await fetch(`${rest}/digest-sha/ships`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Aurora' }) });
-    expect(response.status).toBe(200);
-    const [first, second] = calls('digest-sha');
-    expect(first!.json).toEqual({ name: 'Aurora' });
-    expect(second!.json).toEqual({ name: 'Aurora' });
-    expect(second!.answered?.status).toBe(200);
+    const post = () => fetch(`${rest}/digest-sha/ships`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Aurora' }) });
+    expect((await post()).status).toBe(200);
+    expect(calls('digest-sha').map((r) => [r.json, r.answered?.status])).toEqual([[{ name: 'Aurora' }, 200]]);
+  });
+
+  it('case 11: digest answers the new challenge once when the server no longer knows the nonce', async () => {
+    nonces.clear();
+    expect((await get('digest-md5')).status).toBe(200);
+    const [stale, fresh] = calls('digest-md5');
+    expect(calls('digest-md5')).toHaveLength(2);
+    expect(String(stale!.headers.authorization)).toMatch(/^Digest /);
+    expect(stale!.answered?.status).toBe(401);
+    expect(String(fresh!.headers.authorization)).toContain('nc=00000001');
+    expect(fresh!.answered?.status).toBe(200);
+  });
+
+  it('case 11: a challenge that cannot be satisfied ends in the upstream 401 after one answer, never a loop', async () => {
+    // This server forgets every nonce as soon as it issues it, so no answer can ever be accepted.
+    upstream.handle((request) => {
+      nonces.clear();
+      const reply = answer(request);
+      nonces.clear();
+      return reply;
+    });
+    try {
+      const answered = await get('digest-md5');
+      expect(answered.status).toBe(401);
+      expect(answered.body.code).toBe('CAP_UPSTREAM_STATUS');
+      expect(calls('digest-md5').map((r) => r.answered?.status)).toEqual([401, 401]);
+    } finally {
+      upstream.handle(answer);
+    }
   });
 });
 
