@@ -44,7 +44,7 @@ const SCHEMES: Record<string, string> = {
 function capability(url: string): string {
   const oauth = (ns: string, path: string) =>
     adapter(ns, `${url}/${ns}`, `{type: oauth2, authorizationServerUri: "${url}/oauth", resource: "https://shipyard.example/api", tokenEndpoint: "${url}${path}", clientId: "{{CLIENT_ID}}", clientSecret: "{{CLIENT_SECRET}}", scopes: [ships.read, ships.write], audience: "https://shipyard.example"}`);
-  const names = [...Object.keys(SCHEMES), 'oauth', 'oauth-short', 'oauth-broken'];
+  const names = [...Object.keys(SCHEMES), 'none', 'oauth', 'oauth-short', 'oauth-broken'];
   return `naftiko: "1.0.0-alpha2"
 info: {label: Upstream auth, description: Every consumed authentication type}
 binds:
@@ -53,6 +53,7 @@ binds:
 capability:
   consumes:
 ${Object.entries(SCHEMES).map(([ns, auth]) => adapter(ns, `${url}/${ns}`, auth)).join('\n')}
+${adapter('none', `${url}/none`, '').replace(/\n\s+authentication: \n/, '\n')}
 ${oauth('oauth', '/oauth/token')}
 ${oauth('oauth-short', '/oauth/short-token')}
 ${oauth('oauth-broken', '/oauth/broken')}
@@ -175,6 +176,12 @@ describe('case 11: static credentials from binds', () => {
   it('case 11: bearer sends the raw bound token', async () => {
     expect((await get('bearer')).status).toBe(200);
     expect(upstream.only().headers.authorization).toBe(`Bearer ${ENV.API_TOKEN}`);
+  });
+
+  it('case 11: inbound credentials are not copied to an upstream without authentication (the reference engine copies them, leaking a caller\'s credentials to a third party)', async () => {
+    const response = await fetch(`${rest}/none/ships`, { headers: { authorization: 'Bearer caller-token' } });
+    expect(response.status).toBe(200);
+    expect(upstream.only().headers.authorization).toBeUndefined();
   });
 
   it('case 11: basic sends the bound username and password', async () => {

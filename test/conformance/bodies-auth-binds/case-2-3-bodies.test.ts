@@ -35,7 +35,7 @@ describe('case 3: request body media types', () => {
     expect(JSON.parse(sent.body)).toEqual({ imo: 'IMO-9321483', tags: ['IMO-9321483', 'fixed'], count: 3 });
   });
 
-  it('case 3: text is sent as text/plain, without JSON quotes', async () => {
+  it('case 3: text is sent as text/plain without JSON quotes (the reference engine sends JSON; its schema means plain text)', async () => {
     expect(await call('send-text', { imo: 'IMO-9321483' })).toMatchObject({ type: 'text/plain', body: 'ship IMO-9321483 reporting' });
   });
 
@@ -43,7 +43,7 @@ describe('case 3: request body media types', () => {
     expect(await call('send-xml', { imo: 'IMO-9321483' })).toMatchObject({ type: 'application/xml', body: '<ship><imo>IMO-9321483</imo></ship>' });
   });
 
-  it('case 3: formUrlEncoded is real form encoding (MCP and REST)', async () => {
+  it('case 3: formUrlEncoded is real form encoding, not the JSON the reference engine sends (MCP and REST)', async () => {
     const sent = await call('send-form', { imo: 'IMO 93/21' });
     expect(sent.type).toBe('application/x-www-form-urlencoded');
     expect(sent.body).toBe('imo=IMO+93%2F21&note=a+b%26c%3Dd');

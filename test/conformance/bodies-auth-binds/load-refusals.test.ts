@@ -63,7 +63,7 @@ describe('case 41: binds from files and the environment', () => {
 `;
   const bearer = '      authentication: {type: bearer, token: "{{API_TOKEN}}"}\n';
 
-  it('case 41: JSON and YAML bind files next to the capability provide the values', async () => {
+  it('case 41: JSON and YAML bind files provide the values; file:///./x is relative to the capability file (the reference engine uses the working directory, which breaks when started elsewhere)', async () => {
     for (const [name, text] of [
       ['secrets.json', '{"api_token": "tok-json", "tenant": 7}'],
       ['secrets.yaml', 'api_token: tok-yaml\ntenant: acme\n'],
@@ -93,7 +93,7 @@ describe('case 41: binds from files and the environment', () => {
     expect(prepared.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)).toEqual(['CAP_RESOLVE_BIND_LOCATION']);
   });
 
-  it('case 41: an unset environment variable is only a warning (calls needing it fail with CAP_SECRET_MISSING)', async () => {
+  it('case 41: an unset environment variable is only a warning, calls needing it fail with CAP_SECRET_MISSING (the reference engine refuses to start)', async () => {
     const envBinds = 'binds:\n  - namespace: env\n    keys: {API_TOKEN: BACKEND_TOKEN}\n';
     const dir = await write({ 'cap.yaml': capability(adapter(bearer), envBinds) });
     const unset = await prepareCapabilities([join(dir, 'cap.yaml')], { env: {} });
