@@ -48,5 +48,6 @@ describe('formats', () => {
   it('refuses unknown formats, binary formats and unusable selectors at compile time', () => {
     expect(() => compileBodyReader('ini', undefined, 'samples')).toThrow(expect.objectContaining({ code: 'CAP_COMPILE' }));
     expect(() => compileBodyReader('avro', 'schema.avsc', 'samples')).toThrow(expect.objectContaining({ code: 'CAP_COMPILE_UNSUPPORTED' }));
+    expect(() => compileBodyReader('html', 'table[', 'samples')).toThrow(/outputSchema "table\[" is not a CSS selector/);
   });
 });

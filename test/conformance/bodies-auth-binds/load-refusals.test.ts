@@ -133,4 +133,21 @@ describe('case 11: consumed authentication that cannot build a request', () => {
     expect(found).toMatchObject({ severity: 'error', pointer: '/capability/consumes/0/authentication' });
     expect(found!.hint).toContain('placement: query');
   });
+
+  it('case 11: oauth2 without the client-credentials fields, or with a token endpoint that is not a URL, is a load error', async () => {
+    const binds = 'binds:\n  - namespace: env\n    keys: {ID: ID, SECRET: SECRET}\n';
+    const oauth = (fields: string) => `      authentication: {type: oauth2, authorizationServerUri: "https://auth.example.com", resource: "https://api.example.com"${fields}}\n`;
+    const incomplete = await write({ 'cap.yaml': capability(adapter(oauth(', clientId: "{{ID}}"')), binds) });
+    const missing = await prepareCapabilities([join(incomplete, 'cap.yaml')], { env: { ID: 'i', SECRET: 's' } });
+    const found = missing.diagnostics.find((d) => d.code === 'CAP_RULE_AUTH_FIELDS');
+    expect(found).toMatchObject({ severity: 'error', pointer: '/capability/consumes/0/authentication' });
+    expect(found!.message).toContain('tokenEndpoint, clientSecret');
+
+    const badUrl = await write({ 'cap.yaml': capability(adapter(oauth(', tokenEndpoint: "auth/token", clientId: "{{ID}}", clientSecret: "{{SECRET}}"')), binds) });
+    const refused = await prepareCapabilities([join(badUrl, 'cap.yaml')], { env: { ID: 'i', SECRET: 's' } });
+    expect(refused.ok).toBe(false);
+    // The schema's uri format may report it first; compile refuses it too (lenient runs may tolerate formats).
+    const errors = refused.diagnostics.filter((d) => d.severity === 'error');
+    expect(errors.some((d) => d.pointer.endsWith('/authentication/tokenEndpoint') || d.message.includes('tokenEndpoint "auth/token" is not an absolute URL'))).toBe(true);
+  });
 });
