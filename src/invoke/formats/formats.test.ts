@@ -19,8 +19,8 @@ describe('formats', () => {
     expect(read('csv', 'id,name\n007,"Smith, ""Jo"""\n')).toEqual([{ id: '007', name: 'Smith, "Jo"' }]);
   });
 
-  it('html: tables without <th> use the first row as header; nested tables are separate', () => {
-    const html = '<div id="x"><table><tr><td>A</td><td>B</td></tr><tr><td>1</td><td><table><tr><th>C</th></tr><tr><td>2</td></tr></table></td></tr></table></div>';
+  it('html: a table without <th> headers is skipped, as the reference does; nested tables are read on their own', () => {
+    const html = '<div id="x"><table><tr><th>A</th><th>B</th></tr><tr><td>1</td><td><table><tr><th>C</th></tr><tr><td>2</td></tr></table></td></tr></table><table><tr><td>no</td></tr></table></div>';
     const out = read('html', html, '#x') as { tables: Record<string, string>[][] };
     expect(out.tables).toHaveLength(2);
     expect(out.tables[0]![0]!.A).toBe('1');
@@ -29,11 +29,11 @@ describe('formats', () => {
   });
 
   it('markdown: without front matter, sections of every level', () => {
-    expect(read('markdown', '# Title\nintro\n\n## Part\nbody text\n')).toEqual({
+    expect(read('markdown', '# Title `v2`\nintro *here*\nnext line\n\n- one\n- two\n\n## Part\nbody text\n\n| a | b |\n|---|---|\n| 1 | **2** |\n')).toEqual({
       frontMatter: {},
-      tables: [],
+      tables: [[{ a: '1', b: '2' }]],
       sections: [
-        { heading: 'Title', level: 1, content: 'intro' },
+        { heading: 'Title v2', level: 1, content: 'intro here next line\none two' },
         { heading: 'Part', level: 2, content: 'body text' },
       ],
     });

@@ -15,22 +15,22 @@ export function compileHtml(selector: string | undefined): (text: string) => unk
       const found = scope.tagName === 'TABLE' ? [scope] : scope.querySelectorAll('table');
       for (const table of found) if (!tables.includes(table)) tables.push(table);
     }
-    return { tables: tables.map(readTable) };
+    return { tables: tables.map(readTable).filter((t): t is Record<string, string>[] => t !== undefined) };
   };
 }
 
-function readTable(table: HTMLElement): Record<string, string>[] {
-  // Rows of this table only: a nested table's rows belong to that table.
+// Like the reference: headers are the <th> cells of the first header row; a table without any is skipped; rows
+// that hold a <th> or no <td> are not data. Only the table's own rows count (a nested table is read on its own).
+function readTable(table: HTMLElement): Record<string, string>[] | undefined {
   const rows = table.querySelectorAll('tr').filter((tr) => tr.closest('table') === table);
-  if (rows.length === 0) return [];
-  const cellsOf = (tr: HTMLElement) => tr.childNodes.filter((n): n is HTMLElement => n instanceof Object && 'tagName' in n && (n.tagName === 'TH' || n.tagName === 'TD'));
-  const headerRow = rows.find((tr) => cellsOf(tr).some((c) => c.tagName === 'TH')) ?? rows[0]!;
-  const headers = cellsOf(headerRow).map((c) => c.text.trim());
+  const cells = (tr: HTMLElement, tag: 'TH' | 'TD') => tr.childNodes.filter((n): n is HTMLElement => (n as HTMLElement).tagName === tag);
+  const headerRow = rows.find((tr) => cells(tr, 'TH').length > 0);
+  const headers = headerRow ? cells(headerRow, 'TH').map((c) => c.text.trim()) : [];
+  if (headers.every((h) => h === '')) return undefined;
   return rows
-    .filter((tr) => tr !== headerRow)
+    .filter((tr) => cells(tr, 'TH').length === 0 && cells(tr, 'TD').length > 0)
     .map((tr) => {
-      const cells = cellsOf(tr);
-      return Object.fromEntries(headers.map((h, i) => [h, cells[i]?.text.trim() ?? '']));
-    })
-    .filter((row) => Object.values(row).some((v) => v !== ''));
+      const values = cells(tr, 'TD');
+      return Object.fromEntries(headers.map((h, i) => [h, values[i]?.text.trim() ?? '']));
+    });
 }
