@@ -139,6 +139,7 @@ let upstream: Upstream;
 let runtime: Runtime;
 let rest: string;
 let mcp: string;
+let secrets: readonly string[];
 
 beforeAll(async () => {
   upstream = await startUpstream(answer);
@@ -146,6 +147,7 @@ beforeAll(async () => {
   await writeFile(join(dir, 'auth.yaml'), capability(upstream.url));
   const prepared = await prepareCapabilities([join(dir, 'auth.yaml')], { env: ENV });
   expect(prepared.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  secrets = prepared.capabilities[0]!.secrets;
   runtime = await startRuntime(prepared.capabilities, { ports: new Map([['api', 0], ['tools', 0]]) });
   rest = runtime.adapters.find((a) => a.type === 'rest')!.url;
   mcp = runtime.adapters.find((a) => a.type === 'mcp')!.url;
@@ -268,6 +270,11 @@ describe('case 11: OAuth 2 client credentials', () => {
     upstream.reset();
     expect((await get('oauth')).status).toBe(200);
     expect(upstream.only().headers.authorization).toBe('Bearer at-1');
+  });
+
+  it('case 11: the client id:secret pair sent to the token endpoint is redacted like a basic pair', () => {
+    expect(secrets).toContain(`${ENV.CLIENT_ID}:${ENV.CLIENT_SECRET}`);
+    expect(secrets).toContain(ENV.CLIENT_SECRET);
   });
 
   it('case 11: concurrent calls share one token fetch', async () => {
