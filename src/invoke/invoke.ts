@@ -21,7 +21,7 @@ export async function invoke(invoker: CompiledInvoker, input: Record<string, unk
   if (!request) return { status: invoker.mock === undefined ? 204 : 200, value: invoker.mock };
 
   const built = request.build(invoker.buildParams(input));
-  const response = await upstream.send(request.namespace, request.origin, built);
+  const response = await upstream.send(request.namespace, request.origin, built, { maxResponseBytes: request.maxResponseBytes });
   const body = request.readBody(response);
   if (response.status >= 400) {
     throw new CapError('CAP_UPSTREAM_STATUS', `upstream "${request.namespace}" answered ${response.status} to ${request.operation}`, {

@@ -5,6 +5,7 @@ import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.
 import addFormats from 'ajv-formats';
 import { diagnose, type Diagnostic } from '../errors/diagnostic.js';
 import type { SourceFile } from '../load/source.js';
+import { isRuntimeExtension } from './extensions.js';
 
 export const SUPPORTED_VERSIONS = ['1.0.0-alpha1', '1.0.0-alpha2'] as const;
 const DEFAULT_VERSION = '1.0.0-alpha2';
@@ -36,7 +37,12 @@ export function validateSchema(source: SourceFile, document: Record<string, unkn
   const validate = validatorFor(version);
   if (validate(document)) return diagnostics;
 
-  const errors = (validate.errors ?? []).filter((e) => !['if', 'then', 'else'].includes(e.keyword) && !(e.keyword === 'const' && e.instancePath === '/naftiko' && !known));
+  const errors = (validate.errors ?? []).filter(
+    (e) =>
+      !['if', 'then', 'else'].includes(e.keyword) &&
+      !(e.keyword === 'const' && e.instancePath === '/naftiko' && !known) &&
+      !(!strict && e.keyword === 'additionalProperties' && isRuntimeExtension(e.instancePath, String((e.params as { additionalProperty?: unknown }).additionalProperty))),
+  );
   const deepest = new Set(errors.filter((e) => !isUnion(e)).map((e) => e.instancePath));
   const seen = new Set<string>();
   for (const error of errors) {

@@ -2,6 +2,7 @@
 // tree the output mapping reads (naftiko-semantics §3.6). Unknown formats are refused at load time.
 import { parse as parseYaml } from 'yaml';
 import { CapError } from '../../errors/cap-error.js';
+import { exceedsDepth, MAX_JSON_DEPTH } from '../json-depth.js';
 import { compileDelimited, DELIMITERS } from './delimited.js';
 import { compileHtml } from './html.js';
 import { compileMarkdown } from './markdown.js';
@@ -52,13 +53,19 @@ export function compileBodyReader(format: unknown, outputSchema: unknown, namesp
     if (response.text.length === 0) return undefined;
     // JSON keeps the historical leniency: a non-JSON media type (an HTML error page) passes through as text.
     if (name === 'json' && response.contentType !== '' && !/json/i.test(response.contentType)) return response.text;
+    let body: unknown;
     try {
-      return parse(response.text);
+      body = parse(response.text);
     } catch (err) {
       // An error answer in another format is still worth showing to the caller as it came.
       if (response.status >= 400) return response.text;
       throw new CapError('CAP_UPSTREAM_BODY_INVALID', `upstream "${namespace}" sent a body that is not valid ${name}`, { upstream: namespace, upstreamStatus: response.status }, err);
     }
+    // Every format yields a tree the output mapping walks: a hostile nesting depth is refused whatever the format.
+    if (exceedsDepth(body)) {
+      throw new CapError('CAP_UPSTREAM_BODY_INVALID', `upstream "${namespace}" sent a body nested deeper than ${MAX_JSON_DEPTH} levels`, { upstream: namespace, upstreamStatus: response.status });
+    }
+    return body;
   };
 }
 
