@@ -3,13 +3,15 @@ import type { Diagnostic } from '../errors/diagnostic.js';
 import type { LoadedCapability } from '../load/load.js';
 import { callTargetExists } from './rules/call-target-exists.js';
 import { consumedAdapterShape } from './rules/consumed-adapter-shape.js';
+import { controlAdapter } from './rules/control-adapter.js';
 import { credentialsFromBinds } from './rules/credentials-from-binds.js';
 import { namespacesUnique } from './rules/namespaces-unique.js';
 import { pathParameterInPath } from './rules/path-parameter-in-path.js';
+import { skillTools } from './rules/skill-tools.js';
 import { unreachableOperation } from './rules/unreachable-operation.js';
 import { validateSchema } from './schema.js';
 
-const RULES = [callTargetExists, unreachableOperation, pathParameterInPath, namespacesUnique, credentialsFromBinds, consumedAdapterShape];
+const RULES = [callTargetExists, unreachableOperation, pathParameterInPath, namespacesUnique, credentialsFromBinds, skillTools, controlAdapter, consumedAdapterShape];
 
 export function validateCapability(loaded: LoadedCapability, options: { strict?: boolean } = {}): Diagnostic[] {
   if (!loaded.document) return [];
