@@ -15,6 +15,8 @@ export interface SendOptions {
 export interface UpstreamClient {
   send(namespace: string, origin: string, request: UpstreamRequest, options?: SendOptions): Promise<UpstreamResponse>;
   close(): Promise<void>;
+  /** Aborts requests in flight and closes every connection (a shutdown whose drain timed out). */
+  destroy?(): Promise<void>;
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -71,6 +73,7 @@ export function createUpstreamClient(options: UpstreamClientOptions = {}): Upstr
     // Digest and OAuth 2 client credentials wrap the plain send (src/invoke/auth/); other requests pass straight through.
     send: (namespace, origin, request, sendOptions) => sendAuthenticated((o, r) => sendOnce(namespace, o, r, sendOptions), auth, namespace, origin, request),
     close: () => dispatcher.close(),
+    destroy: () => dispatcher.destroy(),
   };
 }
 

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { diagnose, type Diagnostic } from '../errors/diagnostic.js';
-import type { SourceFile } from '../load/source.js';
+import { escapePointer, type SourceFile } from '../load/source.js';
 import { isRuntimeExtension } from './extensions.js';
 
 export const SUPPORTED_VERSIONS = ['1.0.0-alpha1', '1.0.0-alpha2'] as const;
@@ -60,9 +60,11 @@ export function validateSchema(source: SourceFile, document: Record<string, unkn
 
 const isUnion = (e: ErrorObject): boolean => e.keyword === 'oneOf' || e.keyword === 'anyOf' || e.keyword === 'not';
 
-/** Deviations the runtime tolerates: unknown properties, name patterns and object outputs without properties. */
+/** Deviations the runtime tolerates: unknown properties (below the top level), name patterns and object outputs without properties. */
 function isTolerated(e: ErrorObject): boolean {
-  if (e.keyword === 'additionalProperties' || e.keyword === 'pattern') return true;
+  // An unknown top-level key is a misspelt section (`capabilty:`): an error, or the file would serve nothing.
+  if (e.keyword === 'additionalProperties') return e.instancePath !== '';
+  if (e.keyword === 'pattern') return true;
   return e.keyword === 'required' && (e.params as { missingProperty?: string }).missingProperty === 'properties';
 }
 
@@ -72,9 +74,16 @@ function toDiagnostic(source: SourceFile, e: ErrorObject, version: string, stric
   switch (e.keyword) {
     case 'additionalProperties': {
       const name = String(params.additionalProperty);
-      return diagnose(source, `${e.instancePath}/${name}`, severity, 'CAP_SCHEMA_UNKNOWN_PROPERTY', `property "${name}" is not in the Naftiko ${version} schema`, {
+      const near = e.instancePath === '' ? closest(name, TOP_LEVEL_KEYS) : undefined;
+      return diagnose(source, `${e.instancePath}/${escapePointer(name)}`, severity, 'CAP_SCHEMA_UNKNOWN_PROPERTY', `property "${name}" is not in the Naftiko ${version} schema`, {
         onKey: true,
-        hint: severity === 'warning' ? 'accepted by this runtime; remove it if other Naftiko tools must read this file' : 'remove it, or check its spelling and indentation',
+        hint: near
+          ? `did you mean "${near}"?`
+          : e.instancePath === ''
+            ? `a capability file has these top-level sections: ${TOP_LEVEL_KEYS.join(', ')}`
+            : severity === 'warning'
+              ? 'accepted by this runtime; remove it if other Naftiko tools must read this file'
+              : 'remove it, or check its spelling and indentation',
       });
     }
     case 'required': {
@@ -98,4 +107,27 @@ function toDiagnostic(source: SourceFile, e: ErrorObject, version: string, stric
     default:
       return diagnose(source, e.instancePath, severity, 'CAP_SCHEMA', e.message ?? 'does not match the schema');
   }
+}
+
+const TOP_LEVEL_KEYS = ['naftiko', 'info', 'binds', 'capability', 'consumes'];
+
+/** The known name within edit distance 2 of a misspelt one, if any. */
+function closest(name: string, known: readonly string[]): string | undefined {
+  let best: { key: string; distance: number } | undefined;
+  for (const key of known) {
+    const distance = editDistance(name.toLowerCase(), key);
+    if (distance <= 2 && (!best || distance < best.distance)) best = { key, distance };
+  }
+  return best?.key;
+}
+
+function editDistance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 2) return 3;
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = current;
+  }
+  return previous[b.length]!;
 }

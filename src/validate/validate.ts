@@ -6,12 +6,13 @@ import { consumedAdapterShape } from './rules/consumed-adapter-shape.js';
 import { controlAdapter } from './rules/control-adapter.js';
 import { credentialsFromBinds } from './rules/credentials-from-binds.js';
 import { namespacesUnique } from './rules/namespaces-unique.js';
+import { outputJsonPathValid } from './rules/output-jsonpath-valid.js';
 import { pathParameterInPath } from './rules/path-parameter-in-path.js';
 import { skillTools } from './rules/skill-tools.js';
 import { unreachableOperation } from './rules/unreachable-operation.js';
 import { validateSchema } from './schema.js';
 
-const RULES = [callTargetExists, unreachableOperation, pathParameterInPath, namespacesUnique, credentialsFromBinds, skillTools, controlAdapter, consumedAdapterShape];
+const RULES = [callTargetExists, unreachableOperation, pathParameterInPath, namespacesUnique, credentialsFromBinds, skillTools, controlAdapter, outputJsonPathValid, consumedAdapterShape];
 
 export function validateCapability(loaded: LoadedCapability, options: { strict?: boolean } = {}): Diagnostic[] {
   if (!loaded.document) return [];
