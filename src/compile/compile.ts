@@ -22,6 +22,7 @@ import { PlanError, type CallTarget } from './plan.js';
 import { compileRequestTemplate } from './request-template.js';
 import { compileSkillAdapter, type CompiledSkill, type CompiledSkillAdapter } from './skill.js';
 import { compileText } from './template.js';
+import { FormatError } from '../invoke/formats/index.js';
 import { operationParameterNames } from './with-keys.js';
 
 export interface CompiledRoute {
@@ -125,7 +126,7 @@ export function compileCapability(
       parameterNames.set(key, operationParameterNames(ref.resource, ref.operation, inputPrefixes));
     } catch (err) {
       failed.add(key);
-      diagnostics.push(diagnose(ref.source, ref.pointer, 'error', 'CAP_COMPILE', (err as Error).message));
+      diagnostics.push(diagnose(ref.source, ref.pointer, 'error', err instanceof FormatError ? err.code : 'CAP_COMPILE', (err as Error).message));
     }
   }
 
@@ -246,15 +247,18 @@ export function compileCapability(
   return { compiled: deepFreeze(compiled), diagnostics };
 }
 
-/** `user:password` of each basic-auth upstream: sent base64-encoded, so redacted as a pair too (its base64 form). */
+/** `user:password` of each basic-auth upstream (and `id:secret` of OAuth 2 clients): sent base64-encoded, so redacted as a pair too. */
 function basicCredentialPairs(consumes: readonly Located<ConsumesHttp>[], scope: NameScope): string[] {
   const pairs: string[] = [];
   for (const { value } of consumes) {
     const auth = value.authentication;
-    if (auth?.type !== 'basic') continue;
+    if (auth?.type !== 'basic' && auth?.type !== 'oauth2') continue;
     try {
       const bound: NameScope = { ...scope, bindingsOnly: true };
-      pairs.push(`${compileText(String(auth.username ?? ''), bound).render({})}:${compileText(String(auth.password ?? ''), bound).render({})}`);
+      const render = (field: unknown) => compileText(String(field ?? ''), bound).render({});
+      // OAuth 2 client credentials go to the token endpoint as Basic with both parts form-encoded (RFC 6749 §2.3.1).
+      if (auth.type === 'oauth2') pairs.push(`${encodeURIComponent(render(auth.clientId))}:${encodeURIComponent(render(auth.clientSecret))}`);
+      else pairs.push(`${render(auth.username)}:${render(auth.password)}`);
     } catch {
       // an unset or unbound credential: nothing is sent, so there is nothing to redact
     }

@@ -1,6 +1,8 @@
 // Consumed operation → RequestTemplate: method, URL with percent-encoded path values, query, headers, auth and a
 // body renderer, all compiled once. build(params) is the only per-request work.
 import { CapError } from '../errors/cap-error.js';
+import type { UpstreamAuth } from '../invoke/auth/authenticate.js';
+import { acceptFor, compileBodyReader, type BodyReader } from '../invoke/formats/index.js';
 import type { ConsumedInputParameter, ConsumedOperation, ConsumedResource, ConsumesHttp } from '../spec/capability.js';
 import { USER_AGENT } from '../version.js';
 import { checkHeaderName, headerValueProblem } from './header-rules.js';
@@ -13,6 +15,8 @@ export interface UpstreamRequest {
   path: string;
   headers: Record<string, string>;
   body?: string;
+  /** Digest or OAuth 2 client credentials, handled by the upstream client (src/invoke/auth/). */
+  auth?: UpstreamAuth;
 }
 
 export interface RequestTemplate {
@@ -28,6 +32,8 @@ export interface RequestTemplate {
   /** Per-upstream cap on the response body (`x-max-response-bytes` on the consumes adapter), if set. */
   readonly maxResponseBytes?: number;
   build(params: Params): UpstreamRequest;
+  /** The upstream body → JSON per the operation's outputRawFormat (compiled once). */
+  readonly readBody: BodyReader;
 }
 
 export interface RequestInput {
@@ -75,6 +81,8 @@ export function compileRequestTemplate(
   const auth = compileAuthentication(adapter, boundScope);
   const authHeaders = authHeaderNames(adapter);
   const body = compileBody(operation, scope, inputs);
+  const readBody = compileBodyReader(operation.outputRawFormat, operation.outputSchema, adapter.namespace);
+  const accept = acceptFor(operation.outputRawFormat);
 
   return {
     namespace: adapter.namespace,
@@ -83,11 +91,12 @@ export function compileRequestTemplate(
     origin: base.origin,
     summary: `${method} ${base.origin}${base.pathname.replace(/\/$/, '')}${resourcePath}`,
     inputs,
+    readBody,
     maxResponseBytes: limits.maxResponseBytes,
     build(params) {
       const search = new URLSearchParams();
       // A User-Agent header parameter of the file replaces the default one (several vendors refuse requests without).
-      const out: Record<string, string> = { accept: 'application/json', 'user-agent': USER_AGENT };
+      const out: Record<string, string> = { accept, 'user-agent': USER_AGENT };
       for (const p of query) appendQuery(search, p.name, read(p, params));
       for (const p of headers) {
         const v = read(p, params);
@@ -98,12 +107,14 @@ export function compileRequestTemplate(
         return v === undefined ? [] : [`${p.name}=${encodeURIComponent(stringify(v))}`];
       });
       if (cookie.length) out.cookie = cookie.join('; ');
-      auth(out, search, params);
+      const dynamic = auth(out, search, params);
       for (const name of authHeaders) if (out[name] !== undefined) checkedHeader({ name, in: 'header', bound: true }, out[name]!);
       const rendered = body?.(params);
       if (rendered) out['content-type'] = rendered.contentType;
       const qs = search.toString();
-      return { method, path: renderPath(params) + (qs ? `?${qs}` : ''), headers: out, body: rendered?.text };
+      const request: UpstreamRequest = { method, path: renderPath(params) + (qs ? `?${qs}` : ''), headers: out, body: rendered?.text };
+      if (dynamic) request.auth = dynamic;
+      return request;
     },
   };
 }
@@ -194,7 +205,8 @@ function compilePath(path: string, scope: NameScope, inputs: RequestInput[], dec
       .join('');
 }
 
-type AuthApplier = (headers: Record<string, string>, search: URLSearchParams, params: Params) => void;
+/** Sets static credentials on the request; returns the rendered credentials of a scheme the upstream client runs. */
+type AuthApplier = (headers: Record<string, string>, search: URLSearchParams, params: Params) => UpstreamAuth | void;
 
 function compileAuthentication(adapter: ConsumesHttp, scope: NameScope): AuthApplier {
   const auth = adapter.authentication;
@@ -222,9 +234,43 @@ function compileAuthentication(adapter: ConsumesHttp, scope: NameScope): AuthApp
         headers.authorization = `Basic ${Buffer.from(`${username.render(params)}:${password.render(params)}`).toString('base64')}`;
       };
     }
+    case 'digest': {
+      const username = text(auth.username);
+      const password = text(auth.password);
+      return (_headers, _search, params) => ({ type: 'digest', username: username.render(params), password: password.render(params) });
+    }
+    case 'oauth2': {
+      // Client credentials (README "Upstream authentication"): the token endpoint, id and secret come from binds.
+      const tokenEndpoint = text(auth.tokenEndpoint);
+      if (tokenEndpoint.names.length === 0) checkTokenEndpoint(String(auth.tokenEndpoint));
+      const clientId = text(auth.clientId);
+      const clientSecret = text(auth.clientSecret);
+      const scopes = Array.isArray(auth.scopes) ? auth.scopes.map(String) : typeof auth.scopes === 'string' ? auth.scopes.split(/\s+/).filter(Boolean) : [];
+      const audience = typeof auth.audience === 'string' && auth.audience !== '' ? auth.audience : undefined;
+      const resource = typeof auth.resource === 'string' && auth.resource !== '' ? auth.resource : undefined;
+      return (_headers, _search, params) => ({
+        type: 'oauth2',
+        tokenEndpoint: tokenEndpoint.render(params),
+        clientId: clientId.render(params),
+        clientSecret: clientSecret.render(params),
+        scopes,
+        audience,
+        resource,
+      });
+    }
     default:
-      throw new TemplateError(`authentication type "${auth.type}" is not supported for consumed APIs (use bearer, apikey or basic)`);
+      throw new TemplateError(`authentication type "${String((auth as { type?: unknown }).type)}" is not supported for consumed APIs (use bearer, apikey, basic, digest or oauth2)`);
   }
+}
+
+function checkTokenEndpoint(value: string): void {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new TemplateError(`oauth2 tokenEndpoint "${value}" is not an absolute URL`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new TemplateError(`oauth2 tokenEndpoint "${value}" must be an http(s) URL`);
 }
 
 type BodyRenderer = (params: Params) => { text: string; contentType: string } | undefined;

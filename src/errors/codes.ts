@@ -14,6 +14,7 @@ export const CAP_ERRORS = {
   CAP_UPSTREAM_STATUS: { title: 'Upstream returned an error', status: 502 },
   CAP_UPSTREAM_UNREACHABLE: { title: 'Upstream unreachable', status: 502 },
   CAP_UPSTREAM_TIMEOUT: { title: 'Upstream timed out', status: 504 },
+  CAP_UPSTREAM_AUTH: { title: 'Upstream authentication failed', status: 502 },
   CAP_UPSTREAM_BODY_INVALID: { title: 'Upstream response could not be read', status: 502 },
   CAP_STEP_OUTPUT_MISSING: { title: 'A step has no output to use', status: 502 },
   CAP_UPSTREAM_TOO_LARGE: { title: 'Upstream response too large', status: 502 },

@@ -3,11 +3,9 @@
 import type { CompiledInvoker } from '../compile/invoker.js';
 import type { CompiledCall } from '../compile/plan.js';
 import type { Params } from '../compile/names.js';
-import { parse as parseYaml } from 'yaml';
 import { CapError } from '../errors/cap-error.js';
 import { runSteps } from './steps.js';
-import { exceedsDepth, MAX_JSON_DEPTH } from './json-depth.js';
-import type { UpstreamClient, UpstreamResponse } from './upstream.js';
+import type { UpstreamClient } from './upstream.js';
 
 export interface InvokeResult {
   /** Upstream status (e.g. 201 passes through); 200 for mocks and step mappings. */
@@ -39,7 +37,7 @@ export async function sendCall(call: CompiledCall, params: Params, upstream: Ups
   const request = call.request;
   const built = request.build(params);
   const response = await upstream.send(request.namespace, request.origin, built, { maxResponseBytes: request.maxResponseBytes });
-  const body = readBody(response, call.outputRawFormat, request.namespace);
+  const body = request.readBody(response);
   if (response.status >= 400) {
     throw new CapError('CAP_UPSTREAM_STATUS', `upstream "${request.namespace}" answered ${response.status} to ${request.operation}`, {
       upstream: request.namespace,
@@ -48,23 +46,4 @@ export async function sendCall(call: CompiledCall, params: Params, upstream: Ups
     });
   }
   return { status: response.status, body };
-}
-
-/** Parses the upstream body per the operation's outputRawFormat; an empty body is `undefined`. */
-function readBody(response: UpstreamResponse, format: string, namespace: string): unknown {
-  if (response.text.length === 0) return undefined;
-  const isJson = format === 'json' && (response.contentType === '' || /json/i.test(response.contentType));
-  let body: unknown;
-  try {
-    if (isJson) body = JSON.parse(response.text);
-    else if (format === 'yaml') body = parseYaml(response.text);
-    else return response.text;
-  } catch (err) {
-    if (response.status >= 400) return response.text;
-    throw new CapError('CAP_UPSTREAM_BODY_INVALID', `upstream "${namespace}" sent a body that is not valid ${format}`, { upstream: namespace, upstreamStatus: response.status }, err);
-  }
-  if (exceedsDepth(body)) {
-    throw new CapError('CAP_UPSTREAM_BODY_INVALID', `upstream "${namespace}" sent a body nested deeper than ${MAX_JSON_DEPTH} levels`, { upstream: namespace, upstreamStatus: response.status });
-  }
-  return body;
 }

@@ -3,12 +3,9 @@
 import { Agent, errors as undiciErrors, type Dispatcher } from 'undici';
 import { CapError } from '../errors/cap-error.js';
 import type { UpstreamRequest } from '../compile/request-template.js';
+import { AuthState, sendAuthenticated, type TransportResponse } from './auth/authenticate.js';
 
-export interface UpstreamResponse {
-  status: number;
-  contentType: string;
-  text: string;
-}
+export type UpstreamResponse = TransportResponse;
 
 export interface SendOptions {
   /** Cap on the response body for this upstream (the client's default otherwise). */
@@ -38,39 +35,43 @@ export function createUpstreamClient(options: UpstreamClientOptions = {}): Upstr
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const defaultCap = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const dispatcher = options.dispatcher ?? new Agent({ keepAliveTimeout: 10_000, connections: 128, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
-  return {
-    async send(namespace, origin, request, sendOptions = {}) {
-      const where = `upstream "${namespace}" (${origin})`;
-      const cap = sendOptions.maxResponseBytes ?? defaultCap;
-      // One deadline for the whole call, redirects and a slowly dripping body included.
-      const signal = AbortSignal.timeout(timeoutMs);
-      let current: UpstreamRequest = request;
-      let answered = false;
-      try {
-        for (let hop = 0; ; hop++) {
-          const response = await dispatcher.request({
-            origin,
-            path: current.path,
-            method: current.method as Dispatcher.HttpMethod,
-            headers: current.headers,
-            body: current.body,
-            signal,
-          });
-          if (isRedirect(response.statusCode)) {
-            await response.body.dump().catch(() => {});
-            current = followRedirect(current, response, { origin, where, namespace, hop });
-            continue;
-          }
-          answered = true;
-          const text = await readCapped(response, cap, where, namespace);
-          const contentType = String(response.headers['content-type'] ?? '');
-          return { status: response.statusCode, contentType, text };
+  // OAuth 2 tokens and answered Digest challenges, shared by every call of this runtime.
+  const auth = new AuthState();
+  async function sendOnce(namespace: string, origin: string, request: UpstreamRequest, sendOptions: SendOptions = {}): Promise<UpstreamResponse> {
+    const where = `upstream "${namespace}" (${origin})`;
+    const cap = sendOptions.maxResponseBytes ?? defaultCap;
+    // One deadline for the whole call, redirects and a slowly dripping body included.
+    const signal = AbortSignal.timeout(timeoutMs);
+    let current: UpstreamRequest = request;
+    let answered = false;
+    try {
+      for (let hop = 0; ; hop++) {
+        const response = await dispatcher.request({
+          origin,
+          path: current.path,
+          method: current.method as Dispatcher.HttpMethod,
+          headers: current.headers,
+          body: current.body,
+          signal,
+        });
+        if (isRedirect(response.statusCode)) {
+          await response.body.dump().catch(() => {});
+          current = followRedirect(current, response, { origin, where, namespace, hop });
+          continue;
         }
-      } catch (err) {
-        if (err instanceof CapError) throw err;
-        throw toCapError(err, where, namespace, timeoutMs, answered);
+        answered = true;
+        const text = await readCapped(response, cap, where, namespace);
+        const contentType = String(response.headers['content-type'] ?? '');
+        return { status: response.statusCode, contentType, text, wwwAuthenticate: response.headers['www-authenticate'] };
       }
-    },
+    } catch (err) {
+      if (err instanceof CapError) throw err;
+      throw toCapError(err, where, namespace, timeoutMs, answered);
+    }
+  }
+  return {
+    // Digest and OAuth 2 client credentials wrap the plain send (src/invoke/auth/); other requests pass straight through.
+    send: (namespace, origin, request, sendOptions) => sendAuthenticated((o, r) => sendOnce(namespace, o, r, sendOptions), auth, namespace, origin, request),
     close: () => dispatcher.close(),
     destroy: () => dispatcher.destroy(),
   };

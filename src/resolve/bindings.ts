@@ -8,6 +8,9 @@ import { diagnose, type Diagnostic } from '../errors/diagnostic.js';
 import type { LoadedCapability } from '../load/load.js';
 import { pointerOf } from '../load/source.js';
 
+/** The provider of an unreadable bind file: its keys are not reported again one by one. */
+const EMPTY: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;
+
 export interface Bindings {
   /** Template name (VAR, ns.VAR, env.VAR) → variable name. */
   readonly names: ReadonlyMap<string, string>;
@@ -31,16 +34,26 @@ export function resolveBindings(loaded: LoadedCapability, env: Readonly<Record<s
     if (typeof bind.location === 'string') {
       const read = readLocation(bind.location, dirname(loaded.source.path));
       if ('error' in read) {
-        diagnostics.push(diagnose(loaded.source, pointerOf('binds', b, 'location'), 'warning', 'CAP_RESOLVE_BIND_LOCATION', `cannot read bind location ${bind.location}: ${read.error}`, {
+        // A file the author pointed at must be there: serving without it would fail every call (case 41).
+        diagnostics.push(diagnose(loaded.source, pointerOf('binds', b, 'location'), 'error', 'CAP_RESOLVE_BIND_LOCATION', `cannot read bind location ${bind.location}: ${read.error}`, {
           hint: 'only file: locations are supported; relative paths are resolved against the capability file',
         }));
-        provider = {};
+        provider = EMPTY;
       } else provider = read.values;
       from = `key in ${bind.location}`;
     }
     for (const [variable, key] of Object.entries(bind.keys)) {
       for (const name of [variable, `${bind.namespace}.${variable}`, `env.${variable}`]) names.set(name, variable);
       const value = provider[String(key)];
+      if (typeof bind.location === 'string' && !(String(key) in provider) && provider !== EMPTY) {
+        // A key missing from a bind file is a mistake in a file the author controls: a load error (naftiko-semantics
+        // §1.3, case 41). An unset environment variable stays a warning below: deployments set those later.
+        missing.add(variable);
+        diagnostics.push(diagnose(loaded.source, pointerOf('binds', b, 'keys', variable), 'error', 'CAP_RESOLVE_BIND_KEY', `key "${String(key)}" (for ${variable}) is not in ${bind.location}`, {
+          hint: `add ${String(key)} at the top level of the file, or fix the key name`,
+        }));
+        continue;
+      }
       if (value === undefined || value === null || value === '') {
         missing.add(variable);
         diagnostics.push(diagnose(loaded.source, pointerOf('binds', b, 'keys', variable), 'warning', 'CAP_RESOLVE_BIND_UNSET', `${variable} has no value (${from} ${String(key)} is not set); calls that need it will fail`, {
@@ -62,7 +75,7 @@ function readLocation(location: string, baseDir: string): { values: Record<strin
     const path = relative ? resolve(baseDir, location.slice(relative[0].length - 2)) : fileURLToPath(location);
     const text = readFileSync(path, 'utf8');
     const values = /\.ya?ml$/i.test(path) ? parseYaml(text) : JSON.parse(text);
-    return values && typeof values === 'object' ? { values } : { error: 'the file is not a mapping' };
+    return values && typeof values === 'object' && !Array.isArray(values) ? { values } : { error: 'the file is not a mapping' };
   } catch (err) {
     return { error: (err as Error).message };
   }

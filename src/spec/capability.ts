@@ -83,6 +83,8 @@ export interface ConsumedOperation {
   inputParameters?: ConsumedInputParameter[];
   body?: RequestBody;
   outputRawFormat?: string;
+  /** html: CSS selector scoping the tables; markdown: heading prefix (naftiko-semantics §3.6). */
+  outputSchema?: unknown;
   outputParameters?: OutputParameter[];
 }
 

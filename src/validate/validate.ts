@@ -2,6 +2,7 @@
 import type { Diagnostic } from '../errors/diagnostic.js';
 import type { LoadedCapability } from '../load/load.js';
 import { callTargetExists } from './rules/call-target-exists.js';
+import { consumedAdapterShape } from './rules/consumed-adapter-shape.js';
 import { controlAdapter } from './rules/control-adapter.js';
 import { credentialsFromBinds } from './rules/credentials-from-binds.js';
 import { forwardTargetExists } from './rules/forward-target-exists.js';
@@ -13,7 +14,7 @@ import { skillTools } from './rules/skill-tools.js';
 import { unreachableOperation } from './rules/unreachable-operation.js';
 import { validateSchema } from './schema.js';
 
-const RULES = [callTargetExists, refTargetExists, forwardTargetExists, unreachableOperation, pathParameterInPath, namespacesUnique, credentialsFromBinds, skillTools, controlAdapter, outputJsonPathValid];
+const RULES = [callTargetExists, refTargetExists, forwardTargetExists, unreachableOperation, pathParameterInPath, namespacesUnique, credentialsFromBinds, skillTools, controlAdapter, outputJsonPathValid, consumedAdapterShape];
 
 export function validateCapability(loaded: LoadedCapability, options: { strict?: boolean } = {}): Diagnostic[] {
   if (!loaded.document) return [];

@@ -1,0 +1,98 @@
+// outputRawFormat → a body reader compiled once per consumed operation: it turns the upstream's bytes into the JSON
+// tree the output mapping reads (naftiko-semantics §3.6). Unknown formats are refused at load time.
+import { parse as parseYaml } from 'yaml';
+import { CapError } from '../../errors/cap-error.js';
+import { exceedsDepth, MAX_JSON_DEPTH } from '../json-depth.js';
+import { compileDelimited, DELIMITERS } from './delimited.js';
+import { compileHtml } from './html.js';
+import { compileMarkdown } from './markdown.js';
+import { compileXml } from './xml.js';
+
+export const OUTPUT_FORMATS = ['json', 'yaml', 'xml', 'csv', 'tsv', 'psv', 'html', 'markdown'] as const;
+/** Binary formats of the reference that need a schema file; refused with CAP_COMPILE_UNSUPPORTED. */
+const BINARY_FORMATS = ['protobuf', 'avro'];
+
+/** The Accept header each format asks the upstream for (JSON stays the fallback some APIs need to answer at all). */
+const ACCEPT: Record<string, string> = {
+  json: 'application/json',
+  yaml: 'application/yaml, application/x-yaml;q=0.9, text/yaml;q=0.9, */*;q=0.1',
+  xml: 'application/xml, text/xml;q=0.9, */*;q=0.1',
+  csv: 'text/csv, */*;q=0.1',
+  tsv: 'text/tab-separated-values, */*;q=0.1',
+  psv: 'text/plain, */*;q=0.1',
+  html: 'text/html, */*;q=0.1',
+  markdown: 'text/markdown, text/plain;q=0.9, */*;q=0.1',
+};
+
+export const acceptFor = (format: unknown): string => ACCEPT[format === undefined || format === null ? 'json' : String(format).toLowerCase()] ?? 'application/json';
+
+export interface RawResponse {
+  status: number;
+  contentType: string;
+  text: string;
+}
+
+/** Upstream response → JSON value; `undefined` for an empty body. Throws CAP_UPSTREAM_BODY_INVALID on bad bytes. */
+export type BodyReader = (response: RawResponse) => unknown;
+
+/** A load-time refusal of an operation's format, with the diagnostic code to report it under. */
+export class FormatError extends Error {
+  constructor(
+    message: string,
+    readonly code: 'CAP_COMPILE' | 'CAP_COMPILE_UNSUPPORTED',
+  ) {
+    super(message);
+  }
+}
+
+export function compileBodyReader(format: unknown, outputSchema: unknown, namespace: string): BodyReader {
+  const name = format === undefined || format === null ? 'json' : String(format).toLowerCase();
+  const schema = typeof outputSchema === 'string' && outputSchema.trim() !== '' ? outputSchema.trim() : undefined;
+  const parse = compileParser(name, schema);
+  return (response) => {
+    if (response.text.length === 0) return undefined;
+    // JSON keeps the historical leniency: a non-JSON media type (an HTML error page) passes through as text.
+    if (name === 'json' && response.contentType !== '' && !/json/i.test(response.contentType)) return response.text;
+    let body: unknown;
+    try {
+      body = parse(response.text);
+    } catch (err) {
+      // An error answer in another format is still worth showing to the caller as it came.
+      if (response.status >= 400) return response.text;
+      throw new CapError('CAP_UPSTREAM_BODY_INVALID', `upstream "${namespace}" sent a body that is not valid ${name}`, { upstream: namespace, upstreamStatus: response.status }, err);
+    }
+    // Every format yields a tree the output mapping walks: a hostile nesting depth is refused whatever the format.
+    if (exceedsDepth(body)) {
+      throw new CapError('CAP_UPSTREAM_BODY_INVALID', `upstream "${namespace}" sent a body nested deeper than ${MAX_JSON_DEPTH} levels`, { upstream: namespace, upstreamStatus: response.status });
+    }
+    return body;
+  };
+}
+
+function compileParser(name: string, schema: string | undefined): (text: string) => unknown {
+  switch (name) {
+    case 'json':
+      return (text) => JSON.parse(text);
+    case 'yaml':
+      return (text) => parseYaml(text);
+    case 'xml':
+      return compileXml();
+    case 'csv':
+    case 'tsv':
+    case 'psv':
+      return compileDelimited(DELIMITERS[name]);
+    case 'html':
+      try {
+        return compileHtml(schema);
+      } catch (err) {
+        throw new FormatError(`outputSchema "${schema}" is not a CSS selector the html format can use: ${(err as Error).message}`, 'CAP_COMPILE');
+      }
+    case 'markdown':
+      return compileMarkdown(schema);
+    default:
+      if (BINARY_FORMATS.includes(name)) {
+        throw new FormatError(`outputRawFormat "${name}" (binary decoding with a schema file) is not supported by this runtime yet`, 'CAP_COMPILE_UNSUPPORTED');
+      }
+      throw new FormatError(`unsupported outputRawFormat "${String(name)}"; use one of ${OUTPUT_FORMATS.join(', ')}`, 'CAP_COMPILE');
+  }
+}
