@@ -77,14 +77,16 @@ export function validateSchema(source: SourceFile, document: Record<string, unkn
     }));
   }
   const context: Context = { source, version, extended, document };
+  // An unknown dialect is reported once above, not again as an unknown root property.
+  const isDialectKey = (e: ErrorObject) => e.keyword === 'additionalProperties' && e.instancePath === '' && (e.params as { additionalProperty?: string }).additionalProperty === DIALECT_KEY;
 
   if (strict) {
-    const errors = run(version, extended, document, !known);
+    const errors = run(version, extended, document, !known).filter((e) => !isDialectKey(e));
     return [...diagnostics, ...report(errors, context, () => 'error')];
   }
   // Lenient: what decides runnability is the newest schema (every construct this runtime knows); deviations that only
   // the declared version rejects, and uses of the runtime extensions without the opt-in, are warnings.
-  const errors = run(LATEST_VERSION, extended, document, true);
+  const errors = run(LATEST_VERSION, extended, document, true).filter((e) => !isDialectKey(e));
   const latestKeys = new Set(errors.map(errorKey));
   const versionOnly = version === LATEST_VERSION ? [] : run(version, extended, document, true).filter((e) => !latestKeys.has(errorKey(e)));
   const extensionKeys = extended || errors.length === 0 ? new Set<string>() : extensionUses(errors, document);
