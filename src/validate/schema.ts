@@ -64,7 +64,8 @@ export function validateSchema(source: SourceFile, document: Record<string, unkn
   const known = (SUPPORTED_VERSIONS as readonly string[]).includes(declared);
   const version = known ? declared : LATEST_VERSION;
   const diagnostics: Diagnostic[] = [];
-  if (!known) {
+  // Without any `naftiko` key the schema's own `required` error says so.
+  if (!known && document.naftiko !== undefined) {
     diagnostics.push(diagnose(source, '/naftiko', strict ? 'error' : 'warning', 'CAP_SCHEMA_VERSION', `unsupported naftiko version "${declared}"; checked against ${LATEST_VERSION}`, {
       hint: `use one of: ${SUPPORTED_VERSIONS.join(', ')}`,
     }));
@@ -116,8 +117,13 @@ const EXTENSION_HINT = `honoured by this runtime as a runtime extension; declare
 function laterVersionHint(document: Record<string, unknown>, version: string): (e: ErrorObject) => string | undefined {
   const later = SUPPORTED_VERSIONS.slice(SUPPORTED_VERSIONS.indexOf(version as (typeof SUPPORTED_VERSIONS)[number]) + 1);
   const extended = document[DIALECT_KEY] === RUNTIME_EXTENSIONS;
+  const remaining = new Map<string, Set<string>>();
+  const rejects = (v: string, key: string) => {
+    if (!remaining.has(v)) remaining.set(v, new Set(run(v, extended, document, true).map(errorKey)));
+    return remaining.get(v)!.has(key);
+  };
   return (e) => {
-    const accepting = later.find((v) => !run(v, extended, document, true).some((other) => errorKey(other) === errorKey(e)));
+    const accepting = later.find((v) => !rejects(v, errorKey(e)));
     return `not part of Naftiko ${version}; it belongs to ${accepting ?? 'a later version'}. This runtime runs it; declare naftiko: "${accepting ?? LATEST_VERSION}" if the file is meant for that version`;
   };
 }
@@ -147,9 +153,10 @@ const isUnion = (e: ErrorObject): boolean => e.keyword === 'oneOf' || e.keyword 
 /** Properties whose absence leaves a runnable document: documentation, and sub-structure the runtime passes through. */
 const OPTIONAL_IN_PRACTICE = new Set(['description', 'label', 'info', 'properties', 'items']);
 
-/** Deviations the runtime runs anyway (lenient mode): unknown keys, name patterns, missing documentation. */
+/** Deviations the runtime runs anyway (lenient mode): unknown keys, name patterns, long texts, missing documentation. */
 function isTolerated(e: ErrorObject): boolean {
-  if (e.keyword === 'additionalProperties' || e.keyword === 'pattern') return true;
+  // maxLength only bounds skill descriptions and metadata text.
+  if (e.keyword === 'additionalProperties' || e.keyword === 'pattern' || e.keyword === 'maxLength') return true;
   if (e.keyword !== 'required') return false;
   const missing = String((e.params as { missingProperty?: string }).missingProperty);
   if (OPTIONAL_IN_PRACTICE.has(missing)) return true;
