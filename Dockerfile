@@ -1,0 +1,25 @@
+# capability runtime: multi-stage image. The build stage compiles TypeScript; the runtime stage has production
+# dependencies only, runs as the unprivileged `node` user, and starts node directly (PID 1 gets SIGTERM, so
+# `docker stop` and Kubernetes drain requests in flight). Mount capability files at /capabilities.
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
+COPY bin ./bin
+COPY src ./src
+COPY schemas ./schemas
+RUN npm ci --no-audit --no-fund
+
+FROM node:20-bookworm-slim
+ENV NODE_ENV=production
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+COPY --from=build /app/dist ./dist
+COPY bin ./bin
+COPY schemas ./schemas
+COPY capabilities /capabilities
+USER node
+# The shipped capabilities' REST and MCP ports (see README); your own files may declare others.
+EXPOSE 8080 8081 8082 8083 9080 9090 9091 9092
+ENTRYPOINT ["node", "bin/capability.js"]
+CMD ["serve", "/capabilities", "--host", "0.0.0.0"]
