@@ -137,7 +137,7 @@ function report(errors: readonly ErrorObject[], context: Context, severityOf: (e
     if (isUnion(error) && [...deepest].some((p) => p.startsWith(error.instancePath))) continue;
     const severity = severityOf(error);
     const d = toDiagnostic(context, error, severity);
-    const hint = hintOf(error);
+    const hint = hintOf(error) ?? d.hint ?? (severity === 'warning' ? 'this runtime (like the reference engine) runs it anyway; other Naftiko tools reject it' : undefined);
     if (hint) d.hint = hint;
     const key = `${d.pointer}|${d.message}`;
     if (!seen.has(key)) {

@@ -115,6 +115,18 @@ describe('conformance table: default, --strict and official verdicts', () => {
     expect(alpha1Rejections).toBeGreaterThanOrEqual(20);
   });
 
+  it('on the seeds, both modes report exactly the root causes of naftiko-semantics §8.3, the default mode as warnings with hints', async () => {
+    const rootCauses: Record<string, number> = { schematic: 33, metronome: 82, stigg: 15, togai: 41 };
+    for (const [seed, count] of Object.entries(rootCauses)) {
+      const file = `test/fixtures/seeds/${seed}.yaml`;
+      const lenient = (await findings(file, false)).filter((d) => d.code.startsWith('CAP_SCHEMA'));
+      const strict = (await findings(file, true)).filter((d) => d.code.startsWith('CAP_SCHEMA'));
+      expect([seed, lenient.length, strict.length]).toEqual([seed, count, count]);
+      expect(lenient.filter((d) => d.severity !== 'warning' || !d.hint)).toEqual([]);
+      expect(strict.filter((d) => d.severity !== 'error')).toEqual([]);
+    }
+  });
+
   // Expected failures: the reference refuses these through rules another part of issue 7 adds. When a rule lands,
   // its test starts failing here; then delete its PENDING entry (the table above takes over).
   for (const [file, rule] of Object.entries(PENDING)) {
