@@ -4,7 +4,8 @@
 //
 //   node scripts/official-verdicts.mjs [path/to/naftiko-reference]   (default: ../shared/naftiko-reference)
 //
-// It also records the verdict of each document re-declared as every version (`asVersion`). It validates with the official schemas (naftiko-schema-1.0.0-alpha{1,2,3}.json from naftiko/framework), picked by
+// It also records the verdict of each document re-declared as every version (`asVersion`), and of mutated copies
+// (test/conformance/mutations.mjs: an unknown key added, a key removed, a value of the wrong type). It validates with the official schemas (naftiko-schema-1.0.0-alpha{1,2,3}.json from naftiko/framework), picked by
 // each document's `naftiko` value, with ajv 2020 + ajv-formats as in naftiko-semantics §8.2. The tests never read the
 // reference folder: they compare against the JSON this script writes.
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -13,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { parse } from 'yaml';
+import { applyMutation, mutationIds } from '../test/conformance/mutations.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const reference = resolve(process.argv[2] ?? join(ROOT, '..', 'shared', 'naftiko-reference'));
@@ -20,6 +22,8 @@ const VERSIONS = ['1.0.0-alpha1', '1.0.0-alpha2', '1.0.0-alpha3'];
 const SCHEMA_COMMITS = { '1.0.0-alpha1': 'afeebe3', '1.0.0-alpha2': 'e1b0a31', '1.0.0-alpha3': 'e884353' };
 // Folders whose Naftiko documents the table test checks (every *.yaml / *.yml with a `naftiko` key).
 const FOLDERS = ['test/conformance', 'test/fixtures/seeds'];
+// Mutations per document (added unknown key, removed key, wrong type), spread evenly over it.
+const MUTATIONS_PER_DOCUMENT = 40;
 
 const validators = new Map();
 for (const version of VERSIONS) {
@@ -46,7 +50,9 @@ for (const folder of FOLDERS) {
     const valid = validate ? validate(document) : false;
     // The same document re-declared as each version: exercises the alpha1 schema too (alpha2 constructs fail there).
     const asVersion = Object.fromEntries(VERSIONS.map((v) => [v, validators.get(v)({ ...document, naftiko: v }) ? 'valid' : 'invalid']));
-    files[relative(ROOT, path)] = { naftiko: document.naftiko, official: valid ? 'valid' : 'invalid', asVersion };
+    // Mutated copies, each judged by the schema of the document's version (none for an unknown version).
+    const mutations = validate ? Object.fromEntries(mutationIds(document, MUTATIONS_PER_DOCUMENT).map((id) => [id, validate(applyMutation(document, id)) ? 'valid' : 'invalid'])) : {};
+    files[relative(ROOT, path)] = { naftiko: document.naftiko, official: valid ? 'valid' : 'invalid', asVersion, mutations };
   }
 }
 

@@ -12,13 +12,14 @@ import { loadCapability } from '../../src/load/load.js';
 import { SUPPORTED_VERSIONS, validateSchema } from '../../src/validate/schema.js';
 import { validateCapability } from '../../src/validate/validate.js';
 import { ROOT } from '../helpers/cli.js';
+import { applyMutation } from './mutations.mjs';
 
 type Verdict = 'valid' | 'invalid';
 type Outcome = 'loads' | 'refuses';
 type Reference = 'serves' | 'refuses' | 'imported';
 
 const official = JSON.parse(readFileSync(join(ROOT, 'test', 'conformance', 'official-verdicts.json'), 'utf8')) as {
-  files: Record<string, { naftiko: string; official: Verdict; asVersion: Record<string, Verdict> }>;
+  files: Record<string, { naftiko: string; official: Verdict; asVersion: Record<string, Verdict>; mutations: Record<string, Verdict> }>;
 };
 
 /**
@@ -113,6 +114,23 @@ describe('conformance table: default, --strict and official verdicts', () => {
     }
     expect(mismatches).toEqual([]);
     expect(alpha1Rejections).toBeGreaterThanOrEqual(20);
+  });
+
+  it('on mutated copies (a key added, a key removed, a wrong type), --strict still gives the official verdict', async () => {
+    const mismatches: string[] = [];
+    const counts = { valid: 0, invalid: 0 };
+    for (const file of files) {
+      const loaded = await loadCapability(join(ROOT, file));
+      for (const [id, expected] of Object.entries(official.files[file]!.mutations)) {
+        const document = applyMutation(loaded.document, id) as Record<string, unknown>;
+        const strict: Verdict = hasErrors(validateSchema(loaded.source, document, true)) ? 'invalid' : 'valid';
+        counts[expected]++;
+        if (strict !== expected) mismatches.push(`${file} ${id}: strict ${strict}, official ${expected}`);
+      }
+    }
+    expect(mismatches).toEqual([]);
+    expect(counts.valid).toBeGreaterThan(200);
+    expect(counts.invalid).toBeGreaterThan(1500);
   });
 
   it('on the seeds, both modes report exactly the root causes of naftiko-semantics §8.3, the default mode as warnings with hints', async () => {
