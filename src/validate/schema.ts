@@ -155,8 +155,8 @@ const OPTIONAL_IN_PRACTICE = new Set(['description', 'label', 'info', 'propertie
 
 /** Deviations the runtime runs anyway (lenient mode): unknown keys, name patterns, long texts, missing documentation. */
 function isTolerated(e: ErrorObject): boolean {
-  // maxLength only bounds skill descriptions and metadata text.
-  if (e.keyword === 'additionalProperties' || e.keyword === 'pattern' || e.keyword === 'maxLength') return true;
+  // maxLength only bounds skill descriptions and metadata text; propertyNames only carries a name pattern (bind keys).
+  if (['additionalProperties', 'pattern', 'propertyNames', 'maxLength'].includes(e.keyword)) return true;
   if (e.keyword !== 'required') return false;
   const missing = String((e.params as { missingProperty?: string }).missingProperty);
   if (OPTIONAL_IN_PRACTICE.has(missing)) return true;
