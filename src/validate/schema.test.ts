@@ -67,6 +67,11 @@ describe('schema findings', () => {
     expect(summary(check(yaml, true))).toEqual(['error CAP_SCHEMA_UNKNOWN_PROPERTY /capability/aggregates']);
   });
 
+  it('an Ikanos document is refused with a hint that names it', () => {
+    const found = check('ikanos: "1.0.0-alpha3"\ncapability:\n  exposes: {}\n');
+    expect(found.find((d) => d.message === 'missing required property "naftiko"')).toMatchObject({ severity: 'error', hint: expect.stringMatching(/^this is an Ikanos document/) });
+  });
+
   it('what cannot build a request stays an error in the default mode', () => {
     expect(summary(check(capability({ method: 'FETCH' })))).toEqual(['error CAP_SCHEMA_ENUM /capability/consumes/0/resources/0/operations/0/method']);
   });

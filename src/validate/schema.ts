@@ -204,6 +204,7 @@ function toDiagnostic(context: Context, e: ErrorObject, severity: Severity): Dia
 }
 
 function requiredHint(name: string, pointer: string, document: Record<string, unknown>, severity: Severity): string | undefined {
+  if (name === 'naftiko' && pointer === '' && 'ikanos' in document) return 'this is an Ikanos document (root `ikanos:`, collections keyed by name): another shape, which this runtime does not read';
   if (severity === 'error') return undefined;
   if (name === 'label' && pointer === '/info' && typeof (document.info as Record<string, unknown> | undefined)?.title === 'string') return 'found `title`: Naftiko calls it `label`';
   if (name === 'properties' || name === 'items') return `this runtime passes the mapped node through; the Naftiko schema wants \`${name}\` listed`;
