@@ -5,10 +5,11 @@ import { callTargetExists } from './rules/call-target-exists.js';
 import { credentialsFromBinds } from './rules/credentials-from-binds.js';
 import { namespacesUnique } from './rules/namespaces-unique.js';
 import { pathParameterInPath } from './rules/path-parameter-in-path.js';
+import { refTargetExists } from './rules/ref-target-exists.js';
 import { unreachableOperation } from './rules/unreachable-operation.js';
 import { validateSchema } from './schema.js';
 
-const RULES = [callTargetExists, unreachableOperation, pathParameterInPath, namespacesUnique, credentialsFromBinds];
+const RULES = [callTargetExists, refTargetExists, unreachableOperation, pathParameterInPath, namespacesUnique, credentialsFromBinds];
 
 export function validateCapability(loaded: LoadedCapability, options: { strict?: boolean } = {}): Diagnostic[] {
   if (!loaded.document) return [];
