@@ -150,6 +150,7 @@ async function serve(prepared: Prepared, options: RuntimeOptions, print: (s: str
     print(`${a.type.padEnd(4)} ${a.namespace}  ${a.url}${a.moved ? `  (${a.moved})` : ''}`);
   }
   if (runtime.adapters.length === 0) warn('warning: no REST or MCP adapter to serve');
+  warnOpenAdapters(prepared, options.host ?? DEFAULT_HOST, warn);
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       warn(`${signal}: stopping (finishing requests in flight)`);
@@ -160,6 +161,19 @@ async function serve(prepared: Prepared, options: RuntimeOptions, print: (s: str
   });
   return 0;
 }
+
+/** Beyond loopback, an adapter without `authentication` is open to anyone who can reach the address: say so loudly. */
+function warnOpenAdapters(prepared: Prepared, host: string, warn: (s: string) => void): void {
+  if (isLoopback(host)) return;
+  for (const capability of prepared.capabilities) {
+    for (const adapter of capability.adapters) {
+      if (adapter.auth) continue;
+      warn(`WARNING: ${adapter.type} adapter "${adapter.namespace}" (${relative(process.cwd(), capability.file)}) has no authentication and listens on ${host}: anyone who can reach it can call every ${adapter.type === 'mcp' ? 'tool' : 'route'}; add an \`authentication\` block or serve on 127.0.0.1`);
+    }
+  }
+}
+
+const isLoopback = (host: string): boolean => /^127\./.test(host) || host === '::1' || host === '[::1]' || host.toLowerCase() === 'localhost';
 
 /** Unset secrets are named one by one; schema deviations are summarised per file (`validate` shows them all). */
 function printServeWarnings(diagnostics: readonly Diagnostic[], warn: (s: string) => void): void {

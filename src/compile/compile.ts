@@ -6,6 +6,7 @@ import { consumedOperations, exposedUnits } from '../load/walk.js';
 import { secretValues, type Bindings } from '../resolve/bindings.js';
 import type { ConsumesHttp, ExposesMcp, McpTool } from '../spec/capability.js';
 import type { JsonSchemaObject } from './input-schema.js';
+import { compileInboundAuth, inboundSecrets, type InboundAuth } from './inbound-auth.js';
 import { compileInvoker, type CompiledInvoker } from './invoker.js';
 import type { NameScope } from './names.js';
 import { compileRequestTemplate, type RequestTemplate } from './request-template.js';
@@ -32,8 +33,8 @@ export interface CompiledTool {
 }
 
 export type CompiledAdapter =
-  | { readonly type: 'rest'; readonly namespace: string; readonly port: number; readonly routes: readonly CompiledRoute[] }
-  | { readonly type: 'mcp'; readonly namespace: string; readonly port: number; readonly description?: string; readonly tools: readonly CompiledTool[] };
+  | { readonly type: 'rest'; readonly namespace: string; readonly port: number; readonly auth?: InboundAuth; readonly routes: readonly CompiledRoute[] }
+  | { readonly type: 'mcp'; readonly namespace: string; readonly port: number; readonly auth?: InboundAuth; readonly description?: string; readonly tools: readonly CompiledTool[] };
 
 export interface CompiledCapability {
   readonly file: string;
@@ -93,18 +94,18 @@ export function compileCapability(
         hint: 'pass --host to listen elsewhere',
       }));
     }
-    if (e && 'authentication' in e && e.authentication !== undefined) {
-      // Serving an endpoint its author protected without the protection would expose it: refuse instead.
-      diagnostics.push(diagnose(loaded.source, `${at}/authentication`, 'error', 'CAP_COMPILE_UNSUPPORTED', 'inbound `authentication` is not enforced by this runtime yet, so this adapter is not served open', {
-        hint: 'remove the block only if the endpoint may be open (it listens on 127.0.0.1 unless --host says otherwise)',
-      }));
-      return;
+    let auth: InboundAuth | undefined;
+    if ((e?.type === 'rest' || e?.type === 'mcp') && e.authentication !== undefined) {
+      const compiledAuth = compileInboundAuth(e.authentication, loaded.source, `${at}/authentication`, scope);
+      diagnostics.push(...compiledAuth.diagnostics);
+      if (!compiledAuth.auth) return; // never served open
+      auth = compiledAuth.auth;
     }
-    if (e?.type === 'rest') adapters.push({ type: 'rest', namespace: e.namespace, port: e.port, routes: routes.get(e.namespace) ?? [] });
+    if (e?.type === 'rest') adapters.push({ type: 'rest', namespace: e.namespace, port: e.port, auth, routes: routes.get(e.namespace) ?? [] });
     else if (e?.type === 'mcp') {
       if ((e as ExposesMcp).transport === 'stdio') {
         diagnostics.push(diagnose(loaded.source, `${at}/transport`, 'error', 'CAP_COMPILE_UNSUPPORTED', 'MCP stdio transport is not supported by this runtime yet', { hint: 'use `transport: http` with a port' }));
-      } else adapters.push({ type: 'mcp', namespace: e.namespace, port: Number(e.port), description: (e as ExposesMcp).description, tools: tools.get(e.namespace) ?? [] });
+      } else adapters.push({ type: 'mcp', namespace: e.namespace, port: Number(e.port), auth, description: (e as ExposesMcp).description, tools: tools.get(e.namespace) ?? [] });
     } else if (e) {
       diagnostics.push(diagnose(loaded.source, `${at}/type`, 'warning', 'CAP_COMPILE_UNSUPPORTED', `"${String(e.type)}" adapters are not served by this runtime; it is skipped`));
     }
@@ -116,7 +117,9 @@ export function compileCapability(
     label: loaded.document?.info?.label ?? loaded.source.path,
     adapters,
     upstreams: consumes.map((c) => ({ namespace: c.value.namespace, baseUri: c.value.baseUri })),
-    secrets: [...new Set([...secretValues(bindings), ...basicCredentialPairs(consumes, scope)])].sort((a, b) => b.length - a.length),
+    secrets: [...new Set([...secretValues(bindings), ...basicCredentialPairs(consumes, scope), ...adapters.flatMap((a) => inboundSecrets(a.auth))])]
+      .filter((v) => v.length > 0)
+      .sort((a, b) => b.length - a.length),
   };
   return { compiled: deepFreeze(compiled), diagnostics };
 }

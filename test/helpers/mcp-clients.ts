@@ -32,14 +32,19 @@ export interface McpTestClient {
 
 const CLIENT_INFO = { name: 'capability-runtime-tests', version: '0.0.0' };
 
-export async function connectMcp(generation: ClientGeneration, url: string): Promise<McpTestClient> {
-  return generation === '2025' ? connectLegacy(url) : connectModern(url);
+export interface ConnectOptions {
+  /** Headers sent with every request (e.g. `Authorization: Bearer ...` for an adapter with authentication). */
+  headers?: Record<string, string>;
+}
+
+export async function connectMcp(generation: ClientGeneration, url: string, options: ConnectOptions = {}): Promise<McpTestClient> {
+  return generation === '2025' ? connectLegacy(url, options) : connectModern(url, options);
 }
 
 /** 2025-era client: `initialize` handshake over Streamable HTTP. */
-export async function connectLegacy(url: string): Promise<McpTestClient> {
+export async function connectLegacy(url: string, options: ConnectOptions = {}): Promise<McpTestClient> {
   const client = new LegacyClient(CLIENT_INFO);
-  const transport = new LegacyTransport(new URL(url));
+  const transport = new LegacyTransport(new URL(url), options.headers ? { requestInit: { headers: options.headers } } : undefined);
   await client.connect(transport);
   return {
     generation: '2025',
@@ -62,9 +67,9 @@ export async function connectLegacy(url: string): Promise<McpTestClient> {
 }
 
 /** 2026-07-28 client: `server/discover`, pinned to exactly that revision (no fallback). */
-export async function connectModern(url: string): Promise<McpTestClient> {
+export async function connectModern(url: string, options: ConnectOptions = {}): Promise<McpTestClient> {
   const client = new ModernClient(CLIENT_INFO, { versionNegotiation: { mode: { pin: '2026-07-28' } } });
-  const transport = new ModernTransport(new URL(url));
+  const transport = new ModernTransport(new URL(url), options.headers ? { requestInit: { headers: options.headers } } : undefined);
   await client.connect(transport);
   return {
     generation: '2026-07-28',

@@ -1,6 +1,7 @@
 // Serves one capability file for a test: prepareCapabilities + startRuntime with every adapter on a free port of
 // 127.0.0.1 and every consumed API pointed at a test upstream. The caller closes it (afterAll / onTestFinished).
 import { fileURLToPath } from 'node:url';
+import type { Logger } from '../../src/observe/log.js';
 import { prepareCapabilities, type Prepared } from '../../src/prepare.js';
 import { startRuntime, type Runtime, type ServedAdapter } from '../../src/runtime.js';
 
@@ -14,6 +15,8 @@ export interface ServeOptions {
   upstreamUrl: string;
   /** Upstream timeout passed to startRuntime. */
   timeoutMs?: number;
+  /** The runtime's logger (tests that read log lines pass one with a memory destination). */
+  logger?: Logger;
 }
 
 export interface Served {
@@ -22,6 +25,8 @@ export interface Served {
   /** URL of the MCP endpoint (`…/mcp`). */
   mcp: string;
   adapters: ServedAdapter[];
+  /** URL of one adapter by its exposes namespace (MCP: `…/mcp`). */
+  urlOf(namespace: string): string;
   prepared: Prepared;
   runtime: Runtime;
   close(): Promise<void>;
@@ -37,9 +42,14 @@ export async function serveCapability(file: string, options: ServeOptions): Prom
   const prepared = await prepareCapabilities([file], { env: options.env, upstreams });
   if (!prepared.ok) throw new Error(`cannot prepare ${file}:\n${describe(prepared)}`);
   const ports = new Map(capability.adapters.map((a) => [a.namespace, 0] as const));
-  const runtime = await startRuntime(prepared.capabilities, { ports, timeoutMs: options.timeoutMs });
+  const runtime = await startRuntime(prepared.capabilities, { ports, timeoutMs: options.timeoutMs, logger: options.logger });
   const find = (type: 'rest' | 'mcp') => runtime.adapters.find((a) => a.type === type)?.url ?? '';
-  return { rest: find('rest'), mcp: find('mcp'), adapters: runtime.adapters, prepared, runtime, close: () => runtime.close() };
+  const urlOf = (namespace: string) => {
+    const adapter = runtime.adapters.find((a) => a.namespace === namespace);
+    if (!adapter) throw new Error(`no adapter "${namespace}" in ${file}`);
+    return adapter.url;
+  };
+  return { rest: find('rest'), mcp: find('mcp'), adapters: runtime.adapters, urlOf, prepared, runtime, close: () => runtime.close() };
 }
 
 function describe(prepared: Prepared): string {

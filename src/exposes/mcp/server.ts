@@ -7,13 +7,14 @@ import { AjvJsonSchemaValidator } from '@modelcontextprotocol/server/validators/
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { CompiledAdapter } from '../../compile/compile.js';
 import type { AdapterContext } from '../../runtime.js';
+import { installInboundAuth } from '../auth/install.js';
 import { createRequestGuard } from '../request-guard.js';
 import { callTool } from './tools.js';
 
 type McpAdapter = Extract<CompiledAdapter, { type: 'mcp' }>;
 const SERVER_VERSION = '0.1.0';
 
-export function createMcpServer(adapter: McpAdapter, { upstream, secrets, host, allowedHosts }: AdapterContext): { app: FastifyInstance; close(): Promise<void> } {
+export function createMcpServer(adapter: McpAdapter, { upstream, secrets, host, allowedHosts, logger }: AdapterContext): { app: FastifyInstance; close(): Promise<void> } {
   const listing = adapter.tools.map((t) => t.listing) as unknown as Tool[];
   const byName = new Map(adapter.tools.map((t) => [t.listing.name, t]));
 
@@ -40,6 +41,13 @@ export function createMcpServer(adapter: McpAdapter, { upstream, secrets, host, 
     'onRequest',
     createRequestGuard({ host, allowedHosts }, (reply, refusal) => reply.code(refusal.status).send({ jsonrpc: '2.0', error: { code: -32000, message: refusal.message }, id: null })),
   );
+  // Every method (POST, GET, DELETE) is authenticated before the SDK sees the request.
+  installInboundAuth(app, adapter.auth, {
+    adapter: adapter.namespace,
+    logger,
+    resourcePaths: ['/mcp'],
+    refuse: (reply, failure) => reply.code(failure.status).send({ jsonrpc: '2.0', error: { code: -32001, message: `${failure.code}: ${failure.message}` }, id: null }),
+  });
   app.all('/mcp', async (req, reply) => {
     reply.hijack();
     await serve(req.raw, reply.raw, req.body);

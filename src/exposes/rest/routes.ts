@@ -5,19 +5,22 @@ import type { CompiledAdapter, CompiledRoute } from '../../compile/compile.js';
 import { CapError } from '../../errors/cap-error.js';
 import { invoke } from '../../invoke/invoke.js';
 import type { AdapterContext } from '../../runtime.js';
+import { installInboundAuth } from '../auth/install.js';
 import { createRequestGuard } from '../request-guard.js';
 import { problemOf, resultText } from '../respond.js';
 
 type RestAdapter = Extract<CompiledAdapter, { type: 'rest' }>;
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 
-export function createRestServer(adapter: RestAdapter, { upstream, secrets, host, allowedHosts }: AdapterContext): FastifyInstance {
+export function createRestServer(adapter: RestAdapter, { upstream, secrets, host, allowedHosts, logger }: AdapterContext): FastifyInstance {
   const app = Fastify({ logger: false, return503OnClosing: true });
   const sendProblem = (reply: FastifyReply, err: unknown) => {
     const { problem, text } = problemOf(err, secrets);
     return reply.code(problem.status).type('application/problem+json').send(text);
   };
   app.addHook('onRequest', createRequestGuard({ host, allowedHosts }, (reply, refusal) => sendProblem(reply, new CapError(refusal.code, refusal.message))));
+  // After the Host/Origin guard, before routing, body parsing and input gathering (the credential is removed on success).
+  installInboundAuth(app, adapter.auth, { adapter: adapter.namespace, logger, refuse: (reply, failure) => sendProblem(reply, new CapError(failure.code, failure.message)) });
   app.setErrorHandler((err: Error & { statusCode?: number }, _req, reply) => {
     if (err instanceof CapError) return sendProblem(reply, err);
     // Fastify's own request errors (bad JSON, unsupported media type, body too large).

@@ -1,5 +1,6 @@
-// Rule: consumed credentials and adapter-level parameters take their values from binds only. A placeholder there that
-// no bind declares would otherwise fall through to caller input, letting a caller choose the vendor credential.
+// Rule: consumed credentials, adapter-level parameters and the credentials an exposed adapter checks take their values
+// from binds only. A placeholder there that no bind declares would otherwise fall through to caller input, letting a
+// caller choose the vendor credential (or the token it is checked against).
 import { diagnose, type Diagnostic } from '../../errors/diagnostic.js';
 import type { LoadedCapability } from '../../load/load.js';
 import { placeholderNames } from '../../load/walk.js';
@@ -38,6 +39,17 @@ export function credentialsFromBinds(loaded: LoadedCapability): Diagnostic[] {
       }
     });
   }
+  const exposes = loaded.document?.capability?.exposes;
+  (Array.isArray(exposes) ? exposes : []).forEach((adapter, a) => {
+    const auth = adapter && typeof adapter === 'object' ? (adapter.authentication as Record<string, unknown> | undefined) : undefined;
+    if (!auth || typeof auth !== 'object') return;
+    for (const field of CREDENTIAL_FIELDS) {
+      for (const name of placeholderNames(auth[field])) {
+        if (bound.has(name)) continue;
+        diagnostics.push(diagnose(loaded.source, `/capability/exposes/${a}/authentication/${field}`, 'error', 'CAP_RULE_UNBOUND_CREDENTIAL', `{{${name}}} in the authentication of exposed adapter "${String(adapter.namespace)}" is not a bound variable; the credentials it checks come from binds only`, { hint }));
+      }
+    }
+  });
   return diagnostics;
 }
 
