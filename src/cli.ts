@@ -26,9 +26,12 @@ Options:
   --upstream <consumes-namespace>=<uri> base URI for one consumed API (repeatable)
   --env-file <file>                     read bound variables from a .env file (the environment wins)
   --upstream-timeout <ms>               upstream request timeout (default 30000)
+  --stdio                               serve the MCP adapter on stdin/stdout (for desktop clients)
   --strict                              treat deviations from the Naftiko schema as errors
   -h, --help                            show this help
 
+An MCP adapter with \`transport: stdio\` (or the only MCP adapter, with --stdio) speaks line-delimited
+JSON-RPC on stdin/stdout; everything else the command prints then goes to stderr. It stops when stdin closes.
 When adapters declare the same port, the first (files in the order given, folders in name
 order) keeps it and each later one gets the next higher port that no adapter declares.
 Exit codes: 0 after SIGINT/SIGTERM, 1 when a server cannot start, 2 when a capability is invalid.`,
@@ -59,6 +62,7 @@ const OPTIONS = {
   'env-file': { type: 'string' },
   'upstream-timeout': { type: 'string' },
   strict: { type: 'boolean' },
+  stdio: { type: 'boolean' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -90,7 +94,10 @@ export async function main(argv: readonly string[], out = process.stdout, err = 
     const ports = pairs(values.port, '--port', toPort);
     const timeoutMs = values['upstream-timeout'] === undefined ? undefined : positiveInt(values['upstream-timeout'], '--upstream-timeout');
     if (command === 'list') return list(prepared, { host: values.host, ports }, values.json === true, print, warn);
-    return await serve(prepared, { host: values.host, ports, timeoutMs, allowedHosts: values['allow-host'] }, print, warn);
+    if (!prepared.ok) return reportInvalid(prepared, warn, 2);
+    const stdio = stdioNamespace(prepared, values.stdio === true);
+    // On stdio, stdout carries protocol messages only: whatever the command prints goes to stderr.
+    return await serve(prepared, { host: values.host, ports, timeoutMs, allowedHosts: values['allow-host'], stdio }, stdio ? warn : print, warn);
   } catch (e) {
     if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       warn(`${(e as Error).message}\n\n${HELP[command]}`);
@@ -120,7 +127,15 @@ function list(prepared: Prepared, options: { host?: string; ports: Map<string, n
     units:
       p.adapter.type === 'rest'
         ? p.adapter.routes.map((r) => ({ route: `${r.method} ${r.path}`, name: r.invoker.name, call: r.invoker.call ?? null, upstream: r.invoker.request?.summary ?? null }))
-        : p.adapter.tools.map((t) => ({ tool: t.listing.name, call: t.invoker.call ?? null, upstream: t.invoker.request?.summary ?? null })),
+        : [
+            ...p.adapter.tools.map((t) => ({ tool: t.listing.name, call: t.invoker.call ?? null, upstream: t.invoker.request?.summary ?? null })),
+            ...p.adapter.resources.map((r) =>
+              r.kind === 'static'
+                ? { resource: `${r.baseUri}/…`, call: null, upstream: null, files: r.root }
+                : { resource: r.listing?.uri ?? r.template!.listing.uriTemplate, call: r.invoker.call ?? null, upstream: r.invoker.request?.summary ?? null },
+            ),
+            ...p.adapter.prompts.map((pr) => ({ prompt: pr.listing.name, call: null, upstream: null })),
+          ],
   }));
   if (json) {
     print(JSON.stringify(rows, null, 2));
@@ -129,19 +144,32 @@ function list(prepared: Prepared, options: { host?: string; ports: Map<string, n
   for (const row of rows) {
     print(`${row.type.padEnd(4)} ${row.namespace}  ${row.url}  (${row.capability})`);
     for (const u of row.units) {
-      const label = 'route' in u ? u.route : u.tool;
-      print(`       ${label.padEnd(58)} → ${u.call ?? 'mock'}${u.upstream ? `  ${u.upstream}` : ''}`);
+      const label = 'route' in u ? u.route : 'tool' in u ? u.tool : 'resource' in u ? `resource ${u.resource}` : `prompt ${u.prompt}`;
+      const target = 'files' in u ? `files in ${u.files}` : 'prompt' in u ? 'prompt' : (u.call ?? 'mock');
+      print(`       ${label.padEnd(58)} → ${target}${u.upstream ? `  ${u.upstream}` : ''}`);
     }
   }
   return 0;
 }
 
+/** Which MCP adapter owns stdin/stdout: the one declaring `transport: stdio`, or with --stdio the only MCP adapter. */
+function stdioNamespace(prepared: Prepared, flag: boolean): RuntimeOptions['stdio'] {
+  const mcp = prepared.capabilities.flatMap((c) => c.adapters).filter((a) => a.type === 'mcp');
+  const declared = mcp.filter((a) => a.transport === 'stdio');
+  if (declared.length > 1) throw new UsageError(`several MCP adapters declare transport: stdio (${declared.map((a) => a.namespace).join(', ')}); serve one at a time`);
+  if (declared.length === 1) return { namespace: declared[0]!.namespace };
+  if (!flag) return undefined;
+  if (mcp.length !== 1) throw new UsageError(`--stdio serves exactly one MCP adapter; found ${mcp.length}${mcp.length ? ` (${mcp.map((a) => a.namespace).join(', ')})` : ''}`);
+  return { namespace: mcp[0]!.namespace };
+}
+
 async function serve(prepared: Prepared, options: RuntimeOptions, print: (s: string) => void, warn: (s: string) => void): Promise<number | undefined> {
-  if (!prepared.ok) return reportInvalid(prepared, warn, 2);
   printServeWarnings(prepared.diagnostics, warn);
-  let runtime;
+  let runtime: Awaited<ReturnType<typeof startRuntime>>;
+  let clientGone: () => void = () => undefined;
+  const stdinEnded = new Promise<string>((resolve) => (clientGone = () => resolve('stdin closed')));
   try {
-    runtime = await startRuntime(prepared.capabilities, options);
+    runtime = await startRuntime(prepared.capabilities, options.stdio ? { ...options, stdio: { ...options.stdio, onEnd: clientGone } } : options);
   } catch (e) {
     warn(`cannot start: ${(e as Error).message}`);
     return 1;
@@ -158,6 +186,8 @@ async function serve(prepared: Prepared, options: RuntimeOptions, print: (s: str
     };
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));
+    // A desktop client ends an stdio server by closing its stdin.
+    void stdinEnded.then(stop);
   });
   return 0;
 }

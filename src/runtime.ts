@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { CompiledAdapter, CompiledCapability } from './compile/compile.js';
 import { createRestServer } from './exposes/rest/routes.js';
 import { createMcpServer } from './exposes/mcp/server.js';
+import { serveMcpStdio, type StdioStreams } from './exposes/mcp/stdio.js';
 import { createUpstreamClient, type UpstreamClient } from './invoke/upstream.js';
 import { addLogSecrets, createLogger, type Logger } from './observe/log.js';
 import { assignPorts } from './ports.js';
@@ -17,6 +18,8 @@ export interface RuntimeOptions {
   logger?: Logger;
   /** Host names accepted in Host and Origin headers besides localhost and the listen address (`--allow-host`). */
   allowedHosts?: readonly string[];
+  /** Serve this MCP adapter on stdin/stdout (`transport: stdio`, or `serve --stdio`); the streams default to the process's. */
+  stdio?: StdioStreams & { namespace: string };
 }
 
 export interface ServedAdapter {
@@ -32,7 +35,12 @@ export interface ServedAdapter {
 export interface Runtime {
   adapters: ServedAdapter[];
   close(): Promise<void>;
+  /** Tells connected MCP clients that the tool list changed (`notifications/tools/list_changed`), e.g. after a reload. */
+  announceToolsChanged(): void;
 }
+
+/** The URL shown for an MCP adapter served on stdin/stdout. */
+export const STDIO_URL = 'stdio';
 
 export const DEFAULT_HOST = '127.0.0.1';
 
@@ -52,10 +60,14 @@ export interface AdapterContext {
 export function planAdapters(capabilities: readonly CompiledCapability[], options: RuntimeOptions = {}): (ServedAdapter & { adapter: CompiledAdapter; secrets: readonly string[] })[] {
   const host = options.host ?? DEFAULT_HOST;
   const entries = capabilities.flatMap((c) => c.adapters.map((adapter) => ({ capability: c, adapter })));
-  const ports = assignPorts(entries.map((e) => ({ namespace: e.adapter.namespace, declared: e.adapter.port })), options.ports ?? new Map());
-  return entries.map(({ capability, adapter }, i) => {
-    const { port, moved } = ports[i]!;
-    return { type: adapter.type, namespace: adapter.namespace, capability: capability.file, url: urlOf(host, port, adapter.type), port, moved, adapter, secrets: capability.secrets };
+  const isStdio = (a: CompiledAdapter) => a.type === 'mcp' && (a.transport === 'stdio' || a.namespace === options.stdio?.namespace);
+  const networked = entries.filter((e) => !isStdio(e.adapter));
+  const ports = assignPorts(networked.map((e) => ({ namespace: e.adapter.namespace, declared: e.adapter.port })), options.ports ?? new Map());
+  return entries.map(({ capability, adapter }) => {
+    const base = { type: adapter.type, namespace: adapter.namespace, capability: capability.file, adapter, secrets: capability.secrets };
+    if (isStdio(adapter)) return { ...base, url: STDIO_URL, port: 0 };
+    const { port, moved } = ports[networked.findIndex((e) => e.adapter === adapter)]!;
+    return { ...base, url: urlOf(host, port, adapter.type), port, moved };
   });
 }
 
@@ -68,16 +80,25 @@ export async function startRuntime(capabilities: readonly CompiledCapability[], 
   for (const capability of capabilities) addLogSecrets(logger, capability.secrets);
   const upstream: UpstreamClient = createUpstreamClient({ timeoutMs: options.timeoutMs });
   const plan = planAdapters(capabilities, options);
-  const servers: { app: FastifyInstance; close?: () => Promise<void> }[] = [];
+  const servers: { app?: FastifyInstance; close?: () => Promise<void>; announceToolsChanged?: () => void }[] = [];
   const closeAll = async () => {
     // Stop accepting, let in-flight requests finish, then release upstream connections.
-    await Promise.allSettled(servers.map((s) => s.app.close()));
+    await Promise.allSettled(servers.map((s) => s.app?.close()));
     await Promise.allSettled(servers.map((s) => s.close?.()));
     await upstream.close();
   };
   try {
-    for (const entry of plan) {
+    for (const entry of [...plan]) {
       const context: AdapterContext = { upstream, secrets: entry.secrets, logger, host, allowedHosts: options.allowedHosts ?? [] };
+      if (entry.url === STDIO_URL) {
+        if (entry.adapter.type === 'mcp' && entry.namespace === options.stdio?.namespace) servers.push(serveMcpStdio(entry.adapter, context, options.stdio));
+        else {
+          // Only one adapter can own stdin/stdout, and only when asked (the CLI decides which).
+          logger.warn({ adapter: entry.namespace }, 'MCP adapter declares transport: stdio but is not served (serve it alone, or with --stdio)');
+          plan.splice(plan.indexOf(entry), 1);
+        }
+        continue;
+      }
       const server = entry.adapter.type === 'rest' ? { app: createRestServer(entry.adapter, context) } : createMcpServer(entry.adapter, context);
       servers.push(server);
       await server.app.listen({ host, port: entry.port });
@@ -92,5 +113,8 @@ export async function startRuntime(capabilities: readonly CompiledCapability[], 
   return {
     adapters: plan.map(({ adapter: _a, secrets: _s, ...served }) => served),
     close: closeAll,
+    announceToolsChanged: () => {
+      for (const s of servers) s.announceToolsChanged?.();
+    },
   };
 }

@@ -4,10 +4,14 @@ import { diagnose, type Diagnostic } from '../errors/diagnostic.js';
 import type { Located, LoadedCapability } from '../load/load.js';
 import { consumedOperations, exposedUnits } from '../load/walk.js';
 import { secretValues, type Bindings } from '../resolve/bindings.js';
+import { dirname } from 'node:path';
 import type { ConsumesHttp, ExposesMcp, McpTool } from '../spec/capability.js';
 import type { JsonSchemaObject } from './input-schema.js';
 import { compileInboundAuth, inboundSecrets, type InboundAuth } from './inbound-auth.js';
 import { compileInvoker, type CompiledInvoker } from './invoker.js';
+import { compilePrompt, type CompiledPrompt } from './mcp-prompts.js';
+import { compileDynamicResource, compileStaticResource, type CompiledResource } from './mcp-resources.js';
+import { compileOutputSchema, type CompiledOutputSchema, type JsonSchema } from './output-schema.js';
 import type { NameScope } from './names.js';
 import { compileRequestTemplate, type RequestTemplate } from './request-template.js';
 import { compileText } from './template.js';
@@ -24,17 +28,34 @@ export interface ToolListing {
   title?: string;
   description?: string;
   inputSchema: JsonSchemaObject;
+  outputSchema?: JsonSchema;
   annotations?: Record<string, unknown>;
 }
 
 export interface CompiledTool {
   readonly listing: ToolListing;
   readonly invoker: CompiledInvoker;
+  /** Set when the declared outputs always map to an object: the listing's outputSchema and its check. */
+  readonly output?: CompiledOutputSchema;
+}
+
+export interface CompiledMcpAdapter {
+  readonly type: 'mcp';
+  readonly namespace: string;
+  /** 0 for the stdio transport (no port). */
+  readonly port: number;
+  readonly transport: 'http' | 'stdio';
+  /** Inbound authentication of the HTTP endpoint (not used on stdio). */
+  readonly auth?: InboundAuth;
+  readonly description?: string;
+  readonly tools: readonly CompiledTool[];
+  readonly resources: readonly CompiledResource[];
+  readonly prompts: readonly CompiledPrompt[];
 }
 
 export type CompiledAdapter =
   | { readonly type: 'rest'; readonly namespace: string; readonly port: number; readonly auth?: InboundAuth; readonly routes: readonly CompiledRoute[] }
-  | { readonly type: 'mcp'; readonly namespace: string; readonly port: number; readonly auth?: InboundAuth; readonly description?: string; readonly tools: readonly CompiledTool[] };
+  | CompiledMcpAdapter;
 
 export interface CompiledCapability {
   readonly file: string;
@@ -79,7 +100,10 @@ export function compileCapability(
         push(routes, u.adapter.namespace, { method: String(u.unit.method).toUpperCase(), path: u.resource.path, invoker });
       } else {
         const invoker = compileInvoker({ unit: u.unit, name: u.unit.name, inputPrefixes: prefixes, kind: 'mcp' }, called?.request, called?.outputRawFormat, scope);
-        push(tools, u.adapter.namespace, { listing: toolListing(u.unit as McpTool, invoker), invoker });
+        const output = compileOutputSchema(u.unit.outputParameters);
+        const listing = toolListing(u.unit as McpTool, invoker);
+        if (output) listing.outputSchema = output.schema;
+        push(tools, u.adapter.namespace, output ? { listing, invoker, output } : { listing, invoker });
       }
     } catch (err) {
       diagnostics.push(diagnose(loaded.source, u.pointer, 'error', 'CAP_COMPILE', (err as Error).message));
@@ -103,9 +127,14 @@ export function compileCapability(
     }
     if (e?.type === 'rest') adapters.push({ type: 'rest', namespace: e.namespace, port: e.port, auth, routes: routes.get(e.namespace) ?? [] });
     else if (e?.type === 'mcp') {
-      if ((e as ExposesMcp).transport === 'stdio') {
-        diagnostics.push(diagnose(loaded.source, `${at}/transport`, 'error', 'CAP_COMPILE_UNSUPPORTED', 'MCP stdio transport is not supported by this runtime yet', { hint: 'use `transport: http` with a port' }));
-      } else adapters.push({ type: 'mcp', namespace: e.namespace, port: Number(e.port), auth, description: (e as ExposesMcp).description, tools: tools.get(e.namespace) ?? [] });
+      const mcp = e as ExposesMcp;
+      const transport = mcp.transport === 'stdio' ? 'stdio' : 'http';
+      const { resources, prompts } = compileMcpExtras(mcp, at, { loaded, templates, scope, diagnostics });
+      if (transport === 'stdio' && auth) {
+        // stdio has no network peer to authenticate: the client started the process itself.
+        diagnostics.push(diagnose(loaded.source, `${at}/authentication`, 'warning', 'CAP_COMPILE_UNSUPPORTED', '`authentication` does not apply to `transport: stdio` (the client starts the process); it is used only when the adapter is served over HTTP'));
+      }
+      adapters.push({ type: 'mcp', namespace: e.namespace, port: transport === 'stdio' ? 0 : Number(e.port), transport, auth, description: mcp.description, tools: tools.get(e.namespace) ?? [], resources, prompts });
     } else if (e) {
       diagnostics.push(diagnose(loaded.source, `${at}/type`, 'warning', 'CAP_COMPILE_UNSUPPORTED', `"${String(e.type)}" adapters are not served by this runtime; it is skipped`));
     }
@@ -138,6 +167,43 @@ function basicCredentialPairs(consumes: readonly Located<ConsumesHttp>[], scope:
     }
   }
   return pairs;
+}
+
+interface ExtrasContext {
+  loaded: LoadedCapability;
+  templates: ReadonlyMap<string, { request: RequestTemplate; outputRawFormat?: string }>;
+  scope: NameScope;
+  diagnostics: Diagnostic[];
+}
+
+/** An MCP adapter's resources and prompts; each problem is a diagnostic at the resource or prompt. */
+function compileMcpExtras(mcp: ExposesMcp, at: string, { loaded, templates, scope, diagnostics }: ExtrasContext): { resources: CompiledResource[]; prompts: CompiledPrompt[] } {
+  const baseDir = dirname(loaded.source.path);
+  const resources: CompiledResource[] = [];
+  (mcp.resources ?? []).forEach((resource, j) => {
+    const pointer = `${at}/resources/${j}`;
+    try {
+      if (resource.location !== undefined) {
+        resources.push(compileStaticResource(resource, baseDir));
+        return;
+      }
+      const called = resource.call ? templates.get(resource.call) : undefined;
+      if (resource.call && !called) throw new Error(`call "${resource.call}" names no consumed operation`);
+      const invoker = compileInvoker({ unit: resource, name: resource.name, inputPrefixes: new Set(['tools', mcp.namespace]), kind: 'mcp' }, called?.request, called?.outputRawFormat, scope);
+      resources.push(compileDynamicResource(resource, invoker));
+    } catch (err) {
+      diagnostics.push(diagnose(loaded.source, pointer, 'error', 'CAP_COMPILE', (err as Error).message));
+    }
+  });
+  const prompts: CompiledPrompt[] = [];
+  (mcp.prompts ?? []).forEach((prompt, j) => {
+    try {
+      prompts.push(compilePrompt(prompt, baseDir));
+    } catch (err) {
+      diagnostics.push(diagnose(loaded.source, `${at}/prompts/${j}`, 'error', 'CAP_COMPILE', (err as Error).message));
+    }
+  });
+  return { resources, prompts };
 }
 
 function toolListing(tool: McpTool, invoker: CompiledInvoker): ToolListing {

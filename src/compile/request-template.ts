@@ -46,7 +46,9 @@ export function compileRequestTemplate(adapter: ConsumesHttp, resource: Consumed
   const inputs: RequestInput[] = [];
   const method = String(operation.method).toUpperCase();
   const declaredPath = [...(adapter.inputParameters ?? []), ...(operation.inputParameters ?? [])].filter((p) => p?.in === 'path');
-  const renderPath = compilePath(base.pathname.replace(/\/$/, '') + (resource.path ?? ''), scope, inputs, declaredPath);
+  // A resource path written without its leading `/` (`databases/{{id}}/query`, as in the reference fixtures) still joins with one.
+  const resourcePath = resource.path && !resource.path.startsWith('/') ? `/${resource.path}` : (resource.path ?? '');
+  const renderPath = compilePath(base.pathname.replace(/\/$/, '') + resourcePath, scope, inputs, declaredPath);
 
   // Adapter-level parameters go with every call: their values come from constants and binds, never from the caller.
   const boundScope: NameScope = { ...scope, bindingsOnly: true };
@@ -66,7 +68,7 @@ export function compileRequestTemplate(adapter: ConsumesHttp, resource: Consumed
     operation: operation.name,
     method,
     origin: base.origin,
-    summary: `${method} ${base.origin}${base.pathname.replace(/\/$/, '')}${resource.path ?? ''}`,
+    summary: `${method} ${base.origin}${base.pathname.replace(/\/$/, '')}${resourcePath}`,
     inputs,
     build(params) {
       const search = new URLSearchParams();

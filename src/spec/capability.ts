@@ -169,6 +169,25 @@ export interface ExposesMcp {
   description?: string;
   authentication?: Authentication;
   tools?: McpTool[];
+  resources?: McpResource[];
+  prompts?: McpPrompt[];
+}
+
+/** An MCP resource: dynamic (`call` or `steps`, with `with` and `outputParameters`) or static (`location`, a directory). */
+export interface McpResource extends Invocable {
+  name: string;
+  uri: string;
+  mimeType?: string;
+  location?: string;
+}
+
+export interface McpPrompt {
+  name: string;
+  label?: string;
+  description?: string;
+  arguments?: { name: string; label?: string; description?: string; required?: boolean }[];
+  template?: { role: 'user' | 'assistant'; content: string }[];
+  location?: string;
 }
 
 export interface McpTool extends Invocable {

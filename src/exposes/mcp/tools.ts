@@ -1,7 +1,8 @@
 // MCP tool calls over invoke(): a result carries a JSON text block and, for JSON objects, structuredContent;
+// a tool with an outputSchema sends only structuredContent that conforms to it;
 // every failure after the tool is found is an isError result that starts with its CAP_* code.
 import type { CompiledTool } from '../../compile/compile.js';
-import { asCapError } from '../../errors/cap-error.js';
+import { asCapError, CapError } from '../../errors/cap-error.js';
 import { invoke } from '../../invoke/invoke.js';
 import type { UpstreamClient } from '../../invoke/upstream.js';
 import { problemOf, resultText } from '../respond.js';
@@ -20,6 +21,12 @@ export async function callTool(tool: CompiledTool, args: unknown, upstream: Upst
     const text = resultText(value, secrets);
     const result: ToolResult = { content: [{ type: 'text', text }] };
     if (value !== null && typeof value === 'object' && !Array.isArray(value)) result.structuredContent = JSON.parse(text) as Record<string, unknown>;
+    if (tool.output) {
+      // A declared outputSchema is a promise: a result that breaks it is an error, never unchecked structuredContent.
+      if (!tool.output.conforms(result.structuredContent)) {
+        throw new CapError('CAP_UPSTREAM_BODY_INVALID', `the upstream response does not match the outputs declared for tool "${tool.listing.name}"`);
+      }
+    }
     return result;
   } catch (err) {
     const { problem, text } = problemOf(asCapError(err), secrets);

@@ -1,0 +1,73 @@
+// The MCP server factory shared by the HTTP (createMcpHandler, one instance per request) and stdio (serveStdio, one
+// per connection) transports. Everything it serves was built at load time; the factory only registers handlers.
+// Capabilities advertise resources and prompts only when the adapter declares them (naftiko-semantics §5.2).
+import { ProtocolError, ProtocolErrorCode, Server, type StandardSchemaV1, type Tool } from '@modelcontextprotocol/server';
+import { AjvJsonSchemaValidator } from '@modelcontextprotocol/server/validators/ajv';
+import type { CompiledMcpAdapter } from '../../compile/compile.js';
+import type { AdapterContext } from '../../runtime.js';
+import { paginate } from './pagination.js';
+import { getPrompt } from './prompts.js';
+import { listResources, readResource, templateListings } from './resources.js';
+import { callTool } from './tools.js';
+
+export const SERVER_VERSION = '0.1.0';
+
+/** A Standard Schema that accepts any params object: the handler validates them and answers -32602 itself. */
+const ANY_PARAMS: StandardSchemaV1<Record<string, unknown>> = {
+  '~standard': { version: 1, vendor: 'capability-runtime', validate: (value) => ({ value: (value ?? {}) as Record<string, unknown> }) },
+};
+
+export function createServerFactory(adapter: CompiledMcpAdapter, { upstream, secrets }: Pick<AdapterContext, 'upstream' | 'secrets'>): () => Server {
+  const tools = adapter.tools.map((t) => t.listing) as unknown as Tool[];
+  const toolsByName = new Map(adapter.tools.map((t) => [t.listing.name, t]));
+  const promptsByName = new Map(adapter.prompts.map((p) => [p.listing.name, p]));
+  const prompts = adapter.prompts.map((p) => p.listing);
+  const templates = templateListings(adapter.resources);
+  const hasResources = adapter.resources.length > 0;
+  const hasPrompts = adapter.prompts.length > 0;
+  const capabilities = {
+    // listChanged: a reload announces a new tool list (McpAdapterServer.announceToolsChanged).
+    tools: { listChanged: true },
+    ...(hasResources ? { resources: {} } : {}),
+    ...(hasPrompts ? { prompts: {} } : {}),
+  };
+  // One validator for every per-request Server, so whatever the SDK compiles is compiled once and cached.
+  const jsonSchemaValidator = new AjvJsonSchemaValidator();
+  const instructions = adapter.description?.trim();
+
+  return () => {
+    const server = new Server({ name: adapter.namespace, version: SERVER_VERSION }, { capabilities, instructions, jsonSchemaValidator });
+    server.setRequestHandler('tools/list', async (request) => {
+      const { page, nextCursor } = paginate(tools, 'tools', request.params?.cursor);
+      return nextCursor ? { tools: page, nextCursor } : { tools: page };
+    });
+    server.setRequestHandler('tools/call', async (request) => {
+      const tool = toolsByName.get(request.params.name);
+      if (!tool) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `unknown tool "${request.params.name}"; tools: ${[...toolsByName.keys()].join(', ')}`);
+      return callTool(tool, request.params.arguments, upstream, secrets);
+    });
+    if (hasResources) {
+      server.setRequestHandler('resources/list', async (request) => {
+        const { page, nextCursor } = paginate(await listResources(adapter.resources), 'resources', request.params?.cursor);
+        return nextCursor ? { resources: page, nextCursor } : { resources: page };
+      });
+      server.setRequestHandler('resources/templates/list', async (request) => {
+        const { page, nextCursor } = paginate(templates, 'resourceTemplates', request.params?.cursor);
+        return nextCursor ? { resourceTemplates: page, nextCursor } : { resourceTemplates: page };
+      });
+      // Params are checked by readResource, so a missing `uri` is -32602 Invalid params (the SDK's own check says -32603).
+      server.setRequestHandler('resources/read', { params: ANY_PARAMS }, async (params) => readResource(adapter.resources, (params as { uri?: unknown }).uri, { upstream, secrets }));
+    }
+    if (hasPrompts) {
+      server.setRequestHandler('prompts/list', async (request) => {
+        const { page, nextCursor } = paginate(prompts, 'prompts', request.params?.cursor);
+        return nextCursor ? { prompts: page, nextCursor } : { prompts: page };
+      });
+      server.setRequestHandler('prompts/get', { params: ANY_PARAMS }, async (params) => {
+        const { name, arguments: args } = params as { name?: unknown; arguments?: unknown };
+        return getPrompt(promptsByName, name, args);
+      });
+    }
+    return server;
+  };
+}
