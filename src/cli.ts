@@ -26,6 +26,7 @@ Options:
   --upstream <consumes-namespace>=<uri> base URI for one consumed API (repeatable)
   --env-file <file>                     read bound variables from a .env file (the environment wins)
   --upstream-timeout <ms>               upstream request timeout (default 30000)
+  --max-response-bytes <n>              cap on an upstream response body (default 8388608 = 8 MiB)
   --stdio                               serve the MCP adapter on stdin/stdout (for desktop clients)
   --strict                              treat deviations from the Naftiko schema as errors
   -h, --help                            show this help
@@ -61,6 +62,7 @@ const OPTIONS = {
   upstream: { type: 'string', multiple: true },
   'env-file': { type: 'string' },
   'upstream-timeout': { type: 'string' },
+  'max-response-bytes': { type: 'string' },
   strict: { type: 'boolean' },
   stdio: { type: 'boolean' },
   json: { type: 'boolean' },
@@ -93,11 +95,12 @@ export async function main(argv: readonly string[], out = process.stdout, err = 
     if (command === 'validate') return validate(prepared, print, warn);
     const ports = pairs(values.port, '--port', toPort);
     const timeoutMs = values['upstream-timeout'] === undefined ? undefined : positiveInt(values['upstream-timeout'], '--upstream-timeout');
+    const maxResponseBytes = values['max-response-bytes'] === undefined ? undefined : positiveInt(values['max-response-bytes'], '--max-response-bytes', 'bytes');
     if (command === 'list') return list(prepared, { host: values.host, ports }, values.json === true, print, warn);
     if (!prepared.ok) return reportInvalid(prepared, warn, 2);
     const stdio = stdioNamespace(prepared, values.stdio === true);
     // On stdio, stdout carries protocol messages only: whatever the command prints goes to stderr.
-    return await serve(prepared, { host: values.host, ports, timeoutMs, allowedHosts: values['allow-host'], stdio }, stdio ? warn : print, warn);
+    return await serve(prepared, { host: values.host, ports, timeoutMs, maxResponseBytes, allowedHosts: values['allow-host'], stdio }, stdio ? warn : print, warn);
   } catch (e) {
     if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       warn(`${(e as Error).message}\n\n${HELP[command]}`);
@@ -239,9 +242,9 @@ function toPort(value: string, item: string): number {
   return port;
 }
 
-function positiveInt(value: string, flag: string): number {
+function positiveInt(value: string, flag: string, unit = 'milliseconds'): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${flag} must be a positive integer (milliseconds), got "${value}"`);
+  if (!Number.isSafeInteger(n) || n <= 0) throw new UsageError(`${flag} must be a positive integer (${unit}), got "${value}"`);
   return n;
 }
 

@@ -14,6 +14,8 @@ export interface RuntimeOptions {
   /** `--port <exposes-namespace>=<port>` overrides. */
   ports?: ReadonlyMap<string, number>;
   timeoutMs?: number;
+  /** Cap on every upstream response body, in bytes (`--max-response-bytes`); `x-max-response-bytes` on a consumes adapter wins. */
+  maxResponseBytes?: number;
   /** Where the runtime logs (JSON lines on stderr by default). */
   logger?: Logger;
   /** Host names accepted in Host and Origin headers besides localhost and the listen address (`--allow-host`). */
@@ -78,7 +80,7 @@ export async function startRuntime(capabilities: readonly CompiledCapability[], 
   const host = options.host ?? DEFAULT_HOST;
   const logger = options.logger ?? createLogger();
   for (const capability of capabilities) addLogSecrets(logger, capability.secrets);
-  const upstream: UpstreamClient = createUpstreamClient({ timeoutMs: options.timeoutMs });
+  const upstream: UpstreamClient = createUpstreamClient({ timeoutMs: options.timeoutMs, maxResponseBytes: options.maxResponseBytes });
   const plan = planAdapters(capabilities, options);
   const servers: { app?: FastifyInstance; close?: () => Promise<void>; announceToolsChanged?: () => void }[] = [];
   const closeAll = async () => {

@@ -76,12 +76,22 @@ export function compileCapability(
   const inputPrefixes = new Set(['tools', 'rest', ...exposes.map((e) => e?.namespace).filter((n): n is string => !!n)]);
   const scope: NameScope = { bindings, inputPrefixes };
 
+  const limits = new Map<ConsumesHttp, { maxResponseBytes?: number }>();
+  for (const c of consumes) {
+    const cap = c.value['x-max-response-bytes'];
+    if (cap !== undefined && !(Number.isSafeInteger(cap) && cap > 0)) {
+      diagnostics.push(diagnose(c.source, `${c.pointer}/x-max-response-bytes`, 'error', 'CAP_COMPILE', `x-max-response-bytes must be a positive integer (bytes), got ${JSON.stringify(cap)}`));
+    }
+    limits.set(c.value, { maxResponseBytes: cap });
+  }
+
   const templates = new Map<string, { request: RequestTemplate; outputRawFormat?: string }>();
   for (const ref of consumedOperations(consumes)) {
     const key = `${ref.adapter.namespace}.${ref.operation.name}`;
     if (templates.has(key)) continue;
     try {
-      templates.set(key, { request: compileRequestTemplate(ref.adapter, ref.resource, ref.operation, scope), outputRawFormat: ref.operation.outputRawFormat });
+      const request = compileRequestTemplate(ref.adapter, ref.resource, ref.operation, scope, limits.get(ref.adapter));
+      templates.set(key, { request, outputRawFormat: ref.operation.outputRawFormat });
     } catch (err) {
       diagnostics.push(diagnose(ref.source, ref.pointer, 'error', 'CAP_COMPILE', (err as Error).message));
     }

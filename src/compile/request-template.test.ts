@@ -1,5 +1,6 @@
 // Request templates: URL building with percent-encoded path values, query arrays as repeated keys, headers and
 // auth from bindings, typed JSON bodies, and `in: body` parameters sent as the whole body.
+import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import type { ConsumesHttp } from '../spec/capability.js';
 import type { NameScope } from './names.js';
@@ -74,5 +75,52 @@ describe('request templates', () => {
       { name: 'limit', in: 'query', required: false, type: 'integer', description: 'Page size' },
       { name: 'name', in: 'body', required: false, type: undefined, description: undefined },
     ]);
+  });
+
+  // Issue 6 item 16: several vendors refuse requests without a User-Agent.
+  it('sends User-Agent capability-runtime/<version> unless the file declares its own', async () => {
+    const { version } = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    expect(template({}, '/x', {}).build({}).headers['user-agent']).toBe(`capability-runtime/${version}`);
+    const own = template({ inputParameters: [{ name: 'User-Agent', in: 'header', value: 'acme-billing/2' }] }, '/x', {});
+    expect(own.build({}).headers['user-agent']).toBe('acme-billing/2');
+  });
+
+  // Issue 6 item 4: a header value undici would refuse is bad input naming the field, never sent.
+  it.each([
+    ['CR LF', 'a\r\nX-Injected: 1', 'a carriage return (CR)'],
+    ['LF', 'a\nb', 'a line feed (LF)'],
+    ['NUL', 'a\u0000b', 'a NUL character'],
+    ['non-Latin-1', 'snow ☃', 'a character beyond Latin-1'],
+  ])('refuses a caller header value with %s as CAP_INPUT_INVALID naming the header', (_label, value, what) => {
+    const t = template({}, '/x', { inputParameters: [{ name: 'X-Trace', in: 'header' }] });
+    expect(() => t.build({ 'X-Trace': value })).toThrow(
+      expect.objectContaining({ code: 'CAP_INPUT_INVALID', data: { errors: [{ field: 'X-Trace', in: 'header', message: `contains ${what}, which an HTTP header cannot carry` }] } }),
+    );
+    expect(t.build({ 'X-Trace': 'café latin-1 ok' }).headers['x-trace']).toBe('café latin-1 ok');
+  });
+
+  it('refuses a bound credential that cannot travel in a header as CAP_SECRET_INVALID, without quoting it', () => {
+    const bad: NameScope = { ...scope, bindings: { ...scope.bindings, values: new Map([['KEY', 'sk_live_1\r\n']]) } };
+    const a = { type: 'http', namespace: 'api', baseUri: 'https://api.example.com', authentication: { type: 'bearer', token: '{{KEY}}' } } as ConsumesHttp;
+    const t = compileRequestTemplate(a, { name: 'r', path: '/x' }, { name: 'op', method: 'GET' } as never, bad);
+    let thrown: { code?: string; message?: string } | undefined;
+    try {
+      t.build({});
+    } catch (err) {
+      thrown = err as { code?: string; message?: string };
+    }
+    expect(thrown?.code).toBe('CAP_SECRET_INVALID');
+    expect(thrown?.message).toContain('"authorization"');
+    expect(thrown?.message).not.toContain('sk_live_1');
+  });
+
+  it('refuses at compile time a header name that is not a token or that the HTTP client manages itself', () => {
+    expect(() => template({}, '/x', { inputParameters: [{ name: 'Bad Header', in: 'header' }] })).toThrow('"Bad Header" is not a valid HTTP header name');
+    expect(() => template({}, '/x', { inputParameters: [{ name: 'Transfer-Encoding', in: 'header', value: 'chunked' }] })).toThrow(/set by the HTTP client itself/);
+  });
+
+  it('carries the per-upstream response cap', () => {
+    const a = { type: 'http', namespace: 'api', baseUri: 'https://api.example.com' } as ConsumesHttp;
+    expect(compileRequestTemplate(a, { name: 'r', path: '/x' }, { name: 'op', method: 'GET' } as never, scope, { maxResponseBytes: 512 }).maxResponseBytes).toBe(512);
   });
 });

@@ -2,6 +2,8 @@
 // body renderer, all compiled once. build(params) is the only per-request work.
 import { CapError } from '../errors/cap-error.js';
 import type { ConsumedInputParameter, ConsumedOperation, ConsumedResource, ConsumesHttp } from '../spec/capability.js';
+import { USER_AGENT } from '../version.js';
+import { checkHeaderName, headerValueProblem } from './header-rules.js';
 import { compileInputKey, stringify, type Getter, type NameScope, type Params } from './names.js';
 import { compileJson, compileText, TemplateError } from './template.js';
 
@@ -23,6 +25,8 @@ export interface RequestTemplate {
   readonly summary: string;
   /** Names the request reads from the call parameters, with where they go (for derived input schemas). */
   readonly inputs: readonly RequestInput[];
+  /** Per-upstream cap on the response body (`x-max-response-bytes` on the consumes adapter), if set. */
+  readonly maxResponseBytes?: number;
   build(params: Params): UpstreamRequest;
 }
 
@@ -39,9 +43,17 @@ interface CompiledParameter {
   in: string;
   required: boolean;
   get: Getter;
+  /** True when the value comes from binds and constants only (never from the caller). */
+  bound: boolean;
 }
 
-export function compileRequestTemplate(adapter: ConsumesHttp, resource: ConsumedResource, operation: ConsumedOperation, scope: NameScope): RequestTemplate {
+export function compileRequestTemplate(
+  adapter: ConsumesHttp,
+  resource: ConsumedResource,
+  operation: ConsumedOperation,
+  scope: NameScope,
+  limits: { maxResponseBytes?: number } = {},
+): RequestTemplate {
   const base = new URL(adapter.baseUri);
   const inputs: RequestInput[] = [];
   const method = String(operation.method).toUpperCase();
@@ -61,6 +73,7 @@ export function compileRequestTemplate(adapter: ConsumesHttp, resource: Consumed
   const headers = parameters.filter((p) => p.in === 'header');
   const cookies = parameters.filter((p) => p.in === 'cookie');
   const auth = compileAuthentication(adapter, boundScope);
+  const authHeaders = authHeaderNames(adapter);
   const body = compileBody(operation, scope, inputs);
 
   return {
@@ -70,13 +83,15 @@ export function compileRequestTemplate(adapter: ConsumesHttp, resource: Consumed
     origin: base.origin,
     summary: `${method} ${base.origin}${base.pathname.replace(/\/$/, '')}${resourcePath}`,
     inputs,
+    maxResponseBytes: limits.maxResponseBytes,
     build(params) {
       const search = new URLSearchParams();
-      const out: Record<string, string> = { accept: 'application/json' };
+      // A User-Agent header parameter of the file replaces the default one (several vendors refuse requests without).
+      const out: Record<string, string> = { accept: 'application/json', 'user-agent': USER_AGENT };
       for (const p of query) appendQuery(search, p.name, read(p, params));
       for (const p of headers) {
         const v = read(p, params);
-        if (v !== undefined) out[p.name.toLowerCase()] = stringify(v);
+        if (v !== undefined) out[p.name.toLowerCase()] = checkedHeader(p, stringify(v));
       }
       const cookie = cookies.flatMap((p) => {
         const v = read(p, params);
@@ -84,12 +99,34 @@ export function compileRequestTemplate(adapter: ConsumesHttp, resource: Consumed
       });
       if (cookie.length) out.cookie = cookie.join('; ');
       auth(out, search, params);
+      for (const name of authHeaders) if (out[name] !== undefined) checkedHeader({ name, in: 'header', bound: true }, out[name]!);
       const rendered = body?.(params);
       if (rendered) out['content-type'] = rendered.contentType;
       const qs = search.toString();
       return { method, path: renderPath(params) + (qs ? `?${qs}` : ''), headers: out, body: rendered?.text };
     },
   };
+}
+
+/**
+ * A header value undici would refuse (CR, LF, NUL, other controls, characters beyond Latin-1) never reaches the
+ * upstream: from the caller it is bad input naming the field; from binds it is the operator's to fix. The value
+ * itself is never quoted.
+ */
+function checkedHeader(p: Pick<CompiledParameter, 'name' | 'in' | 'bound'>, value: string): string {
+  const problem = headerValueProblem(value);
+  if (!problem) return value;
+  if (p.bound) {
+    throw new CapError('CAP_SECRET_INVALID', `the bound value sent in header "${p.name}" ${problem}; fix the variable it comes from`);
+  }
+  throw new CapError('CAP_INPUT_INVALID', `header parameter "${p.name}" ${problem}`, { errors: [{ field: p.name, in: 'header', message: problem }] });
+}
+
+function authHeaderNames(adapter: ConsumesHttp): string[] {
+  const auth = adapter.authentication;
+  if (auth?.type === 'bearer' || auth?.type === 'basic') return ['authorization'];
+  if (auth?.type === 'apikey' && auth.placement !== 'query') return [String(auth.key).toLowerCase()];
+  return [];
 }
 
 function read(p: CompiledParameter, params: Params): unknown {
@@ -109,15 +146,17 @@ function appendQuery(search: URLSearchParams, name: string, value: unknown): voi
 
 function compileParameter(p: ConsumedInputParameter, scope: NameScope, inputs: RequestInput[]): CompiledParameter {
   const required = p.required === true;
+  if (p.in === 'header') checkHeaderName(p.name);
   if (p.value !== undefined) {
     const template = compileText(String(p.value), scope);
     const get: Getter = template.single ?? ((params) => template.render(params));
     for (const name of template.names) addInput(inputs, name, scope, p.in as RequestInput['in'], { required });
-    return { name: p.name, in: String(p.in), required, get };
+    const bound = scope.bindingsOnly === true || template.names.every((n) => scope.bindings.names.has(n));
+    return { name: p.name, in: String(p.in), required, get, bound };
   }
   if (scope.bindingsOnly) throw new Error(`adapter-level parameter "${p.name}" has no value; it cannot take caller input`);
   addInput(inputs, p.name, scope, p.in as RequestInput['in'], { type: p.type, description: p.description, required });
-  return { name: p.name, in: String(p.in), required, get: compileInputKey(p.name) };
+  return { name: p.name, in: String(p.in), required, get: compileInputKey(p.name), bound: false };
 }
 
 /** Records a caller input unless the name is a bound variable (secrets are never caller inputs). */
@@ -170,6 +209,7 @@ function compileAuthentication(adapter: ConsumesHttp, scope: NameScope): AuthApp
     }
     case 'apikey': {
       const value = text(auth.value);
+      if (auth.placement !== 'query') checkHeaderName(auth.key);
       if (auth.placement === 'query') return (_headers, search, params) => search.append(auth.key, value.render(params));
       return (headers, _search, params) => {
         headers[auth.key.toLowerCase()] = value.render(params);

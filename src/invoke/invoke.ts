@@ -3,6 +3,7 @@
 import { parse as parseYaml } from 'yaml';
 import type { CompiledInvoker } from '../compile/invoker.js';
 import { CapError } from '../errors/cap-error.js';
+import { exceedsDepth, MAX_JSON_DEPTH } from './json-depth.js';
 import type { UpstreamClient, UpstreamResponse } from './upstream.js';
 
 export interface InvokeResult {
@@ -22,7 +23,7 @@ export async function invoke(invoker: CompiledInvoker, input: Record<string, unk
   if (!request) return { status: invoker.mock === undefined ? 204 : 200, value: invoker.mock };
 
   const built = request.build(invoker.buildParams(input));
-  const response = await upstream.send(request.namespace, request.origin, built);
+  const response = await upstream.send(request.namespace, request.origin, built, { maxResponseBytes: request.maxResponseBytes });
   const body = readBody(response, invoker.outputRawFormat, request.namespace);
   if (response.status >= 400) {
     throw new CapError('CAP_UPSTREAM_STATUS', `upstream "${request.namespace}" answered ${response.status} to ${request.operation}`, {
@@ -39,12 +40,17 @@ export async function invoke(invoker: CompiledInvoker, input: Record<string, unk
 function readBody(response: UpstreamResponse, format: string, namespace: string): unknown {
   if (response.text.length === 0) return undefined;
   const isJson = format === 'json' && (response.contentType === '' || /json/i.test(response.contentType));
+  let body: unknown;
   try {
-    if (isJson) return JSON.parse(response.text);
-    if (format === 'yaml') return parseYaml(response.text);
+    if (isJson) body = JSON.parse(response.text);
+    else if (format === 'yaml') body = parseYaml(response.text);
+    else return response.text;
   } catch (err) {
     if (response.status >= 400) return response.text;
     throw new CapError('CAP_UPSTREAM_BODY_INVALID', `upstream "${namespace}" sent a body that is not valid ${format}`, { upstream: namespace, upstreamStatus: response.status }, err);
   }
-  return response.text;
+  if (exceedsDepth(body)) {
+    throw new CapError('CAP_UPSTREAM_BODY_INVALID', `upstream "${namespace}" sent a body nested deeper than ${MAX_JSON_DEPTH} levels`, { upstream: namespace, upstreamStatus: response.status });
+  }
+  return body;
 }

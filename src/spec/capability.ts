@@ -45,6 +45,8 @@ export interface ConsumesHttp {
   authentication?: Authentication;
   inputParameters?: ConsumedInputParameter[];
   resources?: ConsumedResource[];
+  /** Runtime extension: cap on this upstream's response body, in bytes. */
+  'x-max-response-bytes'?: number;
 }
 
 export type Authentication =

@@ -1,6 +1,7 @@
 // JSON Schema validation of a capability document (ajv, compiled once per schema version and dialect) → diagnostics.
-// --strict reports the schema's verdict as errors. Lenient mode (the default) rejects only what cannot run and reports
-// the rest (unknown keys, missing descriptions, constructs of a later version...) as warnings with a hint, because the
+// --strict reports the schema's verdict as errors (with the runtime extensions only when the document declares them).
+// Lenient mode (the default) accepts the runtime extensions, rejects only what cannot run and reports the rest
+// (unknown keys, missing descriptions, constructs of a later version...) as warnings with a hint, because the
 // reference engine does not validate on load (naftiko-semantics §1.9).
 import { readFileSync } from 'node:fs';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
@@ -78,29 +79,30 @@ export function validateSchema(source: SourceFile, document: Record<string, unkn
     }));
   }
   const context: Context = { source, version, extended, document };
-  // An unknown dialect is reported once above, not again as an unknown root property.
-  const isDialectKey = (e: ErrorObject) => e.keyword === 'additionalProperties' && e.instancePath === '' && (e.params as { additionalProperty?: string }).additionalProperty === DIALECT_KEY;
+  // An unknown dialect is reported once above, not again as an unknown root property or a wrong value.
+  const isDialectKey = (e: ErrorObject) =>
+    (e.keyword === 'additionalProperties' && e.instancePath === '' && (e.params as { additionalProperty?: string }).additionalProperty === DIALECT_KEY) || e.instancePath === `/${DIALECT_KEY}`;
 
   if (strict) {
     const errors = run(version, extended, document, !known).filter((e) => !isDialectKey(e));
-    return [...diagnostics, ...report(errors, context, () => 'error')];
+    const extensionKeys = extended || errors.length === 0 ? new Set<string>() : extensionUses(version, errors, document);
+    return [...diagnostics, ...report(errors, context, () => 'error', (e) => (extensionKeys.has(errorKey(e)) ? EXTENSION_HINT : undefined))];
   }
-  // Lenient: what decides runnability is the newest schema (every construct this runtime knows); deviations that only
-  // the declared version rejects, and uses of the runtime extensions without the opt-in, are warnings.
-  const errors = run(LATEST_VERSION, extended, document, true).filter((e) => !isDialectKey(e));
+  // Lenient: the runtime's extensions are always accepted, and what decides runnability is the newest schema (every
+  // construct this runtime knows); deviations that only the declared version rejects are warnings.
+  const errors = run(LATEST_VERSION, true, document, true).filter((e) => !isDialectKey(e));
   const latestKeys = new Set(errors.map(errorKey));
-  const versionOnly = version === LATEST_VERSION ? [] : run(version, extended, document, true).filter((e) => !latestKeys.has(errorKey(e)));
-  const extensionKeys = extended || errors.length === 0 ? new Set<string>() : extensionUses(errors, document);
+  const versionOnly = version === LATEST_VERSION ? [] : run(version, true, document, true).filter((e) => !latestKeys.has(errorKey(e)) && !isDialectKey(e));
   return [
     ...diagnostics,
     ...report(versionOnly, context, () => 'warning', laterVersionHint(document, version)),
-    ...report(errors, context, (e) => (extensionKeys.has(errorKey(e)) || isTolerated(e) ? 'warning' : 'error'), (e) => (extensionKeys.has(errorKey(e)) ? EXTENSION_HINT : undefined)),
+    ...report(errors, context, (e) => (isTolerated(e) ? 'warning' : 'error')),
   ];
 }
 
 /** Keys of the errors that the runtime-extensions dialect would accept: uses of an extension without the opt-in. */
-function extensionUses(errors: readonly ErrorObject[], document: Record<string, unknown>): Set<string> {
-  const remaining = new Set(run(LATEST_VERSION, true, document, true).map(errorKey));
+function extensionUses(version: string, errors: readonly ErrorObject[], document: Record<string, unknown>): Set<string> {
+  const remaining = new Set(run(version, true, document, true).map(errorKey));
   return new Set(errors.map(errorKey).filter((k) => !remaining.has(k)));
 }
 
@@ -111,15 +113,14 @@ interface Context {
   document: Record<string, unknown>;
 }
 
-const EXTENSION_HINT = `honoured by this runtime as a runtime extension; declare \`${DIALECT_KEY}: ${RUNTIME_EXTENSIONS}\` at the top of the file to use it without warnings (other Naftiko tools will still reject it)`;
+const EXTENSION_HINT = `a runtime extension (the default mode accepts it); declare \`${DIALECT_KEY}: ${RUNTIME_EXTENSIONS}\` at the top of the file to accept it under --strict too (other Naftiko tools still reject it)`;
 
 /** For an error only the declared version raises: which later version accepts it. */
 function laterVersionHint(document: Record<string, unknown>, version: string): (e: ErrorObject) => string | undefined {
   const later = SUPPORTED_VERSIONS.slice(SUPPORTED_VERSIONS.indexOf(version as (typeof SUPPORTED_VERSIONS)[number]) + 1);
-  const extended = document[DIALECT_KEY] === RUNTIME_EXTENSIONS;
   const remaining = new Map<string, Set<string>>();
   const rejects = (v: string, key: string) => {
-    if (!remaining.has(v)) remaining.set(v, new Set(run(v, extended, document, true).map(errorKey)));
+    if (!remaining.has(v)) remaining.set(v, new Set(run(v, true, document, true).map(errorKey)));
     return remaining.get(v)!.has(key);
   };
   return (e) => {

@@ -1,9 +1,9 @@
 // Serves one capability file for a test: prepareCapabilities + startRuntime with every adapter on a free port of
 // 127.0.0.1 and every consumed API pointed at a test upstream. The caller closes it (afterAll / onTestFinished).
 import { fileURLToPath } from 'node:url';
-import type { Logger } from '../../src/observe/log.js';
+import { silentLogger, type Logger } from '../../src/observe/log.js';
 import { prepareCapabilities, type Prepared } from '../../src/prepare.js';
-import { startRuntime, type Runtime, type ServedAdapter } from '../../src/runtime.js';
+import { startRuntime, type Runtime, type RuntimeOptions, type ServedAdapter } from '../../src/runtime.js';
 
 export const SEEDS_DIR = fileURLToPath(new URL('../fixtures/seeds/', import.meta.url));
 export const seedFile = (name: 'schematic' | 'metronome' | 'stigg' | 'togai'): string => `${SEEDS_DIR}${name}.yaml`;
@@ -15,8 +15,10 @@ export interface ServeOptions {
   upstreamUrl: string;
   /** Upstream timeout passed to startRuntime. */
   timeoutMs?: number;
-  /** The runtime's logger (tests that read log lines pass one with a memory destination). */
+  /** The runtime's logger (tests that read log lines pass one with a memory destination; logs are dropped otherwise). */
   logger?: Logger;
+  /** Further runtime options (maxResponseBytes, ...). */
+  runtime?: Omit<RuntimeOptions, 'ports' | 'timeoutMs' | 'logger'>;
 }
 
 export interface Served {
@@ -42,7 +44,7 @@ export async function serveCapability(file: string, options: ServeOptions): Prom
   const prepared = await prepareCapabilities([file], { env: options.env, upstreams });
   if (!prepared.ok) throw new Error(`cannot prepare ${file}:\n${describe(prepared)}`);
   const ports = new Map(capability.adapters.map((a) => [a.namespace, 0] as const));
-  const runtime = await startRuntime(prepared.capabilities, { ports, timeoutMs: options.timeoutMs, logger: options.logger });
+  const runtime = await startRuntime(prepared.capabilities, { ...options.runtime, ports, timeoutMs: options.timeoutMs, logger: options.logger ?? silentLogger() });
   const find = (type: 'rest' | 'mcp') => runtime.adapters.find((a) => a.type === type)?.url ?? '';
   const urlOf = (namespace: string) => {
     const adapter = runtime.adapters.find((a) => a.namespace === namespace);

@@ -5,19 +5,18 @@ import { ProtocolError, ProtocolErrorCode, Server, type StandardSchemaV1, type T
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/server/validators/ajv';
 import type { CompiledMcpAdapter } from '../../compile/compile.js';
 import type { AdapterContext } from '../../runtime.js';
+import { VERSION } from '../../version.js';
 import { paginate } from './pagination.js';
 import { getPrompt } from './prompts.js';
 import { listResources, readResource, templateListings } from './resources.js';
 import { callTool } from './tools.js';
-
-export const SERVER_VERSION = '0.1.0';
 
 /** A Standard Schema that accepts any params object: the handler validates them and answers -32602 itself. */
 const ANY_PARAMS: StandardSchemaV1<Record<string, unknown>> = {
   '~standard': { version: 1, vendor: 'capability-runtime', validate: (value) => ({ value: (value ?? {}) as Record<string, unknown> }) },
 };
 
-export function createServerFactory(adapter: CompiledMcpAdapter, { upstream, secrets }: Pick<AdapterContext, 'upstream' | 'secrets'>): () => Server {
+export function createServerFactory(adapter: CompiledMcpAdapter, { upstream, secrets, logger }: Pick<AdapterContext, 'upstream' | 'secrets' | 'logger'>): () => Server {
   const tools = adapter.tools.map((t) => t.listing) as unknown as Tool[];
   const toolsByName = new Map(adapter.tools.map((t) => [t.listing.name, t]));
   const promptsByName = new Map(adapter.prompts.map((p) => [p.listing.name, p]));
@@ -36,7 +35,7 @@ export function createServerFactory(adapter: CompiledMcpAdapter, { upstream, sec
   const instructions = adapter.description?.trim();
 
   return () => {
-    const server = new Server({ name: adapter.namespace, version: SERVER_VERSION }, { capabilities, instructions, jsonSchemaValidator });
+    const server = new Server({ name: adapter.namespace, version: VERSION }, { capabilities, instructions, jsonSchemaValidator });
     server.setRequestHandler('tools/list', async (request) => {
       const { page, nextCursor } = paginate(tools, 'tools', request.params?.cursor);
       return nextCursor ? { tools: page, nextCursor } : { tools: page };
@@ -44,7 +43,7 @@ export function createServerFactory(adapter: CompiledMcpAdapter, { upstream, sec
     server.setRequestHandler('tools/call', async (request) => {
       const tool = toolsByName.get(request.params.name);
       if (!tool) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `unknown tool "${request.params.name}"; tools: ${[...toolsByName.keys()].join(', ')}`);
-      return callTool(tool, request.params.arguments, upstream, secrets);
+      return callTool(tool, request.params.arguments, upstream, secrets, logger, adapter.namespace);
     });
     if (hasResources) {
       server.setRequestHandler('resources/list', async (request) => {

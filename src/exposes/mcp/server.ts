@@ -3,24 +3,31 @@
 // per-request factory (./factory.ts) only registers handlers. Host and Origin are checked before the SDK sees a request.
 import { createMcpHandler } from '@modelcontextprotocol/server';
 import { toNodeHandler } from '@modelcontextprotocol/node';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { CompiledMcpAdapter } from '../../compile/compile.js';
+import { exceedsDepth, MAX_JSON_DEPTH } from '../../invoke/json-depth.js';
 import type { AdapterContext } from '../../runtime.js';
 import { installInboundAuth } from '../auth/install.js';
+import { BODY_LIMIT_BYTES, classifyRequestError } from '../request-errors.js';
 import { createRequestGuard } from '../request-guard.js';
 import { createServerFactory } from './factory.js';
+
+// JSON-RPC error codes for requests refused before the SDK sees them (the SDK uses the same ones).
+const PARSE_ERROR = -32700;
+const INVALID_REQUEST = -32600;
+const INTERNAL_ERROR = -32603;
+const SERVER_ERROR = -32000;
 
 export function createMcpServer(adapter: CompiledMcpAdapter, context: AdapterContext): { app: FastifyInstance; close(): Promise<void>; announceToolsChanged(): void } {
   const { host, allowedHosts, logger } = context;
   const handler = createMcpHandler(createServerFactory(adapter, context));
   const serve = toNodeHandler(handler);
 
-  const app = Fastify({ logger: false, return503OnClosing: true });
+  const app = Fastify({ logger: false, return503OnClosing: true, bodyLimit: BODY_LIMIT_BYTES });
+  const rpcError = (reply: FastifyReply, status: number, code: number, message: string) =>
+    reply.code(status).type('application/json').send({ jsonrpc: '2.0', error: { code, message }, id: null });
   // DNS-rebinding and cross-site protection (MCP Streamable HTTP security rules): refused as a JSON-RPC error.
-  app.addHook(
-    'onRequest',
-    createRequestGuard({ host, allowedHosts }, (reply, refusal) => reply.code(refusal.status).send({ jsonrpc: '2.0', error: { code: -32000, message: refusal.message }, id: null })),
-  );
+  app.addHook('onRequest', createRequestGuard({ host, allowedHosts }, (reply, refusal) => rpcError(reply, refusal.status, SERVER_ERROR, refusal.message)));
   // Every method (POST, GET, DELETE) is authenticated before the SDK sees the request.
   installInboundAuth(app, adapter.auth, {
     adapter: adapter.namespace,
@@ -28,9 +35,27 @@ export function createMcpServer(adapter: CompiledMcpAdapter, context: AdapterCon
     resourcePaths: ['/mcp'],
     refuse: (reply, failure) => reply.code(failure.status).send({ jsonrpc: '2.0', error: { code: -32001, message: `${failure.code}: ${failure.message}` }, id: null }),
   });
+  // Body errors Fastify finds before the SDK runs: answered as JSON-RPC errors, like the SDK answers its own.
+  app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
+    const { kind, status, message } = classifyRequestError(err, req.headers['content-type']);
+    if (kind === 'parse') return rpcError(reply, 400, PARSE_ERROR, `Parse error: ${message}`);
+    if (kind === 'media-type') return rpcError(reply, 415, SERVER_ERROR, `Unsupported Media Type: ${message}`);
+    if (kind === 'too-large') return rpcError(reply, 413, INVALID_REQUEST, `Invalid Request: ${message}`);
+    if (kind === 'invalid') return rpcError(reply, status, INVALID_REQUEST, `Invalid Request: ${message}`);
+    logger.error({ adapter: adapter.namespace, code: 'CAP_INTERNAL', status: 500, err }, 'internal error on the MCP endpoint');
+    return rpcError(reply, 500, INTERNAL_ERROR, 'Internal error');
+  });
   app.all('/mcp', async (req, reply) => {
+    // Nesting beyond the limit would overflow the stack in the SDK's schema checks: refused as an invalid request.
+    if (exceedsDepth(req.body)) return rpcError(reply, 400, INVALID_REQUEST, `Invalid Request: the message is nested deeper than ${MAX_JSON_DEPTH} levels`);
     reply.hijack();
-    await serve(req.raw, reply.raw, req.body);
+    try {
+      await serve(req.raw, reply.raw, req.body);
+    } catch (err) {
+      logger.error({ adapter: adapter.namespace, code: 'CAP_INTERNAL', status: 500, err }, 'internal error on the MCP endpoint');
+      if (!reply.raw.headersSent) reply.raw.writeHead(500, { 'content-type': 'application/json' });
+      reply.raw.end(JSON.stringify({ jsonrpc: '2.0', error: { code: INTERNAL_ERROR, message: 'Internal error' }, id: null }));
+    }
   });
   // Open `subscriptions/listen` streams (2026-07-28) hear `notifications/tools/list_changed`; used by reload.
   return { app, close: () => handler.close(), announceToolsChanged: () => handler.notify.toolsChanged() };

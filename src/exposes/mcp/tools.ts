@@ -5,7 +5,8 @@ import type { CompiledTool } from '../../compile/compile.js';
 import { asCapError, CapError } from '../../errors/cap-error.js';
 import { invoke } from '../../invoke/invoke.js';
 import type { UpstreamClient } from '../../invoke/upstream.js';
-import { problemOf, resultText } from '../respond.js';
+import type { Logger } from '../../observe/log.js';
+import { logFailure, problemOf, resultText } from '../respond.js';
 
 export interface ToolResult {
   [key: string]: unknown;
@@ -14,7 +15,7 @@ export interface ToolResult {
   isError?: boolean;
 }
 
-export async function callTool(tool: CompiledTool, args: unknown, upstream: UpstreamClient, secrets: readonly string[]): Promise<ToolResult> {
+export async function callTool(tool: CompiledTool, args: unknown, upstream: UpstreamClient, secrets: readonly string[], logger: Logger, adapter: string): Promise<ToolResult> {
   const input = args !== null && typeof args === 'object' && !Array.isArray(args) ? (args as Record<string, unknown>) : {};
   try {
     const { value } = await invoke(tool.invoker, input, upstream);
@@ -29,7 +30,9 @@ export async function callTool(tool: CompiledTool, args: unknown, upstream: Upst
     }
     return result;
   } catch (err) {
-    const { problem, text } = problemOf(asCapError(err), secrets);
+    const failure = asCapError(err);
+    logFailure(logger, failure, { adapter, tool: tool.listing.name });
+    const { problem, text } = problemOf(failure, secrets);
     return { content: [{ type: 'text', text: `${problem.code}: ${problem.detail}\n${text}` }], isError: true };
   }
 }

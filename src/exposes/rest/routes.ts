@@ -2,33 +2,46 @@
 // errors become RFC 9457 application/problem+json.
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { CompiledAdapter, CompiledRoute } from '../../compile/compile.js';
-import { CapError } from '../../errors/cap-error.js';
+import { asCapError, CapError } from '../../errors/cap-error.js';
 import { invoke } from '../../invoke/invoke.js';
+import { exceedsDepth, MAX_JSON_DEPTH } from '../../invoke/json-depth.js';
 import type { AdapterContext } from '../../runtime.js';
 import { installInboundAuth } from '../auth/install.js';
+import { BODY_LIMIT_BYTES, classifyRequestError } from '../request-errors.js';
 import { createRequestGuard } from '../request-guard.js';
-import { problemOf, resultText } from '../respond.js';
+import { logFailure, problemOf, resultText } from '../respond.js';
 
 type RestAdapter = Extract<CompiledAdapter, { type: 'rest' }>;
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 
 export function createRestServer(adapter: RestAdapter, { upstream, secrets, host, allowedHosts, logger }: AdapterContext): FastifyInstance {
-  const app = Fastify({ logger: false, return503OnClosing: true });
-  const sendProblem = (reply: FastifyReply, err: unknown) => {
-    const { problem, text } = problemOf(err, secrets);
+  const app = Fastify({ logger: false, return503OnClosing: true, bodyLimit: BODY_LIMIT_BYTES });
+  const sendProblem = (req: FastifyRequest, reply: FastifyReply, err: unknown) => {
+    const failure = asCapError(err);
+    logFailure(logger, failure, { adapter: adapter.namespace, route: `${req.method} ${req.url.split('?')[0]}` });
+    const { problem, text } = problemOf(failure, secrets);
     return reply.code(problem.status).type('application/problem+json').send(text);
   };
-  app.addHook('onRequest', createRequestGuard({ host, allowedHosts }, (reply, refusal) => sendProblem(reply, new CapError(refusal.code, refusal.message))));
+  app.addHook('onRequest', createRequestGuard({ host, allowedHosts }, (reply, refusal) => sendProblem(reply.request, reply, new CapError(refusal.code, refusal.message))));
   // After the Host/Origin guard, before routing, body parsing and input gathering (the credential is removed on success).
-  installInboundAuth(app, adapter.auth, { adapter: adapter.namespace, logger, refuse: (reply, failure) => sendProblem(reply, new CapError(failure.code, failure.message)) });
-  app.setErrorHandler((err: Error & { statusCode?: number }, _req, reply) => {
-    if (err instanceof CapError) return sendProblem(reply, err);
-    // Fastify's own request errors (bad JSON, unsupported media type, body too large).
-    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
-    if (status === 500) return sendProblem(reply, err);
-    return sendProblem(reply, new CapError('CAP_INPUT_INVALID', `request rejected: ${err.message}`, { errors: [{ field: 'body', in: 'body', message: err.message }] }));
+  installInboundAuth(app, adapter.auth, { adapter: adapter.namespace, logger, refuse: (reply, failure) => sendProblem(reply.request, reply, new CapError(failure.code, failure.message)) });
+  // Deeply nested bodies would overflow the stack in validation and redaction: refused like any other bad input.
+  app.addHook('preHandler', async (req) => {
+    if (exceedsDepth(req.body)) {
+      const message = `is nested deeper than ${MAX_JSON_DEPTH} levels`;
+      throw new CapError('CAP_INPUT_INVALID', `request body ${message}`, { errors: [{ field: 'body', in: 'body', message }] });
+    }
   });
-  app.setNotFoundHandler((req, reply) => sendProblem(reply, new CapError('CAP_ROUTE_NOT_FOUND', `no route for ${req.method} ${req.url.split('?')[0]}`)));
+  app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
+    if (err instanceof CapError) return sendProblem(req, reply, err);
+    // Fastify's own request errors (bad JSON, unsupported media type, body too large).
+    const { kind, message } = classifyRequestError(err, req.headers['content-type']);
+    if (kind === 'internal') return sendProblem(req, reply, err);
+    if (kind === 'too-large') return sendProblem(req, reply, new CapError('CAP_INPUT_TOO_LARGE', message));
+    if (kind === 'media-type') return sendProblem(req, reply, new CapError('CAP_INPUT_MEDIA_TYPE', message));
+    return sendProblem(req, reply, new CapError('CAP_INPUT_INVALID', message, { errors: [{ field: 'body', in: 'body', message: err.message }] }));
+  });
+  app.setNotFoundHandler((req, reply) => sendProblem(req, reply, new CapError('CAP_ROUTE_NOT_FOUND', `no route for ${req.method} ${req.url.split('?')[0]}`)));
 
   const byPath = new Map<string, CompiledRoute[]>();
   for (const route of adapter.routes) byPath.set(route.path, [...(byPath.get(route.path) ?? []), route]);
@@ -57,7 +70,7 @@ export function createRestServer(adapter: RestAdapter, { upstream, secrets, host
         url,
         handler: async (req, reply) => {
           reply.header('allow', allow);
-          return sendProblem(reply, new CapError('CAP_METHOD_NOT_ALLOWED', `${req.method} is not allowed on ${path}; allowed: ${allow}`));
+          return sendProblem(req, reply, new CapError('CAP_METHOD_NOT_ALLOWED', `${req.method} is not allowed on ${path}; allowed: ${allow}`));
         },
       });
     }
