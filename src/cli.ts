@@ -2,7 +2,9 @@
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { parseArgs, parseEnv } from 'node:util';
+import type { CompiledAdapter } from './compile/compile.js';
 import { formatDiagnostic, type Diagnostic } from './errors/diagnostic.js';
+import { controlEndpoints } from './exposes/control/endpoints.js';
 import { prepareCapabilities, type Prepared } from './prepare.js';
 import { DEFAULT_HOST, planAdapters, startRuntime, type RuntimeOptions } from './runtime.js';
 
@@ -10,7 +12,7 @@ const HELP: Record<string, string> = {
   main: `capability: serve Naftiko capability files as REST routes and MCP tools
 
 Usage:
-  capability serve <file|dir>... [options]     start the REST and MCP adapters
+  capability serve <file|dir>... [options]     start the REST, MCP, skill and control adapters
   capability validate <file|dir>... [--strict] check files; exit 0 when valid, 1 when not
   capability list <file|dir>... [--json]       show the tools and routes and what each calls
 
@@ -122,24 +124,7 @@ function validate(prepared: Prepared, print: (s: string) => void, warn: (s: stri
 function list(prepared: Prepared, options: { host?: string; ports: Map<string, number> }, json: boolean, print: (s: string) => void, warn: (s: string) => void): number {
   if (!prepared.ok) return reportInvalid(prepared, warn, 1);
   const plan = planAdapters(prepared.capabilities, options);
-  const rows = plan.map((p) => ({
-    type: p.type,
-    namespace: p.namespace,
-    url: p.url,
-    capability: relative(process.cwd(), p.capability),
-    units:
-      p.adapter.type === 'rest'
-        ? p.adapter.routes.map((r) => ({ route: `${r.method} ${r.path}`, name: r.invoker.name, call: r.invoker.call ?? null, upstream: r.invoker.request?.summary ?? null }))
-        : [
-            ...p.adapter.tools.map((t) => ({ tool: t.listing.name, call: t.invoker.call ?? null, upstream: t.invoker.request?.summary ?? null })),
-            ...p.adapter.resources.map((r) =>
-              r.kind === 'static'
-                ? { resource: `${r.baseUri}/…`, call: null, upstream: null, files: r.root }
-                : { resource: r.listing?.uri ?? r.template!.listing.uriTemplate, call: r.invoker.call ?? null, upstream: r.invoker.request?.summary ?? null },
-            ),
-            ...p.adapter.prompts.map((pr) => ({ prompt: pr.listing.name, call: null, upstream: null })),
-          ],
-  }));
+  const rows = plan.map((p) => ({ type: p.type, namespace: p.namespace, url: p.url, capability: relative(process.cwd(), p.capability), units: unitsOf(p.adapter) }));
   if (json) {
     print(JSON.stringify(rows, null, 2));
     return 0;
@@ -147,12 +132,47 @@ function list(prepared: Prepared, options: { host?: string; ports: Map<string, n
   for (const row of rows) {
     print(`${row.type.padEnd(4)} ${row.namespace}  ${row.url}  (${row.capability})`);
     for (const u of row.units) {
-      const label = 'route' in u ? u.route : 'tool' in u ? u.tool : 'resource' in u ? `resource ${u.resource}` : `prompt ${u.prompt}`;
-      const target = 'files' in u ? `files in ${u.files}` : 'prompt' in u ? 'prompt' : (u.call ?? 'mock');
-      print(`       ${label.padEnd(58)} → ${target}${u.upstream ? `  ${u.upstream}` : ''}`);
+      if ('skill' in u) print(`       ${`skill ${u.skill}`.padEnd(58)} → ${u.tools.map((t) => `${t.name} (${t.from ?? t.instruction})`).join(', ') || 'no tools'}`);
+      else if ('endpoint' in u) print(`       ${u.available ? u.endpoint : `${u.endpoint.padEnd(58)} → not provided yet (503)`}`);
+      else {
+        const label = 'route' in u ? u.route : 'tool' in u ? u.tool : 'resource' in u ? `resource ${u.resource}` : `prompt ${u.prompt}`;
+        const target = 'files' in u ? `files in ${u.files}` : 'prompt' in u ? 'prompt' : (u.call ?? 'mock');
+        print(`       ${label.padEnd(58)} → ${target}${u.upstream ? `  ${u.upstream}` : ''}`);
+      }
     }
   }
   return 0;
+}
+
+/** What `list` shows under an adapter: routes, tools, skills or control endpoints. */
+function unitsOf(adapter: CompiledAdapter) {
+  switch (adapter.type) {
+    case 'rest':
+      return adapter.routes.map((r) => ({ route: `${r.method} ${r.path}`, name: r.invoker.name, call: r.invoker.call ?? null, upstream: r.invoker.request?.summary ?? null }));
+    case 'mcp':
+      return [
+        ...adapter.tools.map((t) => ({ tool: t.listing.name, call: t.invoker.call ?? null, upstream: t.invoker.request?.summary ?? null })),
+        ...adapter.resources.map((r) =>
+          r.kind === 'static'
+            ? { resource: `${r.baseUri}/…`, call: null, upstream: null, files: r.root }
+            : { resource: r.listing?.uri ?? r.template!.listing.uriTemplate, call: r.invoker.call ?? null, upstream: r.invoker.request?.summary ?? null },
+        ),
+        ...adapter.prompts.map((pr) => ({ prompt: pr.listing.name, call: null, upstream: null })),
+      ];
+    case 'skill':
+      return adapter.skills.map((s) => ({
+        skill: s.name,
+        tools: (s.detail.tools as { name: string; invocationRef?: { targetNamespace: string; action: string }; instruction?: string }[]).map((t) => ({
+          name: t.name,
+          from: t.invocationRef ? `${t.invocationRef.targetNamespace}.${t.invocationRef.action}` : undefined,
+          instruction: t.instruction,
+        })),
+      }));
+    case 'control':
+      return controlEndpoints()
+        .filter((e) => adapter.features[e.feature])
+        .map((e) => ({ endpoint: `${e.method} ${e.url.replace(':traceId', '{traceId}')}`, available: e.handle !== undefined }));
+  }
 }
 
 /** Which MCP adapter owns stdin/stdout: the one declaring `transport: stdio`, or with --stdio the only MCP adapter. */
@@ -180,7 +200,7 @@ async function serve(prepared: Prepared, options: RuntimeOptions, print: (s: str
   for (const a of runtime.adapters) {
     print(`${a.type.padEnd(4)} ${a.namespace}  ${a.url}${a.moved ? `  (${a.moved})` : ''}`);
   }
-  if (runtime.adapters.length === 0) warn('warning: no REST or MCP adapter to serve');
+  if (runtime.adapters.length === 0) warn('warning: no adapter to serve');
   warnOpenAdapters(prepared, options.host ?? DEFAULT_HOST, warn);
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
@@ -201,10 +221,17 @@ function warnOpenAdapters(prepared: Prepared, host: string, warn: (s: string) =>
   for (const capability of prepared.capabilities) {
     for (const adapter of capability.adapters) {
       if (adapter.auth) continue;
-      warn(`WARNING: ${adapter.type} adapter "${adapter.namespace}" (${relative(process.cwd(), capability.file)}) has no authentication and listens on ${host}: anyone who can reach it can call every ${adapter.type === 'mcp' ? 'tool' : 'route'}; add an \`authentication\` block or serve on 127.0.0.1`);
+      warn(`WARNING: ${adapter.type} adapter "${adapter.namespace}" (${relative(process.cwd(), capability.file)}) has no authentication and listens on ${host}: anyone who can reach it can ${OPEN_TO[adapter.type]}; add an \`authentication\` block or serve on 127.0.0.1`);
     }
   }
 }
+
+const OPEN_TO: Record<CompiledAdapter['type'], string> = {
+  rest: 'call every route',
+  mcp: 'call every tool',
+  skill: 'read every skill and its files',
+  control: 'read its health and status',
+};
 
 const isLoopback = (host: string): boolean => /^127\./.test(host) || host === '::1' || host === '[::1]' || host.toLowerCase() === 'localhost';
 

@@ -1,10 +1,13 @@
-// The runtime: serves compiled capabilities. One Fastify server per adapter (REST routes, or MCP at /mcp),
-// ports assigned by ./ports.ts, one upstream client shared by all, and a graceful close.
+// The runtime: serves compiled capabilities. One Fastify server per adapter (REST routes, MCP at /mcp, a skill
+// catalog at /skills, or the control plane; or MCP on stdio), ports assigned by ./ports.ts, one upstream client shared
+// by all, and a graceful close. It tracks each adapter's state, which the control adapter reports as readiness.
 import type { FastifyInstance } from 'fastify';
-import type { CompiledAdapter, CompiledCapability } from './compile/compile.js';
+import type { AdapterType, CompiledAdapter, CompiledCapability } from './compile/compile.js';
+import { createControlServer } from './exposes/control/server.js';
 import { createRestServer } from './exposes/rest/routes.js';
 import { createMcpServer } from './exposes/mcp/server.js';
 import { serveMcpStdio, type StdioStreams } from './exposes/mcp/stdio.js';
+import { createSkillServer } from './exposes/skill/server.js';
 import { createUpstreamClient, type UpstreamClient } from './invoke/upstream.js';
 import { addLogSecrets, createLogger, type Logger } from './observe/log.js';
 import { assignPorts } from './ports.js';
@@ -25,7 +28,7 @@ export interface RuntimeOptions {
 }
 
 export interface ServedAdapter {
-  type: 'rest' | 'mcp';
+  type: AdapterType;
   namespace: string;
   capability: string;
   url: string;
@@ -45,6 +48,17 @@ export interface Runtime {
 export const STDIO_URL = 'stdio';
 
 export const DEFAULT_HOST = '127.0.0.1';
+
+export type AdapterState = 'starting' | 'started' | 'stopping' | 'stopped';
+
+/** What the runtime tells adapters about itself: where every adapter listens and whether it is up (read live). */
+export interface RuntimeView {
+  /** Epoch milliseconds when the runtime started. */
+  readonly startedAt: number;
+  /** True once shutdown has begun. */
+  draining(): boolean;
+  adapters(): readonly (ServedAdapter & { state: AdapterState })[];
+}
 
 /** What every adapter is given when it is mounted. */
 export interface AdapterContext {
@@ -73,8 +87,8 @@ export function planAdapters(capabilities: readonly CompiledCapability[], option
   });
 }
 
-const urlOf = (host: string, port: number, type: 'rest' | 'mcp'): string =>
-  `http://${host.includes(':') ? `[${host}]` : host}:${port}${type === 'mcp' ? '/mcp' : ''}`;
+const PATHS: Record<AdapterType, string> = { rest: '', mcp: '/mcp', skill: '/skills', control: '' };
+const urlOf = (host: string, port: number, type: AdapterType): string => `http://${host.includes(':') ? `[${host}]` : host}:${port}${PATHS[type]}`;
 
 export async function startRuntime(capabilities: readonly CompiledCapability[], options: RuntimeOptions = {}): Promise<Runtime> {
   const host = options.host ?? DEFAULT_HOST;
@@ -82,41 +96,92 @@ export async function startRuntime(capabilities: readonly CompiledCapability[], 
   for (const capability of capabilities) addLogSecrets(logger, capability.secrets);
   const upstream: UpstreamClient = createUpstreamClient({ timeoutMs: options.timeoutMs, maxResponseBytes: options.maxResponseBytes });
   const plan = planAdapters(capabilities, options);
-  const servers: { app?: FastifyInstance; close?: () => Promise<void>; announceToolsChanged?: () => void }[] = [];
+  type Entry = (typeof plan)[number];
+  const states = new Map<Entry, AdapterState>(plan.map((e) => [e, 'starting']));
+  let draining = false;
+  const view: RuntimeView = {
+    startedAt: Date.now(),
+    draining: () => draining,
+    adapters: () => plan.map((entry) => ({ ...served(entry), state: states.get(entry) ?? 'starting' })),
+  };
+  const servers: { app?: FastifyInstance; close?: () => Promise<void>; announceToolsChanged?: () => void; entry: Entry }[] = [];
   const closeAll = async () => {
-    // Stop accepting, let in-flight requests finish, then release upstream connections.
-    await Promise.allSettled(servers.map((s) => s.app?.close()));
+    // Readiness flips first; other adapters stop accepting and finish requests in flight; control goes last.
+    draining = true;
+    const isControl = (s: (typeof servers)[number]) => s.entry.type === 'control';
+    for (const group of [servers.filter((s) => !isControl(s)), servers.filter(isControl)]) {
+      for (const s of group) states.set(s.entry, 'stopping');
+      await Promise.allSettled(group.map((s) => (s.app ? closeGracefully(s.app) : undefined)));
+      for (const s of group) states.set(s.entry, 'stopped');
+    }
     await Promise.allSettled(servers.map((s) => s.close?.()));
     await upstream.close();
   };
+  // Control adapters listen first, so a probe sees "not ready" until every other adapter listens.
+  const order = [...plan].sort((a, b) => Number(b.type === 'control') - Number(a.type === 'control'));
   try {
-    for (const entry of [...plan]) {
+    for (const entry of order) {
       const context: AdapterContext = { upstream, secrets: entry.secrets, logger, host, allowedHosts: options.allowedHosts ?? [] };
       if (entry.url === STDIO_URL) {
-        if (entry.adapter.type === 'mcp' && entry.namespace === options.stdio?.namespace) servers.push(serveMcpStdio(entry.adapter, context, options.stdio));
-        else {
+        if (entry.adapter.type === 'mcp' && entry.namespace === options.stdio?.namespace) {
+          servers.push({ ...serveMcpStdio(entry.adapter, context, options.stdio), entry });
+          states.set(entry, 'started');
+        } else {
           // Only one adapter can own stdin/stdout, and only when asked (the CLI decides which).
           logger.warn({ adapter: entry.namespace }, 'MCP adapter declares transport: stdio but is not served (serve it alone, or with --stdio)');
           plan.splice(plan.indexOf(entry), 1);
         }
         continue;
       }
-      const server = entry.adapter.type === 'rest' ? { app: createRestServer(entry.adapter, context) } : createMcpServer(entry.adapter, context);
-      servers.push(server);
+      const server = createServer(entry.adapter, context, view);
+      servers.push({ ...server, entry });
       await server.app.listen({ host, port: entry.port });
       const address = server.app.server.address();
       if (typeof address === 'object' && address) entry.port = address.port; // port 0: the OS chose one
       entry.url = urlOf(host, entry.port, entry.type);
+      states.set(entry, 'started');
     }
   } catch (err) {
     await closeAll();
     throw err;
   }
   return {
-    adapters: plan.map(({ adapter: _a, secrets: _s, ...served }) => served),
+    adapters: plan.map(served),
     close: closeAll,
     announceToolsChanged: () => {
       for (const s of servers) s.announceToolsChanged?.();
     },
   };
+}
+
+const served = ({ adapter: _a, secrets: _s, ...rest }: ServedAdapter & { adapter: CompiledAdapter; secrets: readonly string[] }): ServedAdapter => rest;
+
+function createServer(
+  adapter: CompiledAdapter,
+  context: AdapterContext,
+  view: RuntimeView,
+): { app: FastifyInstance; close?: () => Promise<void>; announceToolsChanged?: () => void } {
+  switch (adapter.type) {
+    case 'rest':
+      return { app: createRestServer(adapter, context) };
+    case 'mcp':
+      return createMcpServer(adapter, context, view);
+    case 'skill':
+      return { app: createSkillServer(adapter, context, view) };
+    case 'control':
+      return { app: createControlServer(adapter, context, view) };
+  }
+}
+
+/**
+ * Stops accepting and waits for requests in flight. A keep-alive connection that was busy when closing began would
+ * otherwise hold the server open until its keep-alive timeout, so connections are closed as soon as they go idle.
+ */
+async function closeGracefully(app: FastifyInstance): Promise<void> {
+  const timer = setInterval(() => app.server.closeIdleConnections(), 50);
+  try {
+    await app.close();
+  } finally {
+    clearInterval(timer);
+  }
 }

@@ -5,7 +5,8 @@ import type { Located, LoadedCapability } from '../load/load.js';
 import { consumedOperations, exposedUnits } from '../load/walk.js';
 import { secretValues, type Bindings } from '../resolve/bindings.js';
 import { dirname } from 'node:path';
-import type { ConsumesHttp, ExposesMcp, McpTool } from '../spec/capability.js';
+import type { ConsumesHttp, ExposesControl, ExposesMcp, ExposesSkill, McpTool } from '../spec/capability.js';
+import { compileControlAdapter, type CompiledControlAdapter } from './control.js';
 import type { JsonSchemaObject } from './input-schema.js';
 import { compileInboundAuth, inboundSecrets, type InboundAuth } from './inbound-auth.js';
 import { compileInvoker, type CompiledInvoker } from './invoker.js';
@@ -14,6 +15,7 @@ import { compileDynamicResource, compileStaticResource, type CompiledResource } 
 import { compileOutputSchema, type CompiledOutputSchema, type JsonSchema } from './output-schema.js';
 import type { NameScope } from './names.js';
 import { compileRequestTemplate, type RequestTemplate } from './request-template.js';
+import { compileSkillAdapter, type CompiledSkill, type CompiledSkillAdapter } from './skill.js';
 import { compileText } from './template.js';
 
 export interface CompiledRoute {
@@ -51,11 +53,17 @@ export interface CompiledMcpAdapter {
   readonly tools: readonly CompiledTool[];
   readonly resources: readonly CompiledResource[];
   readonly prompts: readonly CompiledPrompt[];
+  /** The skills of the capability's skill adapters, also offered over MCP (Skills extension). */
+  readonly skills?: readonly CompiledSkill[];
 }
 
 export type CompiledAdapter =
   | { readonly type: 'rest'; readonly namespace: string; readonly port: number; readonly auth?: InboundAuth; readonly routes: readonly CompiledRoute[] }
-  | CompiledMcpAdapter;
+  | CompiledMcpAdapter
+  | CompiledSkillAdapter
+  | CompiledControlAdapter;
+
+export type AdapterType = CompiledAdapter['type'];
 
 export interface CompiledCapability {
   readonly file: string;
@@ -120,7 +128,9 @@ export function compileCapability(
     }
   }
 
-  const adapters: CompiledAdapter[] = [];
+  // Skill adapters point at rest/mcp adapters declared before or after them: they are compiled in a second pass.
+  const adapters: (CompiledAdapter | { pending: ExposesSkill; pointer: string; auth?: InboundAuth })[] = [];
+  const label = loaded.document?.info?.label ?? loaded.source.path;
   exposes.forEach((e, i) => {
     const at = `/capability/exposes/${i}`;
     if (e && 'address' in e && e.address !== undefined) {
@@ -129,7 +139,7 @@ export function compileCapability(
       }));
     }
     let auth: InboundAuth | undefined;
-    if ((e?.type === 'rest' || e?.type === 'mcp') && e.authentication !== undefined) {
+    if (e && e.authentication !== undefined) {
       const compiledAuth = compileInboundAuth(e.authentication, loaded.source, `${at}/authentication`, scope);
       diagnostics.push(...compiledAuth.diagnostics);
       if (!compiledAuth.auth) return; // never served open
@@ -145,18 +155,30 @@ export function compileCapability(
         diagnostics.push(diagnose(loaded.source, `${at}/authentication`, 'warning', 'CAP_COMPILE_UNSUPPORTED', '`authentication` does not apply to `transport: stdio` (the client starts the process); it is used only when the adapter is served over HTTP'));
       }
       adapters.push({ type: 'mcp', namespace: e.namespace, port: transport === 'stdio' ? 0 : Number(e.port), transport, auth, description: mcp.description, tools: tools.get(e.namespace) ?? [], resources, prompts });
-    } else if (e) {
-      diagnostics.push(diagnose(loaded.source, `${at}/type`, 'warning', 'CAP_COMPILE_UNSUPPORTED', `"${String(e.type)}" adapters are not served by this runtime; it is skipped`));
+    } else if (e?.type === 'skill') adapters.push({ pending: e as ExposesSkill, pointer: at, auth });
+    else if (e?.type === 'control') adapters.push({ ...compileControlAdapter(e as ExposesControl, { label, specVersion: String(loaded.document?.naftiko ?? '') }), auth });
+    else if (e) {
+      diagnostics.push(diagnose(loaded.source, `${at}/type`, 'warning', 'CAP_COMPILE_UNSUPPORTED', `"${String((e as { type?: unknown }).type)}" adapters are not served by this runtime; it is skipped`));
     }
   });
+  const business = adapters.filter((a): a is Extract<CompiledAdapter, { type: 'rest' | 'mcp' }> => 'type' in a && (a.type === 'rest' || a.type === 'mcp'));
+  const withSkills = adapters.map((a) => {
+    if (!('pending' in a)) return a;
+    const skill = compileSkillAdapter(a.pending, a.pointer, business, { label, description: loaded.document?.info?.description, source: loaded.source });
+    diagnostics.push(...skill.diagnostics);
+    return { ...skill.adapter, auth: a.auth };
+  });
+  // An MCP adapter also offers the capability's skills; those of a protected skill adapter only if it is protected too.
+  const skillsFor = (mcpAuth: InboundAuth | undefined) => withSkills.flatMap((a) => (a.type === 'skill' && (!a.auth || mcpAuth) ? a.skills : []));
+  const compiledAdapters = withSkills.map((a) => (a.type === 'mcp' && skillsFor(a.auth).length > 0 ? { ...a, skills: skillsFor(a.auth) } : a));
   if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
 
   const compiled: CompiledCapability = {
     file: loaded.source.path,
-    label: loaded.document?.info?.label ?? loaded.source.path,
-    adapters,
+    label,
+    adapters: compiledAdapters,
     upstreams: consumes.map((c) => ({ namespace: c.value.namespace, baseUri: c.value.baseUri })),
-    secrets: [...new Set([...secretValues(bindings), ...basicCredentialPairs(consumes, scope), ...adapters.flatMap((a) => inboundSecrets(a.auth))])]
+    secrets: [...new Set([...secretValues(bindings), ...basicCredentialPairs(consumes, scope), ...compiledAdapters.flatMap((a) => inboundSecrets(a.auth))])]
       .filter((v) => v.length > 0)
       .sort((a, b) => b.length - a.length),
   };

@@ -19,6 +19,9 @@ export const CAP_ERRORS = {
   CAP_UPSTREAM_REDIRECT: { title: 'Upstream redirect not followed', status: 502 },
   CAP_ROUTE_NOT_FOUND: { title: 'No such route', status: 404 },
   CAP_METHOD_NOT_ALLOWED: { title: 'Method not allowed', status: 405 },
+  CAP_SKILL_NOT_FOUND: { title: 'No such skill or skill file', status: 404 },
+  CAP_SKILL_PATH_INVALID: { title: 'Invalid skill file path', status: 400 },
+  CAP_CONTROL_UNAVAILABLE: { title: 'Control endpoint not available', status: 503 },
   CAP_INTERNAL: { title: 'Internal error', status: 500 },
 } as const;
 

@@ -124,7 +124,65 @@ export interface OutputParameter {
   in?: string;
 }
 
-export type Exposes = ExposesRest | ExposesMcp | { type: 'skill' | 'control'; port?: number; namespace?: string; authentication?: Authentication };
+export type Exposes = ExposesRest | ExposesMcp | ExposesSkill | ExposesControl;
+
+/** A read-only catalog of agent skills (naftiko-semantics §6.1). */
+export interface ExposesSkill {
+  type: 'skill';
+  port: number;
+  namespace: string;
+  address?: string;
+  description?: string;
+  authentication?: Authentication;
+  skills?: ExposedSkill[];
+}
+
+export interface ExposedSkill {
+  name: string;
+  description: string;
+  license?: string;
+  compatibility?: string;
+  metadata?: Record<string, string>;
+  'allowed-tools'?: string;
+  'argument-hint'?: string;
+  'user-invocable'?: boolean;
+  'disable-model-invocation'?: boolean;
+  /** `file:///abs/dir` or `file:///./dir` (relative to the capability file): the folder holding SKILL.md and instruction files. */
+  location?: string;
+  tools?: SkillTool[];
+}
+
+/** Exactly one of `from` (a tool or operation of a sibling rest/mcp adapter) or `instruction` (a file under `location`). */
+export interface SkillTool {
+  name: string;
+  description?: string;
+  from?: { sourceNamespace: string; action: string };
+  instruction?: string;
+}
+
+/** The management plane (naftiko-semantics §6.2): health, status, and later metrics and reload. */
+export interface ExposesControl {
+  type: 'control';
+  port: number;
+  /** Not in the Naftiko schema: control adapters have no namespace; the runtime calls them `control`. */
+  namespace?: undefined;
+  address?: string;
+  authentication?: Authentication;
+  management?: {
+    health?: boolean;
+    info?: boolean;
+    reload?: boolean;
+    validate?: boolean;
+    logs?: boolean | Record<string, unknown>;
+    scripting?: Record<string, unknown>;
+  };
+  observability?: {
+    enabled?: boolean;
+    metrics?: { local?: { enabled?: boolean } };
+    traces?: { local?: { enabled?: boolean; 'buffer-size'?: number }; [k: string]: unknown };
+    exporters?: unknown;
+  };
+}
 
 export interface ExposesRest {
   type: 'rest';

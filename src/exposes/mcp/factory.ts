@@ -1,7 +1,8 @@
 // The MCP server factory shared by the HTTP (createMcpHandler, one instance per request) and stdio (serveStdio, one
 // per connection) transports. Everything it serves was built at load time; the factory only registers handlers.
 // Capabilities advertise resources and prompts only when the adapter declares them (naftiko-semantics §5.2).
-import { ProtocolError, ProtocolErrorCode, Server, type StandardSchemaV1, type Tool } from '@modelcontextprotocol/server';
+import { McpServer, ProtocolError, ProtocolErrorCode, Server, type StandardSchemaV1, type Tool } from '@modelcontextprotocol/server';
+import type { SkillsExtension } from '@modelcontextprotocol/server/ext/skills';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/server/validators/ajv';
 import type { CompiledMcpAdapter } from '../../compile/compile.js';
 import type { AdapterContext } from '../../runtime.js';
@@ -16,7 +17,10 @@ const ANY_PARAMS: StandardSchemaV1<Record<string, unknown>> = {
   '~standard': { version: 1, vendor: 'capability-runtime', validate: (value) => ({ value: (value ?? {}) as Record<string, unknown> }) },
 };
 
-export function createServerFactory(adapter: CompiledMcpAdapter, { upstream, secrets, logger }: Pick<AdapterContext, 'upstream' | 'secrets' | 'logger'>): () => Server {
+/** With `skills`, the server is the SDK's McpServer (the Skills extension attaches to it) wrapping the same handlers. */
+export function createServerFactory(adapter: CompiledMcpAdapter, context: Pick<AdapterContext, 'upstream' | 'secrets' | 'logger'>): () => Server;
+export function createServerFactory(adapter: CompiledMcpAdapter, context: Pick<AdapterContext, 'upstream' | 'secrets' | 'logger'>, skills?: SkillsExtension): () => Server | McpServer;
+export function createServerFactory(adapter: CompiledMcpAdapter, { upstream, secrets, logger }: Pick<AdapterContext, 'upstream' | 'secrets' | 'logger'>, skills?: SkillsExtension): () => Server | McpServer {
   const tools = adapter.tools.map((t) => t.listing) as unknown as Tool[];
   const toolsByName = new Map(adapter.tools.map((t) => [t.listing.name, t]));
   const promptsByName = new Map(adapter.prompts.map((p) => [p.listing.name, p]));
@@ -35,7 +39,10 @@ export function createServerFactory(adapter: CompiledMcpAdapter, { upstream, sec
   const instructions = adapter.description?.trim();
 
   return () => {
-    const server = new Server({ name: adapter.namespace, version: VERSION }, { capabilities, instructions, jsonSchemaValidator });
+    const info = { name: adapter.namespace, version: VERSION };
+    const mcp = skills ? new McpServer(info, { capabilities: {}, instructions, jsonSchemaValidator }) : undefined;
+    const server = mcp?.server ?? new Server(info, { capabilities, instructions, jsonSchemaValidator });
+    if (mcp) server.registerCapabilities(capabilities);
     server.setRequestHandler('tools/list', async (request) => {
       const { page, nextCursor } = paginate(tools, 'tools', request.params?.cursor);
       return nextCursor ? { tools: page, nextCursor } : { tools: page };
@@ -66,6 +73,10 @@ export function createServerFactory(adapter: CompiledMcpAdapter, { upstream, sec
         const { name, arguments: args } = params as { name?: unknown; arguments?: unknown };
         return getPrompt(promptsByName, name, args);
       });
+    }
+    if (mcp) {
+      skills!.attach(mcp);
+      return mcp;
     }
     return server;
   };

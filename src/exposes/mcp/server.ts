@@ -6,10 +6,11 @@ import { toNodeHandler } from '@modelcontextprotocol/node';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { CompiledMcpAdapter } from '../../compile/compile.js';
 import { exceedsDepth, MAX_JSON_DEPTH } from '../../invoke/json-depth.js';
-import type { AdapterContext } from '../../runtime.js';
+import type { AdapterContext, RuntimeView } from '../../runtime.js';
 import { installInboundAuth } from '../auth/install.js';
 import { BODY_LIMIT_BYTES, classifyRequestError } from '../request-errors.js';
 import { createRequestGuard } from '../request-guard.js';
+import { createSkillsExtension } from '../skill/mcp-skills.js';
 import { createServerFactory } from './factory.js';
 
 // JSON-RPC error codes for requests refused before the SDK sees them (the SDK uses the same ones).
@@ -18,9 +19,17 @@ const INVALID_REQUEST = -32600;
 const INTERNAL_ERROR = -32603;
 const SERVER_ERROR = -32000;
 
-export function createMcpServer(adapter: CompiledMcpAdapter, context: AdapterContext): { app: FastifyInstance; close(): Promise<void>; announceToolsChanged(): void } {
+export function createMcpServer(adapter: CompiledMcpAdapter, context: AdapterContext, runtime?: RuntimeView): { app: FastifyInstance; close(): Promise<void>; announceToolsChanged(): void } {
   const { host, allowedHosts, logger } = context;
-  const handler = createMcpHandler(createServerFactory(adapter, context));
+  // The capability's skills (Skills extension). They are served as skill:// resources, so not on an adapter that
+  // declares resources of its own (one resources/* handler per server).
+  const skills = adapter.skills?.length && runtime ? adapter.skills : undefined;
+  if (skills && adapter.resources.length > 0) {
+    logger.warn({ adapter: adapter.namespace }, 'skills are not offered over MCP on an adapter that declares its own resources');
+  }
+  const extension =
+    skills && adapter.resources.length === 0 ? createSkillsExtension(skills, () => new Map(runtime!.adapters().map((a) => [a.namespace, a.url])), logger) : undefined;
+  const handler = createMcpHandler(createServerFactory(adapter, context, extension));
   const serve = toNodeHandler(handler);
 
   const app = Fastify({ logger: false, return503OnClosing: true, bodyLimit: BODY_LIMIT_BYTES });
