@@ -6,7 +6,8 @@ import type { CompiledAdapter } from './compile/compile.js';
 import { formatDiagnostic, type Diagnostic } from './errors/diagnostic.js';
 import { controlEndpoints } from './exposes/control/endpoints.js';
 import { prepareCapabilities, type Prepared } from './prepare.js';
-import { DEFAULT_HOST, planAdapters, startRuntime, type RuntimeOptions } from './runtime.js';
+import { DEFAULT_DRAIN_TIMEOUT_MS, DEFAULT_HOST, planAdapters, startRuntime, type RuntimeOptions } from './runtime.js';
+import { installShutdownSignals, type ShutdownSignals } from './shutdown-signals.js';
 
 const HELP: Record<string, string> = {
   main: `capability: serve Naftiko capability files as REST routes and MCP tools
@@ -26,8 +27,10 @@ Options:
   --allow-host <name>                   also accept this host name in Host and Origin headers (repeatable)
   --port <exposes-namespace>=<port>     listen port for one adapter (repeatable; 0 = any free port)
   --upstream <consumes-namespace>=<uri> base URI for one consumed API (repeatable)
-  --env-file <file>                     read bound variables from a .env file (the environment wins)
+  --dotenv <file>                       read bound variables from a .env file (the environment wins)
   --upstream-timeout <ms>               upstream request timeout (default 30000)
+  --drain-timeout <ms>                  on SIGINT/SIGTERM, how long requests in flight may finish
+                                        before they are cut (default ${DEFAULT_DRAIN_TIMEOUT_MS})
   --max-response-bytes <n>              cap on an upstream response body (default 8388608 = 8 MiB)
   --stdio                               serve the MCP adapter on stdin/stdout (for desktop clients)
   --strict                              treat deviations from the Naftiko schema as errors
@@ -37,7 +40,12 @@ An MCP adapter with \`transport: stdio\` (or the only MCP adapter, with --stdio)
 JSON-RPC on stdin/stdout; everything else the command prints then goes to stderr. It stops when stdin closes.
 When adapters declare the same port, the first (files in the order given, folders in name
 order) keeps it and each later one gets the next higher port that no adapter declares.
-Exit codes: 0 after SIGINT/SIGTERM, 1 when a server cannot start, 2 when a capability is invalid.`,
+SIGINT or SIGTERM (also during start-up) stops accepting, lets requests in flight finish for up to
+--drain-timeout, then cuts the rest and says how many; a second SIGINT/SIGTERM exits at once (130/143).
+(--env-file is the old name of --dotenv: Node 20 itself rejects it with "node: <file>: not found"
+when the file is missing.)
+Exit codes: 0 after SIGINT/SIGTERM, 1 when a server cannot start, 2 when a capability is invalid
+or there is nothing to serve (no REST or MCP adapter).`,
   validate: `Usage: capability validate <file|dir>... [--strict]
 
 Checks capability files against the Naftiko JSON Schema and the runtime's semantic rules.
@@ -62,8 +70,10 @@ const OPTIONS = {
   'allow-host': { type: 'string', multiple: true },
   port: { type: 'string', multiple: true },
   upstream: { type: 'string', multiple: true },
+  dotenv: { type: 'string' },
   'env-file': { type: 'string' },
   'upstream-timeout': { type: 'string' },
+  'drain-timeout': { type: 'string' },
   'max-response-bytes': { type: 'string' },
   strict: { type: 'boolean' },
   stdio: { type: 'boolean' },
@@ -85,6 +95,10 @@ export async function main(argv: readonly string[], out = process.stdout, err = 
     warn(`unknown command "${command}"\n\n${HELP.main}`);
     return 1;
   }
+  // Installed by bin/capability.js before the CLI loaded; only `serve` keeps it (the others stop at once).
+  const signals = installShutdownSignals();
+  signals.setWarn(warn);
+  if (command !== 'serve') signals.release();
   try {
     const { values, positionals } = parseArgs({ args: [...rest], options: OPTIONS, allowPositionals: true, strict: true });
     if (values.help) {
@@ -92,17 +106,26 @@ export async function main(argv: readonly string[], out = process.stdout, err = 
       return 0;
     }
     if (positionals.length === 0) throw new UsageError(`${command} needs at least one capability file or folder`);
-    const env = values['env-file'] ? { ...parseEnv(readEnvFile(values['env-file'])), ...process.env } : process.env;
+    if (values['env-file'] !== undefined) {
+      // Node 20 intercepts `--env-file` even after the script name and exits 9 when the file is missing.
+      if (values.dotenv !== undefined) throw new UsageError('--env-file is the old name of --dotenv; give only --dotenv');
+      warn('warning: --env-file is deprecated, use --dotenv (Node 20 itself rejects --env-file when the file is missing)');
+    }
+    const envFile = values.dotenv ?? values['env-file'];
+    const envFlag = values.dotenv !== undefined ? '--dotenv' : '--env-file';
+    const env = envFile !== undefined ? { ...parseEnv(readEnvFile(envFile, envFlag)), ...process.env } : process.env;
     const prepared = await prepareCapabilities(positionals, { strict: values.strict, env, upstreams: pairs(values.upstream, '--upstream', (v) => v) });
     if (command === 'validate') return validate(prepared, print, warn);
     const ports = pairs(values.port, '--port', toPort);
     const timeoutMs = values['upstream-timeout'] === undefined ? undefined : positiveInt(values['upstream-timeout'], '--upstream-timeout');
+    const drainTimeoutMs = values['drain-timeout'] === undefined ? undefined : positiveInt(values['drain-timeout'], '--drain-timeout');
     const maxResponseBytes = values['max-response-bytes'] === undefined ? undefined : positiveInt(values['max-response-bytes'], '--max-response-bytes', 'bytes');
     if (command === 'list') return list(prepared, { host: values.host, ports }, values.json === true, print, warn);
     if (!prepared.ok) return reportInvalid(prepared, warn, 2);
     const stdio = stdioNamespace(prepared, values.stdio === true);
     // On stdio, stdout carries protocol messages only: whatever the command prints goes to stderr.
-    return await serve(prepared, { host: values.host, ports, timeoutMs, maxResponseBytes, allowedHosts: values['allow-host'], stdio }, stdio ? warn : print, warn);
+    const options: RuntimeOptions = { host: values.host, ports, timeoutMs, drainTimeoutMs, maxResponseBytes, allowedHosts: values['allow-host'], stdio };
+    return await serve(prepared, options, signals, stdio ? warn : print, warn);
   } catch (e) {
     if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       warn(`${(e as Error).message}\n\n${HELP[command]}`);
@@ -114,8 +137,7 @@ export async function main(argv: readonly string[], out = process.stdout, err = 
 
 function validate(prepared: Prepared, print: (s: string) => void, warn: (s: string) => void): number {
   for (const d of prepared.diagnostics) warn(formatDiagnostic(d));
-  const errors = prepared.diagnostics.filter((d) => d.severity === 'error').length;
-  const warnings = prepared.diagnostics.length - errors;
+  const { errors, warnings } = prepared.counts;
   const files = prepared.capabilities.length + prepared.shared.length;
   print(prepared.ok ? `valid: ${files} file(s), ${warnings} warning(s)` : `invalid: ${errors} error(s), ${warnings} warning(s)`);
   return prepared.ok ? 0 : 1;
@@ -186,8 +208,18 @@ function stdioNamespace(prepared: Prepared, flag: boolean): RuntimeOptions['stdi
   return { namespace: mcp[0]!.namespace };
 }
 
-async function serve(prepared: Prepared, options: RuntimeOptions, print: (s: string) => void, warn: (s: string) => void): Promise<number | undefined> {
+async function serve(prepared: Prepared, options: RuntimeOptions, signals: ShutdownSignals, print: (s: string) => void, warn: (s: string) => void): Promise<number | undefined> {
+  if (!prepared.ok) return reportInvalid(prepared, warn, 2);
   printServeWarnings(prepared.diagnostics, warn);
+  if (planAdapters(prepared.capabilities, options).length === 0) {
+    const files = [...prepared.capabilities.map((c) => c.file), ...prepared.shared].map((f) => relative(process.cwd(), f));
+    warn(`nothing to serve: ${files.join(', ') || 'the files given'} declare no REST or MCP adapter under capability.exposes${prepared.shared.length ? ' (shared consumes files are imported by capabilities, not served)' : ''}`);
+    return 2;
+  }
+  if (signals.received) {
+    warn(`${signals.received}: stopped before serving`);
+    return 0;
+  }
   let runtime: Awaited<ReturnType<typeof startRuntime>>;
   let clientGone: () => void = () => undefined;
   const stdinEnded = new Promise<string>((resolve) => (clientGone = () => resolve('stdin closed')));
@@ -197,21 +229,21 @@ async function serve(prepared: Prepared, options: RuntimeOptions, print: (s: str
     warn(`cannot start: ${(e as Error).message}`);
     return 1;
   }
+  if (signals.received) {
+    warn(`${signals.received}: stopping during start-up`);
+    await runtime.close();
+    return 0;
+  }
   for (const a of runtime.adapters) {
     print(`${a.type.padEnd(4)} ${a.namespace}  ${a.url}${a.moved ? `  (${a.moved})` : ''}`);
   }
-  if (runtime.adapters.length === 0) warn('warning: no adapter to serve');
   warnOpenAdapters(prepared, options.host ?? DEFAULT_HOST, warn);
-  await new Promise<void>((resolve) => {
-    const stop = (signal: string) => {
-      warn(`${signal}: stopping (finishing requests in flight)`);
-      void runtime.close().then(resolve);
-    };
-    process.once('SIGINT', () => stop('SIGINT'));
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    // A desktop client ends an stdio server by closing its stdin.
-    void stdinEnded.then(stop);
-  });
+  // A desktop client ends an stdio server by closing its stdin.
+  const reason = await Promise.race([signals.first, stdinEnded]);
+  const drainMs = options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS;
+  warn(`${reason}: stopping (finishing requests in flight for up to ${drainMs} ms${signals.received ? `; ${reason} again exits at once` : ''})`);
+  const { cut } = await runtime.close();
+  if (cut > 0) warn(`drain timeout: ${cut} request(s) still in flight after ${drainMs} ms were cut`);
   return 0;
 }
 
@@ -239,6 +271,7 @@ const isLoopback = (host: string): boolean => /^127\./.test(host) || host === ':
 function printServeWarnings(diagnostics: readonly Diagnostic[], warn: (s: string) => void): void {
   const deviations = new Map<string, number>();
   for (const d of diagnostics) {
+    if (d.code === 'CAP_LOAD_TOO_MANY_FINDINGS' && d.severity === 'warning') continue;
     if (d.code.startsWith('CAP_SCHEMA')) deviations.set(d.file, (deviations.get(d.file) ?? 0) + 1);
     else warn(formatDiagnostic(d));
   }
@@ -275,10 +308,10 @@ function positiveInt(value: string, flag: string, unit = 'milliseconds'): number
   return n;
 }
 
-function readEnvFile(path: string): string {
+function readEnvFile(path: string, flag: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (e) {
-    throw new UsageError(`--env-file ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (e as Error).message}`);
+    throw new UsageError(`${flag} ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (e as Error).message}`);
   }
 }

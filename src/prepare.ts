@@ -1,7 +1,9 @@
 // Runs load → validate → resolve → compile for a set of capability files, collecting every diagnostic.
 // Shared by `serve`, `validate` and `list`.
 import { compileCapability, type CompiledCapability } from './compile/compile.js';
+import { resolve } from 'node:path';
 import { hasErrors, type Diagnostic } from './errors/diagnostic.js';
+import { limitPerFile } from './errors/limit-diagnostics.js';
 import { expandPaths, loadCapability } from './load/load.js';
 import { resolveBindings } from './resolve/bindings.js';
 import { applyUpstreamOverrides } from './resolve/overrides.js';
@@ -16,7 +18,10 @@ export interface PrepareOptions {
 
 export interface Prepared {
   capabilities: CompiledCapability[];
+  /** Findings to print: at most MAX_DIAGNOSTICS_PER_FILE per file, then an "and N more" line. */
   diagnostics: Diagnostic[];
+  /** Counts over every finding, including those left out of `diagnostics`. */
+  counts: { errors: number; warnings: number };
   /** Files that are shared consumes documents (imported by capabilities, not served themselves). */
   shared: string[];
   ok: boolean;
@@ -30,28 +35,52 @@ export async function prepareCapabilities(paths: readonly string[], options: Pre
   const seenUpstreams = new Set<string>();
 
   for (const file of files) {
-    const loaded = await loadCapability(file);
-    diagnostics.push(...loaded.diagnostics);
-    if (!loaded.document || hasErrors(loaded.diagnostics)) continue;
-    const findings = validateCapability(loaded, { strict: options.strict });
-    diagnostics.push(...findings);
-    if (!loaded.document.capability) {
-      shared.push(loaded.source.path);
-      continue;
+    try {
+      await prepareOne(file, options, { capabilities, diagnostics, shared, seenUpstreams });
+    } catch (err) {
+      // Last line of defence: a stage threw on some input. That is a bug to fix, reported here without a stack trace.
+      diagnostics.push({ code: 'CAP_INTERNAL', severity: 'error', message: `internal error while loading this file (${describe(err)}); please report it with the file`, file: resolve(file), pointer: '', line: 1, col: 1 });
     }
-    if (hasErrors(findings)) continue;
-    const { bindings, diagnostics: bindDiagnostics } = resolveBindings(loaded, options.env ?? process.env);
-    diagnostics.push(...bindDiagnostics);
-    for (const c of loaded.consumes) seenUpstreams.add(c.value.namespace);
-    const consumes = applyUpstreamOverrides(loaded.consumes, options.upstreams ?? new Map());
-    const { compiled, diagnostics: compileDiagnostics } = compileCapability(loaded, consumes, bindings);
-    diagnostics.push(...compileDiagnostics);
-    if (compiled) capabilities.push(compiled);
   }
   for (const namespace of options.upstreams?.keys() ?? []) {
     if (!seenUpstreams.has(namespace)) {
       diagnostics.push({ code: 'CAP_RESOLVE_OVERRIDE', severity: 'error', message: `--upstream names "${namespace}", which no capability consumes (known: ${[...seenUpstreams].join(', ') || 'none'})`, file: '<command line>', pointer: '', line: 1, col: 1 });
     }
   }
-  return { capabilities, diagnostics, shared, ok: !hasErrors(diagnostics) && files.length > 0 };
+  const errors = diagnostics.filter((d) => d.severity === 'error').length;
+  const counts = { errors, warnings: diagnostics.length - errors };
+  return { capabilities, diagnostics: limitPerFile(diagnostics), counts, shared, ok: errors === 0 && files.length > 0 };
 }
+
+interface Collected {
+  capabilities: CompiledCapability[];
+  diagnostics: Diagnostic[];
+  shared: string[];
+  seenUpstreams: Set<string>;
+}
+
+async function prepareOne(file: string, options: PrepareOptions, { capabilities, diagnostics, shared, seenUpstreams }: Collected): Promise<void> {
+  // Findings are appended one by one: spreading a very long list into push() would overflow the stack.
+  const add = (found: readonly Diagnostic[]) => {
+    for (const d of found) diagnostics.push(d);
+  };
+  const loaded = await loadCapability(file);
+  add(loaded.diagnostics);
+  if (!loaded.document || hasErrors(loaded.diagnostics)) return;
+  const findings = validateCapability(loaded, { strict: options.strict });
+  add(findings);
+  if (!loaded.document.capability) {
+    shared.push(loaded.source.path);
+    return;
+  }
+  if (hasErrors(findings)) return;
+  const { bindings, diagnostics: bindDiagnostics } = resolveBindings(loaded, options.env ?? process.env);
+  add(bindDiagnostics);
+  for (const c of loaded.consumes) seenUpstreams.add(c.value.namespace);
+  const consumes = applyUpstreamOverrides(loaded.consumes, options.upstreams ?? new Map());
+  const { compiled, diagnostics: compileDiagnostics } = compileCapability(loaded, consumes, bindings);
+  add(compileDiagnostics);
+  if (compiled) capabilities.push(compiled);
+}
+
+const describe = (err: unknown): string => (err instanceof Error ? `${err.name}: ${err.message.split('\n')[0]}` : String(err)).slice(0, 200);

@@ -23,6 +23,8 @@ export interface RuntimeOptions {
   logger?: Logger;
   /** Host names accepted in Host and Origin headers besides localhost and the listen address (`--allow-host`). */
   allowedHosts?: readonly string[];
+  /** How long close() lets requests in flight finish before cutting them (`--drain-timeout`). */
+  drainTimeoutMs?: number;
   /** Serve this MCP adapter on stdin/stdout (`transport: stdio`, or `serve --stdio`); the streams default to the process's. */
   stdio?: StdioStreams & { namespace: string };
 }
@@ -39,10 +41,13 @@ export interface ServedAdapter {
 
 export interface Runtime {
   adapters: ServedAdapter[];
-  close(): Promise<void>;
+  /** Stops accepting, lets requests in flight finish for up to the drain timeout, then cuts the rest. */
+  close(): Promise<{ cut: number }>;
   /** Tells connected MCP clients that the tool list changed (`notifications/tools/list_changed`), e.g. after a reload. */
   announceToolsChanged(): void;
 }
+
+export const DEFAULT_DRAIN_TIMEOUT_MS = 10_000;
 
 /** The URL shown for an MCP adapter served on stdin/stdout. */
 export const STDIO_URL = 'stdio';
@@ -105,7 +110,8 @@ export async function startRuntime(capabilities: readonly CompiledCapability[], 
     adapters: () => plan.map((entry) => ({ ...served(entry), state: states.get(entry) ?? 'starting' })),
   };
   const servers: { app?: FastifyInstance; close?: () => Promise<void>; announceToolsChanged?: () => void; entry: Entry }[] = [];
-  const closeAll = async () => {
+  let inFlight = 0;
+  const graceful = async () => {
     // Readiness flips first; other adapters stop accepting and finish requests in flight; control goes last.
     draining = true;
     const isControl = (s: (typeof servers)[number]) => s.entry.type === 'control';
@@ -115,7 +121,21 @@ export async function startRuntime(capabilities: readonly CompiledCapability[], 
       for (const s of group) states.set(s.entry, 'stopped');
     }
     await Promise.allSettled(servers.map((s) => s.close?.()));
-    await upstream.close();
+    await upstream.close().catch(() => undefined); // already destroyed when the drain timed out
+  };
+  const closeAll = async (): Promise<{ cut: number }> => {
+    let timer: NodeJS.Timeout | undefined;
+    const drained = graceful().then(() => true);
+    const expired = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS)));
+    const done = await Promise.race([drained, expired]);
+    clearTimeout(timer);
+    if (done) return { cut: 0 };
+    // The drain timed out: cut the requests still in flight and their upstream calls.
+    const cut = inFlight;
+    for (const s of servers) s.app?.server.closeAllConnections();
+    await upstream.destroy?.();
+    await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
+    return { cut };
   };
   // Control adapters listen first, so a probe sees "not ready" until every other adapter listens.
   const order = [...plan].sort((a, b) => Number(b.type === 'control') - Number(a.type === 'control'));
@@ -135,6 +155,10 @@ export async function startRuntime(capabilities: readonly CompiledCapability[], 
       }
       const server = createServer(entry.adapter, context, view);
       servers.push({ ...server, entry });
+      server.app.server.on('request', (_req, res) => {
+        inFlight++;
+        res.once('close', () => inFlight--);
+      });
       await server.app.listen({ host, port: entry.port });
       const address = server.app.server.address();
       if (typeof address === 'object' && address) entry.port = address.port; // port 0: the OS chose one

@@ -2,6 +2,8 @@
 // tool listings and routes, built once per load. Compile problems become diagnostics at their YAML position.
 import { diagnose, type Diagnostic } from '../errors/diagnostic.js';
 import type { Located, LoadedCapability } from '../load/load.js';
+import { isRecord } from '../load/shape.js';
+import { escapePointer } from '../load/source.js';
 import { consumedOperations, exposedUnits } from '../load/walk.js';
 import { secretValues, type Bindings } from '../resolve/bindings.js';
 import { dirname } from 'node:path';
@@ -17,6 +19,7 @@ import type { NameScope } from './names.js';
 import { compileRequestTemplate, type RequestTemplate } from './request-template.js';
 import { compileSkillAdapter, type CompiledSkill, type CompiledSkillAdapter } from './skill.js';
 import { compileText } from './template.js';
+import { operationParameterNames } from './with-keys.js';
 
 export interface CompiledRoute {
   readonly method: string;
@@ -93,13 +96,13 @@ export function compileCapability(
     limits.set(c.value, { maxResponseBytes: cap });
   }
 
-  const templates = new Map<string, { request: RequestTemplate; outputRawFormat?: string }>();
+  const templates = new Map<string, { request: RequestTemplate; outputRawFormat?: string; parameters: { accepted: Set<string>; shown: string[] } }>();
   for (const ref of consumedOperations(consumes)) {
     const key = `${ref.adapter.namespace}.${ref.operation.name}`;
     if (templates.has(key)) continue;
     try {
       const request = compileRequestTemplate(ref.adapter, ref.resource, ref.operation, scope, limits.get(ref.adapter));
-      templates.set(key, { request, outputRawFormat: ref.operation.outputRawFormat });
+      templates.set(key, { request, outputRawFormat: ref.operation.outputRawFormat, parameters: operationParameterNames(ref.resource, ref.operation, inputPrefixes) });
     } catch (err) {
       diagnostics.push(diagnose(ref.source, ref.pointer, 'error', 'CAP_COMPILE', (err as Error).message));
     }
@@ -110,6 +113,19 @@ export function compileCapability(
   for (const u of exposedUnits(loaded)) {
     const called = u.unit.call ? templates.get(u.unit.call) : undefined;
     if (u.unit.call && !called) continue; // reported by validate (call-target-exists) or above
+    if (called && isRecord(u.unit.with)) {
+      const unknown = Object.keys(u.unit.with).filter((key) => !called.parameters.accepted.has(key));
+      // Against an operation that declares parameters an unknown key is a typo (error); against one that declares
+      // none (a reference-spec mock) it is only a value that is never sent (warning).
+      const severity = called.parameters.shown.length > 0 ? 'error' : 'warning';
+      for (const key of unknown) {
+        diagnostics.push(diagnose(loaded.source, `${u.pointer}/with/${escapePointer(key)}`, severity, 'CAP_COMPILE_UNKNOWN_WITH', `with key "${key}" names no parameter of ${u.unit.call}, so its value would never be sent`, {
+          onKey: true,
+          hint: called.parameters.shown.length ? `${u.unit.call} takes: ${called.parameters.shown.slice(0, 20).join(', ')}` : `${u.unit.call} declares no parameters`,
+        }));
+      }
+      if (unknown.length > 0 && severity === 'error') continue;
+    }
     const prefixes = new Set([u.kind === 'rest' ? 'rest' : 'tools', u.adapter.namespace]);
     try {
       if (u.kind === 'rest') {

@@ -24,9 +24,35 @@ export function compileJsonPath(expression: string): Extractor {
   const path = JSONPath.toPathArray(expr).slice();
   if (path.length === 0) throw new Error(`JSONPath ${JSON.stringify(expression)} is empty`);
   JSONPath({ path: expr, json: {}, wrap: true }); // throws on a syntax error, at load time
+  for (const segment of path) checkScript(expression, segment);
   return (value) => {
     if (value === null || typeof value !== 'object') return undefined;
-    const found = JSONPath({ path, json: value as object, wrap: true }) as unknown[];
+    const found = JSONPath({ path: path as unknown as string, json: value as object, wrap: true }) as unknown[];
     return found.length === 0 ? undefined : found;
   };
+}
+
+interface ScriptClass {
+  new (code: string): unknown;
+}
+// jsonpath-plus parses filter scripts only when it first evaluates them (on a response); parse them now instead.
+const SafeScript = (JSONPath as unknown as { prototype: { safeVm: { Script: ScriptClass } } }).prototype.safeVm.Script;
+
+/** A `?(…)` filter or `(…)` script segment must be a complete expression in jsonpath-plus's safe evaluator. */
+function checkScript(expression: string, segment: unknown): void {
+  if (typeof segment !== 'string' || !(segment.startsWith('?(') || segment.startsWith('('))) return;
+  if (!segment.endsWith(')')) throw new Error(`JSONPath ${JSON.stringify(expression)}: the filter ${segment} is not closed with ")]"`);
+  const code = (segment.startsWith('?') ? segment.slice(2, -1) : segment.slice(1, -1))
+    .replaceAll('@parentProperty', '_$_parentProperty')
+    .replaceAll('@parent', '_$_parent')
+    .replaceAll('@property', '_$_property')
+    .replaceAll('@root', '_$_root')
+    .replaceAll('@path', '_$_path')
+    .replaceAll(/@([.\s)[])/gu, '_$_v$1')
+    .replaceAll(/@$/gu, '_$_v');
+  try {
+    new SafeScript(code);
+  } catch (err) {
+    throw new Error(`JSONPath ${JSON.stringify(expression)}: invalid filter ${segment}: ${(err as Error).message}`);
+  }
 }

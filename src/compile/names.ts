@@ -21,7 +21,7 @@ export function compileName(name: string, scope: NameScope): Getter {
     const value = scope.bindings.values.get(variable);
     if (value !== undefined) return () => value;
     return () => {
-      throw new CapError('CAP_SECRET_MISSING', `${variable} is not set; set it in the environment (or with --env-file) and restart`);
+      throw new CapError('CAP_SECRET_MISSING', `${variable} is not set; set it in the environment (or with --dotenv) and restart`);
     };
   }
   if (scope.bindingsOnly) throw new Error(`{{${name}}} is not a bound variable; credentials and adapter-level values come from binds only`);

@@ -18,6 +18,8 @@ export interface SendOptions {
 export interface UpstreamClient {
   send(namespace: string, origin: string, request: UpstreamRequest, options?: SendOptions): Promise<UpstreamResponse>;
   close(): Promise<void>;
+  /** Aborts requests in flight and closes every connection (a shutdown whose drain timed out). */
+  destroy?(): Promise<void>;
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -70,6 +72,7 @@ export function createUpstreamClient(options: UpstreamClientOptions = {}): Upstr
       }
     },
     close: () => dispatcher.close(),
+    destroy: () => dispatcher.destroy(),
   };
 }
 

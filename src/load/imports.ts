@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { diagnose, type Diagnostic } from '../errors/diagnostic.js';
 import { loadSource } from './read.js';
+import { isRecord } from './shape.js';
 import { pointerOf, type SourceFile } from './source.js';
 
 export interface ImportedConsumes {
@@ -27,7 +28,13 @@ export async function loadImports(
   for (const [index, entry] of consumes.entries()) {
     if (!entry || typeof entry !== 'object' || typeof entry.location !== 'string') continue;
     const here = pointerOf('capability', 'consumes', index);
-    const path = resolve(baseDir, locationToPath(entry.location));
+    const path = locationToPath(entry.location, baseDir);
+    if (path === null) {
+      diagnostics.push(diagnose(source, here + '/location', 'error', 'CAP_LOAD_IMPORT', `cannot import ${entry.location}: not a valid path or file: URI`, {
+        hint: 'use a path relative to this capability file, e.g. ./shared/stigg.yaml',
+      }));
+      continue;
+    }
     const loaded = await loadSource(path);
     if (!loaded.source || loaded.diagnostics.length > 0) {
       diagnostics.push(diagnose(source, here + '/location', 'error', 'CAP_LOAD_IMPORT', `cannot import ${entry.location}: ${loaded.diagnostics[0]?.message ?? 'unreadable'}`, {
@@ -36,8 +43,8 @@ export async function loadImports(
       diagnostics.push(...loaded.diagnostics.filter((d) => d.code === 'CAP_LOAD_YAML'));
       continue;
     }
-    const shared = loaded.source.toJS() as { consumes?: unknown };
-    const candidates = Array.isArray(shared.consumes) ? shared.consumes : [];
+    const shared = loaded.source.toJS();
+    const candidates: unknown[] = isRecord(shared) && Array.isArray(shared.consumes) ? shared.consumes : [];
     const at = candidates.findIndex((c) => c && typeof c === 'object' && (c as { namespace?: unknown }).namespace === entry.import);
     if (at < 0) {
       const available = candidates.map((c) => (c as { namespace?: unknown })?.namespace).filter(Boolean);
@@ -53,9 +60,15 @@ export async function loadImports(
   return { imports, diagnostics };
 }
 
-/** Accepts a plain relative/absolute path or a `file:` URI (`file:///./x` and `file://./x` mean relative). */
-function locationToPath(location: string): string {
+/** Accepts a plain relative/absolute path or a `file:` URI (`file:///./x` and `file://./x` mean relative); null when invalid. */
+function locationToPath(location: string, baseDir: string): string | null {
   const relative = /^file:\/\/\/?\.\//.exec(location);
-  if (relative) return location.slice(relative[0].length - 2);
-  return location.startsWith('file:') ? fileURLToPath(location) : location;
+  if (relative) return resolve(baseDir, location.slice(relative[0].length - 2));
+  if (location.includes('\0')) return null;
+  if (!location.startsWith('file:')) return resolve(baseDir, location);
+  try {
+    return fileURLToPath(location);
+  } catch {
+    return null;
+  }
 }

@@ -1,21 +1,30 @@
 // SourceFile: one YAML file with its parsed document and line counter, so any JSON pointer maps to line:col.
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, type Document, type Node } from 'yaml';
+import { parseYaml, type YamlProblem } from './parse-yaml.js';
 
 export class SourceFile {
   readonly path: string;
   readonly text: string;
-  readonly document: Document;
+  /** The parsed document; null when the text was not parsed (too large) or the parser gave up. */
+  readonly document: Document | null;
   readonly lineCounter = new LineCounter();
+  /** Why the text cannot be used: syntax errors, duplicate keys, too deep nesting, alias problems. */
+  readonly problems: readonly YamlProblem[];
+  private readonly value: unknown;
 
-  constructor(path: string, text: string) {
+  /** `text` null: the file was not parsed (e.g. too large); positions then point at 1:1. */
+  constructor(path: string, text: string | null) {
     this.path = path;
-    this.text = text;
-    this.document = parseDocument(text, { lineCounter: this.lineCounter, prettyErrors: false, uniqueKeys: true });
+    this.text = text ?? '';
+    const parsed = text === null ? { document: null, value: null, problems: [] } : parseYaml(text, this.lineCounter);
+    this.document = parsed.document;
+    this.value = parsed.value;
+    this.problems = parsed.problems;
   }
 
-  /** Plain JS value of the document (null when it does not parse). */
+  /** Plain JS value of the document (null when it has problems); computed once, never throws. */
   toJS(): unknown {
-    return this.document.errors.length > 0 ? null : this.document.toJS({ maxAliasCount: 100 });
+    return this.value;
   }
 
   /** 1-based line and column of the node at `pointer`, or of the deepest existing ancestor. */
@@ -26,7 +35,7 @@ export class SourceFile {
   }
 
   private offsetOf(pointer: string, onKey: boolean): number {
-    let node: unknown = this.document.contents;
+    let node: unknown = this.document?.contents;
     let offset = rangeStart(node) ?? 0;
     const segments = pointer === '' ? [] : pointer.slice(1).split('/').map(unescapePointer);
     for (const [i, segment] of segments.entries()) {

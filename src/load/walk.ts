@@ -1,6 +1,7 @@
 // Iterators over the loaded document's operations and exposed units, each with its source position.
 import type { ConsumedOperation, ConsumedResource, ConsumesHttp, ExposedResource, ExposesMcp, ExposesRest, Invocable } from '../spec/capability.js';
 import type { Located, LoadedCapability } from './load.js';
+import { isRecord, records } from './shape.js';
 import { pointerOf, type SourceFile } from './source.js';
 
 export interface ConsumedOperationRef {
@@ -13,8 +14,9 @@ export interface ConsumedOperationRef {
 
 export function* consumedOperations(consumes: readonly Located<ConsumesHttp>[]): Generator<ConsumedOperationRef> {
   for (const { value: adapter, source, pointer } of consumes) {
-    for (const [r, resource] of (adapter.resources ?? []).entries()) {
-      for (const [o, operation] of (resource.operations ?? []).entries()) {
+    if (!isRecord(adapter)) continue;
+    for (const [r, resource] of records<ConsumedResource>(adapter.resources)) {
+      for (const [o, operation] of records<ConsumedOperation>(resource.operations)) {
         yield { adapter, resource, operation, source, pointer: `${pointer}${pointerOf('resources', r, 'operations', o)}` };
       }
     }
@@ -28,15 +30,15 @@ export type ExposedUnit =
 export function* exposedUnits(loaded: LoadedCapability): Generator<ExposedUnit> {
   const exposes = loaded.document?.capability?.exposes;
   if (!Array.isArray(exposes)) return;
-  for (const [a, adapter] of exposes.entries()) {
-    if (adapter?.type === 'rest') {
-      for (const [r, resource] of (adapter.resources ?? []).entries()) {
-        for (const [o, unit] of (resource.operations ?? []).entries()) {
+  for (const [a, adapter] of records<ExposesRest | ExposesMcp>(exposes)) {
+    if (adapter.type === 'rest') {
+      for (const [r, resource] of records<ExposedResource>(adapter.resources)) {
+        for (const [o, unit] of records<Invocable & { method: string }>(resource.operations)) {
           yield { kind: 'rest', adapter, resource, unit, pointer: pointerOf('capability', 'exposes', a, 'resources', r, 'operations', o) };
         }
       }
-    } else if (adapter?.type === 'mcp') {
-      for (const [t, unit] of (adapter.tools ?? []).entries()) {
+    } else if (adapter.type === 'mcp') {
+      for (const [t, unit] of records<Invocable & { name: string }>(adapter.tools)) {
         yield { kind: 'mcp', adapter, unit, pointer: pointerOf('capability', 'exposes', a, 'tools', t) };
       }
     }

@@ -44,7 +44,7 @@ export function resolveBindings(loaded: LoadedCapability, env: Readonly<Record<s
       if (value === undefined || value === null || value === '') {
         missing.add(variable);
         diagnostics.push(diagnose(loaded.source, pointerOf('binds', b, 'keys', variable), 'warning', 'CAP_RESOLVE_BIND_UNSET', `${variable} has no value (${from} ${String(key)} is not set); calls that need it will fail`, {
-          hint: from === 'environment variable' ? `export ${String(key)}=... or pass --env-file` : undefined,
+          hint: from === 'environment variable' ? `export ${String(key)}=... or pass --dotenv` : undefined,
         }));
       } else {
         values.set(variable, String(value));
@@ -58,8 +58,8 @@ export function resolveBindings(loaded: LoadedCapability, env: Readonly<Record<s
 function readLocation(location: string, baseDir: string): { values: Record<string, unknown> } | { error: string } {
   if (!location.startsWith('file:')) return { error: 'unsupported scheme' };
   const relative = /^file:\/\/\/?\.\//.exec(location);
-  const path = relative ? resolve(baseDir, location.slice(relative[0].length - 2)) : fileURLToPath(location);
   try {
+    const path = relative ? resolve(baseDir, location.slice(relative[0].length - 2)) : fileURLToPath(location);
     const text = readFileSync(path, 'utf8');
     const values = /\.ya?ml$/i.test(path) ? parseYaml(text) : JSON.parse(text);
     return values && typeof values === 'object' ? { values } : { error: 'the file is not a mapping' };

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { diagnose, type Diagnostic, type Severity } from '../errors/diagnostic.js';
-import type { SourceFile } from '../load/source.js';
+import { escapePointer, type SourceFile } from '../load/source.js';
 
 export const SUPPORTED_VERSIONS = ['1.0.0-alpha1', '1.0.0-alpha2', '1.0.0-alpha3'] as const;
 const LATEST_VERSION = '1.0.0-alpha3';
@@ -156,8 +156,10 @@ const OPTIONAL_IN_PRACTICE = new Set(['description', 'label', 'info', 'propertie
 
 /** Deviations the runtime runs anyway (lenient mode): unknown keys, name patterns, long texts, missing documentation. */
 function isTolerated(e: ErrorObject): boolean {
+  // An unknown top-level key is a misspelt section (`capabilty:`): an error, or the file would serve nothing.
+  if (e.keyword === 'additionalProperties') return e.instancePath !== '';
   // maxLength only bounds skill descriptions and metadata text; propertyNames only carries a name pattern (bind keys).
-  if (['additionalProperties', 'pattern', 'propertyNames', 'maxLength'].includes(e.keyword)) return true;
+  if (['pattern', 'propertyNames', 'maxLength'].includes(e.keyword)) return true;
   if (e.keyword !== 'required') return false;
   const missing = String((e.params as { missingProperty?: string }).missingProperty);
   if (OPTIONAL_IN_PRACTICE.has(missing)) return true;
@@ -172,13 +174,17 @@ function toDiagnostic(context: Context, e: ErrorObject, severity: Severity): Dia
   switch (e.keyword) {
     case 'additionalProperties': {
       const name = String(params.additionalProperty);
-      const hint =
-        severity === 'error'
-          ? 'remove it, or check its spelling and indentation'
-          : name === 'title' && e.instancePath === '/info'
-            ? 'Naftiko calls it `label`; rename it'
-            : 'ignored by this runtime (and by the reference engine); check its spelling, or remove it';
-      return diagnose(source, `${e.instancePath}/${name}`, severity, 'CAP_SCHEMA_UNKNOWN_PROPERTY', `property "${name}" is not in the ${schemaName}`, { onKey: true, hint });
+      const near = e.instancePath === '' ? closest(name, TOP_LEVEL_KEYS) : undefined;
+      const hint = near
+        ? `did you mean "${near}"?`
+        : e.instancePath === ''
+          ? `a capability file has these top-level sections: ${TOP_LEVEL_KEYS.join(', ')}`
+          : severity === 'error'
+            ? 'remove it, or check its spelling and indentation'
+            : name === 'title' && e.instancePath === '/info'
+              ? 'Naftiko calls it `label`; rename it'
+              : 'ignored by this runtime (and by the reference engine); check its spelling, or remove it';
+      return diagnose(source, `${e.instancePath}/${escapePointer(name)}`, severity, 'CAP_SCHEMA_UNKNOWN_PROPERTY', `property "${name}" is not in the ${schemaName}`, { onKey: true, hint });
     }
     case 'required': {
       const name = String(params.missingProperty);
@@ -212,4 +218,27 @@ function requiredHint(name: string, pointer: string, document: Record<string, un
   if (name === 'type') return 'without a type, any JSON value is accepted';
   if (name === 'description' && /\/inputParameters\/\d+$/.test(pointer)) return 'agents and API users see this parameter without a description';
   return 'the runtime runs without it; other Naftiko tools require it';
+}
+
+const TOP_LEVEL_KEYS = ['naftiko', 'info', 'binds', 'capability', 'consumes'];
+
+/** The known name within edit distance 2 of a misspelt one, if any. */
+function closest(name: string, known: readonly string[]): string | undefined {
+  let best: { key: string; distance: number } | undefined;
+  for (const key of known) {
+    const distance = editDistance(name.toLowerCase(), key);
+    if (distance <= 2 && (!best || distance < best.distance)) best = { key, distance };
+  }
+  return best?.key;
+}
+
+function editDistance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 2) return 3;
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = current;
+  }
+  return previous[b.length]!;
 }

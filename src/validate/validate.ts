@@ -5,13 +5,14 @@ import { callTargetExists } from './rules/call-target-exists.js';
 import { controlAdapter } from './rules/control-adapter.js';
 import { credentialsFromBinds } from './rules/credentials-from-binds.js';
 import { namespacesUnique } from './rules/namespaces-unique.js';
+import { outputJsonPathValid } from './rules/output-jsonpath-valid.js';
 import { pathParameterInPath } from './rules/path-parameter-in-path.js';
 import { refTargetExists } from './rules/ref-target-exists.js';
 import { skillTools } from './rules/skill-tools.js';
 import { unreachableOperation } from './rules/unreachable-operation.js';
 import { validateSchema } from './schema.js';
 
-const RULES = [callTargetExists, refTargetExists, unreachableOperation, pathParameterInPath, namespacesUnique, credentialsFromBinds, skillTools, controlAdapter];
+const RULES = [callTargetExists, refTargetExists, unreachableOperation, pathParameterInPath, namespacesUnique, credentialsFromBinds, skillTools, controlAdapter, outputJsonPathValid];
 
 export function validateCapability(loaded: LoadedCapability, options: { strict?: boolean } = {}): Diagnostic[] {
   if (!loaded.document) return [];

@@ -1,0 +1,92 @@
+// The container and Kubernetes files agree with the capabilities they serve: every adapter port is declared by the
+// Deployment, the Service and compose; probes hit the control adapter's health endpoints; the Secret carries every
+// bound variable; the image runs node as PID 1 as a non-root user with production dependencies only.
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseAllDocuments, parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { prepareCapabilities } from '../../src/prepare.js';
+import { planAdapters } from '../../src/runtime.js';
+import { ROOT } from '../helpers/cli.js';
+
+const K8S = join(ROOT, 'deploy', 'kubernetes');
+
+interface Manifest {
+  kind: string;
+  metadata: { name: string };
+  spec: Record<string, any>;
+  stringData?: Record<string, string>;
+}
+
+async function manifests(): Promise<Manifest[]> {
+  const files = (await readdir(K8S)).filter((f) => f.endsWith('.yaml') && f !== 'control.yaml' && f !== 'kustomization.yaml');
+  const docs = await Promise.all(files.map(async (f) => parseAllDocuments(await readFile(join(K8S, f), 'utf8')).map((d) => d.toJS() as Manifest)));
+  return docs.flat();
+}
+
+async function plannedPorts(): Promise<Map<number, string>> {
+  const prepared = await prepareCapabilities([join(ROOT, 'capabilities'), join(K8S, 'control.yaml')], { env: {} });
+  expect(prepared.ok).toBe(true);
+  return new Map(planAdapters(prepared.capabilities).map((a) => [a.port, `${a.type} ${a.namespace}`]));
+}
+
+describe('deployment files', () => {
+  it('the Kubernetes manifests parse and hold a Namespace, Deployment, Service, HorizontalPodAutoscaler and an example Secret', async () => {
+    const kinds = (await manifests()).map((m) => m.kind).sort();
+    expect(kinds).toStrictEqual(['Deployment', 'HorizontalPodAutoscaler', 'Namespace', 'Secret', 'Service']);
+    const kustomization = parse(await readFile(join(K8S, 'kustomization.yaml'), 'utf8')) as { resources: string[]; configMapGenerator: { files: string[] }[] };
+    for (const resource of kustomization.resources) await readFile(join(K8S, resource), 'utf8');
+    expect(kustomization.configMapGenerator[0]!.files).toStrictEqual(['control.yaml']);
+  });
+
+  it('the Deployment exposes every adapter port, probes the control adapter, and runs several non-root replicas with resource requests', async () => {
+    const ports = await plannedPorts();
+    const deployment = (await manifests()).find((m) => m.kind === 'Deployment')!;
+    expect(deployment.spec.replicas).toBeGreaterThan(1);
+    const container = deployment.spec.template.spec.containers[0];
+    const declared = new Map<string, number>(container.ports.map((p: { name: string; containerPort: number }) => [p.name, p.containerPort]));
+    expect([...declared.values()].sort()).toStrictEqual([...ports.keys()].sort());
+    const control = [...ports].find(([, what]) => what.startsWith('control'))![0];
+    for (const probe of ['livenessProbe', 'readinessProbe', 'startupProbe']) {
+      expect(declared.get(container[probe].httpGet.port), probe).toBe(control);
+    }
+    expect(container.livenessProbe.httpGet.path).toBe('/health/live');
+    expect(container.readinessProbe.httpGet.path).toBe('/health/ready');
+    expect(container.args).toStrictEqual(['serve', '/capabilities', '/etc/capability/control.yaml', '--host', '0.0.0.0']);
+    expect(container.resources.requests).toMatchObject({ cpu: expect.any(String), memory: expect.any(String) });
+    expect(deployment.spec.template.spec.securityContext.runAsNonRoot).toBe(true);
+  });
+
+  it('the Service routes every business port, and the Secret names every bound variable of the shipped capabilities', async () => {
+    const ports = await plannedPorts();
+    const all = await manifests();
+    const service = all.find((m) => m.kind === 'Service')!;
+    const business = [...ports].filter(([, what]) => !what.startsWith('control')).map(([port]) => port).sort();
+    expect(service.spec.ports.map((p: { port: number }) => p.port).sort()).toStrictEqual(business);
+    const secret = all.find((m) => m.kind === 'Secret')!;
+    const bound = new Set<string>();
+    for (const file of (await readdir(join(ROOT, 'capabilities'))).filter((f) => f.endsWith('.yaml'))) {
+      const doc = parse(await readFile(join(ROOT, 'capabilities', file), 'utf8')) as { binds?: { keys: Record<string, string> }[] };
+      for (const bind of doc.binds ?? []) for (const key of Object.values(bind.keys)) bound.add(key);
+    }
+    expect(Object.keys(secret.stringData!).sort()).toStrictEqual([...bound].sort());
+  });
+
+  it('the Dockerfile builds in two stages and runs node as PID 1 as the node user, without npx; compose publishes every port on loopback', async () => {
+    const dockerfile = await readFile(join(ROOT, 'Dockerfile'), 'utf8');
+    expect(dockerfile.match(/^FROM /gm)).toHaveLength(2);
+    expect(dockerfile).toMatch(/npm ci --omit=dev/);
+    expect(dockerfile).toMatch(/^USER node$/m);
+    expect(dockerfile).toMatch(/^ENTRYPOINT \["node", "bin\/capability\.js"\]$/m);
+    expect(dockerfile).not.toMatch(/npx/);
+    const compose = parse(await readFile(join(ROOT, 'compose.yaml'), 'utf8')) as { services: { capability: { ports: string[]; volumes: string[] } } };
+    const published = compose.services.capability.ports.flatMap((spec) => {
+      const [, from, to] = /^127\.0\.0\.1:(\d+)(?:-(\d+))?:/.exec(spec)!;
+      const first = Number(from);
+      return Array.from({ length: Number(to ?? from) - first + 1 }, (_, i) => first + i);
+    });
+    const business = [...(await plannedPorts())].filter(([, what]) => !what.startsWith('control')).map(([port]) => port);
+    expect(published.sort()).toStrictEqual(business.sort());
+    expect(compose.services.capability.volumes).toContain('./capabilities:/capabilities:ro');
+  });
+});
