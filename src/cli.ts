@@ -170,7 +170,10 @@ function list(prepared: Prepared, options: { host?: string; ports: Map<string, n
 function unitsOf(adapter: CompiledAdapter) {
   switch (adapter.type) {
     case 'rest':
-      return adapter.routes.map((r) => ({ route: `${r.method} ${r.path}`, name: r.invoker.name, call: r.invoker.call ?? null, upstream: r.invoker.request?.summary ?? null }));
+      return [
+        ...adapter.routes.map((r) => ({ route: `${r.method} ${r.path}`, name: r.invoker.name, call: r.invoker.call ?? null, upstream: r.invoker.request?.summary ?? null })),
+        ...adapter.forwards.map((f) => ({ route: `* ${f.path}`, name: 'forward', call: `forward ${f.forward.namespace}`, upstream: f.forward.target })),
+      ];
     case 'mcp':
       return [
         ...adapter.tools.map((t) => ({ tool: t.listing.name, call: t.invoker.call ?? null, upstream: t.invoker.request?.summary ?? null })),

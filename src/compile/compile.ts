@@ -7,8 +7,10 @@ import { escapePointer } from '../load/source.js';
 import { consumedOperations, exposedUnits } from '../load/walk.js';
 import { secretValues, type Bindings } from '../resolve/bindings.js';
 import { dirname } from 'node:path';
-import type { ConsumesHttp, ExposesControl, ExposesMcp, ExposesSkill, McpTool } from '../spec/capability.js';
+import type { AggregateFunction, ConsumesHttp, ExposesControl, ExposesMcp, ExposesSkill, Invocable, McpTool } from '../spec/capability.js';
+import { functionsByRef, resolveRef, type FunctionRef } from './aggregates.js';
 import { compileControlAdapter, type CompiledControlAdapter } from './control.js';
+import { compileForward, type CompiledForward } from './forward.js';
 import type { JsonSchemaObject } from './input-schema.js';
 import { compileInboundAuth, inboundSecrets, type InboundAuth } from './inbound-auth.js';
 import { compileInvoker, type CompiledInvoker } from './invoker.js';
@@ -16,7 +18,8 @@ import { compilePrompt, type CompiledPrompt } from './mcp-prompts.js';
 import { compileDynamicResource, compileStaticResource, type CompiledResource } from './mcp-resources.js';
 import { compileOutputSchema, type CompiledOutputSchema, type JsonSchema } from './output-schema.js';
 import type { NameScope } from './names.js';
-import { compileRequestTemplate, type RequestTemplate } from './request-template.js';
+import { PlanError, type CallTarget } from './plan.js';
+import { compileRequestTemplate } from './request-template.js';
 import { compileSkillAdapter, type CompiledSkill, type CompiledSkillAdapter } from './skill.js';
 import { compileText } from './template.js';
 import { operationParameterNames } from './with-keys.js';
@@ -60,8 +63,22 @@ export interface CompiledMcpAdapter {
   readonly skills?: readonly CompiledSkill[];
 }
 
+/** A REST resource that forwards the requests no operation handles (naftiko-semantics §4.7). */
+export interface CompiledForwardRoute {
+  /** The resource path as written, e.g. `/forward/{{path}}`. */
+  readonly path: string;
+  readonly forward: CompiledForward;
+}
+
 export type CompiledAdapter =
-  | { readonly type: 'rest'; readonly namespace: string; readonly port: number; readonly auth?: InboundAuth; readonly routes: readonly CompiledRoute[] }
+  | {
+      readonly type: 'rest';
+      readonly namespace: string;
+      readonly port: number;
+      readonly auth?: InboundAuth;
+      readonly routes: readonly CompiledRoute[];
+      readonly forwards: readonly CompiledForwardRoute[];
+    }
   | CompiledMcpAdapter
   | CompiledSkillAdapter
   | CompiledControlAdapter;
@@ -96,53 +113,81 @@ export function compileCapability(
     limits.set(c.value, { maxResponseBytes: cap });
   }
 
-  const templates = new Map<string, { request: RequestTemplate; outputRawFormat?: string; parameters: { accepted: Set<string>; shown: string[] } }>();
+  const templates = new Map<string, CallTarget>();
+  const parameterNames = new Map<string, { accepted: Set<string>; shown: string[] }>();
+  const failed = new Set<string>();
   for (const ref of consumedOperations(consumes)) {
     const key = `${ref.adapter.namespace}.${ref.operation.name}`;
     if (templates.has(key)) continue;
     try {
       const request = compileRequestTemplate(ref.adapter, ref.resource, ref.operation, scope, limits.get(ref.adapter));
-      templates.set(key, { request, outputRawFormat: ref.operation.outputRawFormat, parameters: operationParameterNames(ref.resource, ref.operation, inputPrefixes) });
+      templates.set(key, { request, outputRawFormat: ref.operation.outputRawFormat, outputParameters: ref.operation.outputParameters });
+      parameterNames.set(key, operationParameterNames(ref.resource, ref.operation, inputPrefixes));
     } catch (err) {
+      failed.add(key);
       diagnostics.push(diagnose(ref.source, ref.pointer, 'error', 'CAP_COMPILE', (err as Error).message));
     }
   }
 
+  const functions = functionsByRef(loaded.document?.capability?.aggregates);
   const routes = new Map<string, CompiledRoute[]>();
   const tools = new Map<string, CompiledTool[]>();
   for (const u of exposedUnits(loaded)) {
-    const called = u.unit.call ? templates.get(u.unit.call) : undefined;
-    if (u.unit.call && !called) continue; // reported by validate (call-target-exists) or above
+    // `ref: ns.fn` runs the aggregate function; its `with` refers to the aggregate namespace (naftiko-semantics §6.3).
+    const fn = typeof u.unit.ref === 'string' ? functions.get(u.unit.ref) : undefined;
+    if (u.unit.ref !== undefined && !fn) continue; // reported by validate (ref-target-exists)
+    const unit: Invocable = fn ? resolveRef(u.unit, fn.fn) : u.unit;
+    if (callsOf(unit).some((c) => failed.has(c))) continue; // reported above
+    const called = !fn && typeof u.unit.call === 'string' ? parameterNames.get(u.unit.call) : undefined;
     if (called && isRecord(u.unit.with)) {
-      const unknown = Object.keys(u.unit.with).filter((key) => !called.parameters.accepted.has(key));
+      const unknown = Object.keys(u.unit.with).filter((key) => !called.accepted.has(key));
       // Against an operation that declares parameters an unknown key is a typo (error); against one that declares
       // none (a reference-spec mock) it is only a value that is never sent (warning).
-      const severity = called.parameters.shown.length > 0 ? 'error' : 'warning';
+      const severity = called.shown.length > 0 ? 'error' : 'warning';
       for (const key of unknown) {
         diagnostics.push(diagnose(loaded.source, `${u.pointer}/with/${escapePointer(key)}`, severity, 'CAP_COMPILE_UNKNOWN_WITH', `with key "${key}" names no parameter of ${u.unit.call}, so its value would never be sent`, {
           onKey: true,
-          hint: called.parameters.shown.length ? `${u.unit.call} takes: ${called.parameters.shown.slice(0, 20).join(', ')}` : `${u.unit.call} declares no parameters`,
+          hint: called.shown.length ? `${u.unit.call} takes: ${called.shown.slice(0, 20).join(', ')}` : `${u.unit.call} declares no parameters`,
         }));
       }
       if (unknown.length > 0 && severity === 'error') continue;
     }
-    const prefixes = new Set([u.kind === 'rest' ? 'rest' : 'tools', u.adapter.namespace]);
+    const prefixes = new Set(fn ? ['tools', 'rest', fn.namespace] : [u.kind === 'rest' ? 'rest' : 'tools', u.adapter.namespace]);
     try {
       if (u.kind === 'rest') {
-        const name = u.unit.name ?? `${u.unit.method} ${u.resource.path}`;
-        const invoker = compileInvoker({ unit: u.unit, name, inputPrefixes: prefixes, inheritedInputs: u.resource.inputParameters, kind: 'rest' }, called?.request, called?.outputRawFormat, scope);
+        const name = unit.name ?? `${u.unit.method} ${u.resource.path}`;
+        const invoker = compileInvoker({ unit, name, inputPrefixes: prefixes, inheritedInputs: u.resource.inputParameters, kind: 'rest' }, templates, scope);
         push(routes, u.adapter.namespace, { method: String(u.unit.method).toUpperCase(), path: u.resource.path, invoker });
       } else {
-        const invoker = compileInvoker({ unit: u.unit, name: u.unit.name, inputPrefixes: prefixes, kind: 'mcp' }, called?.request, called?.outputRawFormat, scope);
-        const output = compileOutputSchema(u.unit.outputParameters);
-        const listing = toolListing(u.unit as McpTool, invoker);
+        const name = unit.name ?? '';
+        const invoker = compileInvoker({ unit, name, inputPrefixes: prefixes, kind: 'mcp' }, templates, scope);
+        const output = compileOutputSchema(unit.outputParameters);
+        const listing = toolListing({ ...(unit as McpTool), name, hints: (u.unit as McpTool).hints }, invoker, fn?.fn.semantics);
         if (output) listing.outputSchema = output.schema;
         push(tools, u.adapter.namespace, output ? { listing, invoker, output } : { listing, invoker });
       }
     } catch (err) {
-      diagnostics.push(diagnose(loaded.source, u.pointer, 'error', 'CAP_COMPILE', (err as Error).message));
+      // A step or mapping problem points at it; one inside a referenced function is reported at the `ref`.
+      const at = err instanceof PlanError ? (fn ? '/ref' : err.at) : '';
+      const code = err instanceof PlanError && err.unsupported ? 'CAP_COMPILE_UNSUPPORTED' : 'CAP_COMPILE';
+      diagnostics.push(diagnose(loaded.source, `${u.pointer}${at}`, 'error', code, (err as Error).message));
     }
   }
+
+  const forwards = new Map<string, CompiledForwardRoute[]>();
+  (exposes ?? []).forEach((e, a) => {
+    if (e?.type !== 'rest') return;
+    (e.resources ?? []).forEach((resource, r) => {
+      if (!resource?.forward) return;
+      const target = consumes.find((c) => c.value.namespace === resource.forward!.targetNamespace);
+      if (!target) return; // reported by validate (forward-target-exists)
+      try {
+        push(forwards, e.namespace, { path: resource.path, forward: compileForward(target.value, resource.forward, scope, limits.get(target.value)) });
+      } catch (err) {
+        diagnostics.push(diagnose(loaded.source, `/capability/exposes/${a}/resources/${r}/forward`, 'error', 'CAP_COMPILE', (err as Error).message));
+      }
+    });
+  });
 
   // Skill adapters point at rest/mcp adapters declared before or after them: they are compiled in a second pass.
   const adapters: (CompiledAdapter | { pending: ExposesSkill; pointer: string; auth?: InboundAuth })[] = [];
@@ -161,11 +206,11 @@ export function compileCapability(
       if (!compiledAuth.auth) return; // never served open
       auth = compiledAuth.auth;
     }
-    if (e?.type === 'rest') adapters.push({ type: 'rest', namespace: e.namespace, port: e.port, auth, routes: routes.get(e.namespace) ?? [] });
+    if (e?.type === 'rest') adapters.push({ type: 'rest', namespace: e.namespace, port: e.port, auth, routes: routes.get(e.namespace) ?? [], forwards: forwards.get(e.namespace) ?? [] });
     else if (e?.type === 'mcp') {
       const mcp = e as ExposesMcp;
       const transport = mcp.transport === 'stdio' ? 'stdio' : 'http';
-      const { resources, prompts } = compileMcpExtras(mcp, at, { loaded, templates, scope, diagnostics });
+      const { resources, prompts } = compileMcpExtras(mcp, at, { loaded, functions, templates, scope, diagnostics });
       if (transport === 'stdio' && auth) {
         // stdio has no network peer to authenticate: the client started the process itself.
         diagnostics.push(diagnose(loaded.source, `${at}/authentication`, 'warning', 'CAP_COMPILE_UNSUPPORTED', '`authentication` does not apply to `transport: stdio` (the client starts the process); it is used only when the adapter is served over HTTP'));
@@ -217,15 +262,31 @@ function basicCredentialPairs(consumes: readonly Located<ConsumesHttp>[], scope:
   return pairs;
 }
 
+/** The consumed operations a unit calls directly or in its steps. */
+function callsOf(unit: Invocable): string[] {
+  const steps = Array.isArray(unit.steps) ? unit.steps.flatMap((s) => (s && s.type === 'call' && typeof s.call === 'string' ? [s.call] : [])) : [];
+  return typeof unit.call === 'string' ? [unit.call, ...steps] : steps;
+}
+
+/** Hints an aggregate function's semantics imply (naftiko-semantics §6.3): safe → read-only and not destructive. */
+function hintsFrom(semantics: AggregateFunction['semantics']): NonNullable<McpTool['hints']> {
+  const hints: NonNullable<McpTool['hints']> = {};
+  if (semantics?.safe === true) Object.assign(hints, { readOnly: true, destructive: false });
+  if (semantics?.safe === false) hints.readOnly = false;
+  if (typeof semantics?.idempotent === 'boolean') hints.idempotent = semantics.idempotent;
+  return hints;
+}
+
 interface ExtrasContext {
   loaded: LoadedCapability;
-  templates: ReadonlyMap<string, { request: RequestTemplate; outputRawFormat?: string }>;
+  functions: ReadonlyMap<string, FunctionRef>;
+  templates: ReadonlyMap<string, CallTarget>;
   scope: NameScope;
   diagnostics: Diagnostic[];
 }
 
 /** An MCP adapter's resources and prompts; each problem is a diagnostic at the resource or prompt. */
-function compileMcpExtras(mcp: ExposesMcp, at: string, { loaded, templates, scope, diagnostics }: ExtrasContext): { resources: CompiledResource[]; prompts: CompiledPrompt[] } {
+function compileMcpExtras(mcp: ExposesMcp, at: string, { loaded, functions, templates, scope, diagnostics }: ExtrasContext): { resources: CompiledResource[]; prompts: CompiledPrompt[] } {
   const baseDir = dirname(loaded.source.path);
   const resources: CompiledResource[] = [];
   (mcp.resources ?? []).forEach((resource, j) => {
@@ -235,9 +296,13 @@ function compileMcpExtras(mcp: ExposesMcp, at: string, { loaded, templates, scop
         resources.push(compileStaticResource(resource, baseDir));
         return;
       }
-      const called = resource.call ? templates.get(resource.call) : undefined;
-      if (resource.call && !called) throw new Error(`call "${resource.call}" names no consumed operation`);
-      const invoker = compileInvoker({ unit: resource, name: resource.name, inputPrefixes: new Set(['tools', mcp.namespace]), kind: 'mcp' }, called?.request, called?.outputRawFormat, scope);
+      if (resource.call && !templates.has(resource.call)) throw new Error(`call "${resource.call}" names no consumed operation`);
+      // A resource may run an aggregate function too (`ref`), with the same inheritance as a tool.
+      const fn = typeof resource.ref === 'string' ? functions.get(resource.ref) : undefined;
+      if (resource.ref !== undefined && !fn) throw new Error(`ref "${String(resource.ref)}" names no aggregate function; available refs: ${[...functions.keys()].join(', ') || 'none'}`);
+      const unit = fn ? { ...resolveRef(resource, fn.fn), name: resource.name } : resource;
+      const prefixes = new Set(fn ? ['tools', fn.namespace] : ['tools', mcp.namespace]);
+      const invoker = compileInvoker({ unit, name: resource.name, inputPrefixes: prefixes, kind: 'mcp' }, templates, scope);
       resources.push(compileDynamicResource(resource, invoker));
     } catch (err) {
       diagnostics.push(diagnose(loaded.source, pointer, 'error', 'CAP_COMPILE', (err as Error).message));
@@ -254,13 +319,14 @@ function compileMcpExtras(mcp: ExposesMcp, at: string, { loaded, templates, scop
   return { resources, prompts };
 }
 
-function toolListing(tool: McpTool, invoker: CompiledInvoker): ToolListing {
+function toolListing(tool: McpTool, invoker: CompiledInvoker, semantics?: AggregateFunction['semantics']): ToolListing {
   const listing: ToolListing = { name: tool.name, inputSchema: invoker.inputSchema };
   if (tool.label) listing.title = tool.label;
   if (tool.description) listing.description = tool.description.trim();
   const annotations: Record<string, unknown> = {};
   if (tool.label) annotations.title = tool.label;
-  const hints = tool.hints ?? {};
+  // Explicit hints win, field by field, over those derived from a referenced function's semantics.
+  const hints = { ...hintsFrom(semantics), ...definedOnly(tool.hints ?? {}) };
   // Only hints the author set are emitted (naftiko-semantics §5.3): no defaults are invented.
   if (hints.readOnly !== undefined) annotations.readOnlyHint = hints.readOnly;
   if (hints.destructive !== undefined) annotations.destructiveHint = hints.destructive;
@@ -268,6 +334,10 @@ function toolListing(tool: McpTool, invoker: CompiledInvoker): ToolListing {
   if (hints.openWorld !== undefined) annotations.openWorldHint = hints.openWorld;
   if (Object.keys(annotations).length > 0) listing.annotations = annotations;
   return listing;
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 function push<T>(map: Map<string, T[]>, key: string, value: T): void {

@@ -2,7 +2,7 @@
 // `mapping: $.`), property objects, arrays of items, maps of values, and constant values.
 import { describe, expect, it } from 'vitest';
 import { compileJsonPath } from './jsonpath.js';
-import { compileOutputMapper } from './output-mapper.js';
+import { compileMock, compileOutputMapper } from './output-mapper.js';
 
 const body = { data: { id: 'u-1', name: 'Alice', tags: ['a', 'b'] }, items: [{ id: 1, n: 'x' }, { id: 2 }], counts: { a: { v: 10 }, b: { v: 20 } } };
 
@@ -37,6 +37,21 @@ describe('output mapping', () => {
 
   it('gives a constant for an output with a non-JSONPath value', () => {
     expect(compileOutputMapper([{ type: 'string', value: 'ready' }])!(body)).toBe('ready');
+  });
+
+  it('passes array elements through when the items have neither properties nor mapping (naftiko-semantics case 19)', () => {
+    expect(compileOutputMapper([{ type: 'array', mapping: '$.items', items: { type: 'string' } }])!(body)).toEqual(body.items);
+  });
+});
+
+describe('mocks', () => {
+  it('builds nothing (undefined, so a 204) without outputs, and the value itself for one unnamed output', () => {
+    expect(compileMock(undefined)({})).toBeUndefined();
+    expect(compileMock([{ type: 'string', value: 'ready' }])({})).toBe('ready');
+  });
+
+  it('turns constant numbers into their text, as the reference does, and arrays of values into arrays of text', () => {
+    expect(compileMock([{ name: 'n', type: 'number', value: 5 }, { name: 'l', type: 'array', value: [1, 'a'] }])({})).toEqual({ n: '5', l: ['1', 'a'] });
   });
 });
 

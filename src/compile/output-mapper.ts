@@ -3,54 +3,61 @@
 // properties/items/values passes the selected node through (§4.4 RECOMMENDED; the seeds' `mapping: $.`).
 import type { OutputParameter } from '../spec/capability.js';
 import { compileJsonPath, type Extractor } from './jsonpath.js';
+import type { NameScope, Params } from './names.js';
+import { compileText } from './template.js';
 
-export type OutputMapper = (body: unknown) => unknown;
+/** Upstream body (and the call parameters, for `value` templates) → result. */
+export type OutputMapper = (body: unknown, params?: Params) => unknown;
 
 /** Returns null when there is nothing to map: the upstream body is the result. */
-export function compileOutputMapper(outputs: readonly OutputParameter[] | undefined): OutputMapper | null {
+export function compileOutputMapper(outputs: readonly OutputParameter[] | undefined, scope?: NameScope): OutputMapper | null {
   const usable = (outputs ?? []).filter((o) => o && (o.in === undefined || o.in === 'body'));
   if (usable.length === 0) return null;
-  const mappers = usable.map(compileOutput);
+  const mappers = usable.map((o) => compileOutput(o, scope));
   // The first output that yields a value wins; when none does, the raw body is returned.
-  return (body) => {
+  return (body, params = {}) => {
     for (const map of mappers) {
-      const value = map(body);
+      const value = map(body, params);
       if (value !== undefined) return value;
     }
     return body;
   };
 }
 
-function compileOutput(output: OutputParameter): OutputMapper {
-  if (output.value !== undefined && !(typeof output.value === 'string' && output.value.startsWith('$'))) {
-    const constant = mockValue(output);
-    return () => constant;
+/** A `value` that is not JSONPath: a constant, or a template over the call parameters. */
+const isConstant = (output: OutputParameter): boolean => output.value !== undefined && !(typeof output.value === 'string' && output.value.startsWith('$'));
+
+function compileOutput(output: OutputParameter, scope?: NameScope): OutputMapper {
+  if (isConstant(output)) {
+    // `value` wins over `mapping` and always yields a string (naftiko-semantics §4.4).
+    const render = compileValue(output.value, scope);
+    return (_body, params = {}) => render(params);
   }
   const select: Extractor = compileJsonPath(String(output.mapping ?? output.value ?? '$'));
   const type = output.type ?? 'object';
   if (type === 'array') {
     if (!output.items) return (body) => asArray(select(body));
-    const item = compileItem(output.items);
-    return (body) => asArray(select(body))?.map(item);
+    const item = compileItem(output.items, scope);
+    return (body, params) => asArray(select(body))?.map((element) => item(element, params));
   }
   if (type === 'object') {
     if (output.values) {
-      const each = compileItem(output.values);
-      return (body) => {
+      const each = compileItem(output.values, scope);
+      return (body, params) => {
         const selected = select(body);
         if (!isObject(selected)) return undefined;
-        return Object.fromEntries(Object.entries(selected).map(([k, v]) => [k, each(v)]));
+        return Object.fromEntries(Object.entries(selected).map(([k, v]) => [k, each(v, params)]));
       };
     }
     if (output.properties) {
-      const props = compileProperties(output.properties);
+      const props = compileProperties(output.properties, scope);
       // Property paths are evaluated against the selected node (the root when `mapping` is absent or `$`).
-      return (body) => props(select(body) ?? body);
+      return (body, params) => props(select(body) ?? body, params);
     }
     return select;
   }
-  if (type === 'string' && output.maxLength !== undefined) {
-    const max = output.maxLength;
+  if (output.maxLength !== undefined) {
+    const max = Number(output.maxLength);
     return (body) => {
       const v = select(body);
       return typeof v === 'string' ? v.slice(0, max) : v;
@@ -59,16 +66,17 @@ function compileOutput(output: OutputParameter): OutputMapper {
   return select;
 }
 
-function compileProperties(properties: Record<string, OutputParameter>): (node: unknown) => Record<string, unknown> {
+function compileProperties(properties: Record<string, OutputParameter>, scope?: NameScope): (node: unknown, params?: Params) => Record<string, unknown> {
   const entries = Object.entries(properties).map(([name, p]) => {
-    const nested = p && p.type === 'object' && p.properties && p.mapping === undefined ? compileProperties(p.properties) : null;
-    return [name, nested ?? compileOutput(p)] as const;
+    // A nested object without `mapping` builds itself from the same node (naftiko-semantics case 20).
+    const nested = p && p.type === 'object' && p.properties && p.mapping === undefined && !isConstant(p) ? compileProperties(p.properties, scope) : null;
+    return [name, nested ?? compileOutput(p, scope)] as const;
   });
-  return (node) => Object.fromEntries(entries.map(([name, map]) => [name, map(node) ?? null]));
+  return (node, params) => Object.fromEntries(entries.map(([name, map]) => [name, map(node, params) ?? null]));
 }
 
-function compileItem(item: OutputParameter): (element: unknown) => unknown {
-  if (item.properties) return compileProperties(item.properties);
+function compileItem(item: OutputParameter, scope?: NameScope): (element: unknown, params?: Params) => unknown {
+  if (item.properties) return compileProperties(item.properties, scope);
   if (item.mapping) {
     const select = compileJsonPath(item.mapping);
     return (element) => select(element) ?? null;
@@ -79,9 +87,42 @@ function compileItem(item: OutputParameter): (element: unknown) => unknown {
 const asArray = (v: unknown): unknown[] | undefined => (Array.isArray(v) ? v : undefined);
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
-/** A mock output's value: named outputs build an object, nested objects/arrays recurse (naftiko-semantics §4.8). */
-export function mockValue(output: OutputParameter): unknown {
-  if (output.properties) return Object.fromEntries(Object.entries(output.properties).map(([k, p]) => [k, mockValue(p)]));
-  if (output.type === 'array' && Array.isArray(output.value)) return output.value;
-  return output.value ?? null;
+/** A `value`: rendered as text over the call parameters (numbers and booleans become their text, as in the reference). */
+function compileValue(value: unknown, scope: NameScope | undefined): (params: Params) => string {
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  if (!scope || !text.includes('{{')) return () => text;
+  const template = compileText(text, scope);
+  return (params) => template.render(params);
+}
+
+export type MockBuilder = (params: Params) => unknown;
+
+/**
+ * A mock unit's result (naftiko-semantics §4.8): named outputs build an object, nested `properties` and array `items`
+ * recurse, values are strings rendered over the caller's input, an output without a value is null. Undefined when
+ * there is nothing to build (the adapter then answers 204).
+ */
+export function compileMock(outputs: readonly OutputParameter[] | undefined, scope?: NameScope): MockBuilder {
+  const usable = (outputs ?? []).filter(Boolean);
+  if (usable.length === 0) return () => undefined;
+  if (usable.length === 1 && !usable[0]!.name) return compileMockValue(usable[0]!, scope);
+  const entries = usable.map((o, i) => [o.name ?? (i === 0 ? 'value' : `value${i}`), compileMockValue(o, scope)] as const);
+  return (params) => Object.fromEntries(entries.map(([k, build]) => [k, build(params)]));
+}
+
+function compileMockValue(output: OutputParameter, scope: NameScope | undefined): MockBuilder {
+  if (output.properties) {
+    const entries = Object.entries(output.properties).map(([k, p]) => [k, compileMockValue(p, scope)] as const);
+    return (params) => Object.fromEntries(entries.map(([k, build]) => [k, build(params)]));
+  }
+  if (Array.isArray(output.value)) {
+    const items = output.value.map((v) => compileValue(v, scope));
+    return (params) => items.map((item) => item(params));
+  }
+  if (output.value !== undefined) return compileValue(output.value, scope);
+  if (output.type === 'array' && output.items && (output.items.value !== undefined || output.items.properties)) {
+    const item = compileMockValue(output.items, scope);
+    return (params) => [item(params)];
+  }
+  return () => null;
 }

@@ -15,6 +15,7 @@ export const CAP_ERRORS = {
   CAP_UPSTREAM_UNREACHABLE: { title: 'Upstream unreachable', status: 502 },
   CAP_UPSTREAM_TIMEOUT: { title: 'Upstream timed out', status: 504 },
   CAP_UPSTREAM_BODY_INVALID: { title: 'Upstream response could not be read', status: 502 },
+  CAP_STEP_OUTPUT_MISSING: { title: 'A step has no output to use', status: 502 },
   CAP_UPSTREAM_TOO_LARGE: { title: 'Upstream response too large', status: 502 },
   CAP_UPSTREAM_REDIRECT: { title: 'Upstream redirect not followed', status: 502 },
   CAP_ROUTE_NOT_FOUND: { title: 'No such route', status: 404 },

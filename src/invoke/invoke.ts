@@ -1,15 +1,18 @@
-// invoke(): one call of an exposed unit, shared by REST and MCP. Validates input, builds the upstream request,
-// sends it, and maps the response. Returns a result or throws a CapError; it knows nothing of HTTP servers or JSON-RPC.
-import { parse as parseYaml } from 'yaml';
+// invoke(): one call of an exposed unit, shared by REST and MCP. Validates input, runs the unit's plan (one call,
+// steps or a mock) and maps the result. Returns a result or throws a CapError; it knows nothing of HTTP servers or JSON-RPC.
 import type { CompiledInvoker } from '../compile/invoker.js';
+import type { CompiledCall } from '../compile/plan.js';
+import type { Params } from '../compile/names.js';
+import { parse as parseYaml } from 'yaml';
 import { CapError } from '../errors/cap-error.js';
+import { runSteps } from './steps.js';
 import { exceedsDepth, MAX_JSON_DEPTH } from './json-depth.js';
 import type { UpstreamClient, UpstreamResponse } from './upstream.js';
 
 export interface InvokeResult {
-  /** Upstream status (e.g. 201 passes through); 200 for mocks. */
+  /** Upstream status (e.g. 201 passes through); 200 for mocks and step mappings. */
   status: number;
-  /** The mapped JSON value, or undefined when the upstream sent no body. */
+  /** The mapped JSON value, or undefined when there is no body. */
   value: unknown;
 }
 
@@ -19,12 +22,24 @@ export async function invoke(invoker: CompiledInvoker, input: Record<string, unk
     const fields = errors.map((e) => `${e.field} ${e.message}`).join('; ');
     throw new CapError('CAP_INPUT_INVALID', `invalid input: ${fields}`, { errors });
   }
-  const request = invoker.request;
-  if (!request) return { status: invoker.mock === undefined ? 204 : 200, value: invoker.mock };
+  const plan = invoker.plan;
+  if (plan.kind === 'mock') {
+    const value = plan.build(input);
+    return { status: value === undefined ? 204 : 200, value };
+  }
+  if (plan.kind === 'steps') return runSteps(plan, input, (call, params) => sendCall(call, params, upstream));
+  const params = plan.call.withParams(input);
+  const { status, body } = await sendCall(plan.call, params, upstream);
+  if (body === undefined) return { status, value: undefined };
+  return { status, value: plan.mapOutput ? plan.mapOutput(body, params) : body };
+}
 
-  const built = request.build(invoker.buildParams(input));
+/** Builds and sends one consumed call; an upstream error status is a CAP_UPSTREAM_STATUS failure. */
+export async function sendCall(call: CompiledCall, params: Params, upstream: UpstreamClient): Promise<{ status: number; body: unknown }> {
+  const request = call.request;
+  const built = request.build(params);
   const response = await upstream.send(request.namespace, request.origin, built, { maxResponseBytes: request.maxResponseBytes });
-  const body = readBody(response, invoker.outputRawFormat, request.namespace);
+  const body = readBody(response, call.outputRawFormat, request.namespace);
   if (response.status >= 400) {
     throw new CapError('CAP_UPSTREAM_STATUS', `upstream "${request.namespace}" answered ${response.status} to ${request.operation}`, {
       upstream: request.namespace,
@@ -32,8 +47,7 @@ export async function invoke(invoker: CompiledInvoker, input: Record<string, unk
       upstreamBody: body,
     });
   }
-  if (body === undefined) return { status: response.status, value: undefined };
-  return { status: response.status, value: invoker.mapOutput ? invoker.mapOutput(body) : body };
+  return { status: response.status, body };
 }
 
 /** Parses the upstream body per the operation's outputRawFormat; an empty body is `undefined`. */

@@ -1,5 +1,5 @@
 // Iterators over the loaded document's operations and exposed units, each with its source position.
-import type { ConsumedOperation, ConsumedResource, ConsumesHttp, ExposedResource, ExposesMcp, ExposesRest, Invocable } from '../spec/capability.js';
+import type { AggregateFunction, ConsumedOperation, ConsumedResource, ConsumesHttp, ExposedResource, ExposesMcp, ExposesRest, Invocable } from '../spec/capability.js';
 import type { Located, LoadedCapability } from './load.js';
 import { isRecord, records } from './shape.js';
 import { pointerOf, type SourceFile } from './source.js';
@@ -43,6 +43,30 @@ export function* exposedUnits(loaded: LoadedCapability): Generator<ExposedUnit> 
       }
     }
   }
+}
+
+export interface AggregateFunctionRef {
+  /** `namespace.function`, what a `ref` names. */
+  ref: string;
+  fn: AggregateFunction;
+  pointer: string;
+}
+
+export function* aggregateFunctions(loaded: LoadedCapability): Generator<AggregateFunctionRef> {
+  const aggregates = loaded.document?.capability?.aggregates;
+  if (!Array.isArray(aggregates)) return;
+  for (const [a, aggregate] of aggregates.entries()) {
+    if (!aggregate || !Array.isArray(aggregate.functions)) continue;
+    for (const [f, fn] of aggregate.functions.entries()) {
+      if (fn && typeof fn === 'object') yield { ref: `${aggregate.namespace}.${fn.name}`, fn, pointer: pointerOf('capability', 'aggregates', a, 'functions', f) };
+    }
+  }
+}
+
+/** Every unit that can call consumed operations: exposed operations and tools, and aggregate functions. */
+export function* invocables(loaded: LoadedCapability): Generator<{ unit: Invocable; pointer: string }> {
+  for (const { unit, pointer } of exposedUnits(loaded)) yield { unit, pointer };
+  for (const { fn, pointer } of aggregateFunctions(loaded)) yield { unit: fn, pointer };
 }
 
 /** `{x}` and `{{x}}` placeholders in a consumed path (naftiko-semantics §3.2: both forms are accepted). */

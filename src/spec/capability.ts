@@ -26,6 +26,20 @@ export interface Bind {
 export interface Capability {
   consumes?: ConsumesEntry[];
   exposes?: Exposes[];
+  aggregates?: Aggregate[];
+}
+
+/** Reusable functions that tools and REST operations reference with `ref: <namespace>.<function>`. */
+export interface Aggregate {
+  label?: string;
+  namespace: string;
+  description?: string;
+  functions?: AggregateFunction[];
+}
+
+export interface AggregateFunction extends Invocable {
+  name: string;
+  semantics?: { safe?: boolean; idempotent?: boolean; cacheable?: boolean };
 }
 
 export type ConsumesEntry = ConsumesHttp | ImportedConsumes;
@@ -200,7 +214,13 @@ export interface ExposedResource {
   description?: string;
   inputParameters?: InputParameter[];
   operations?: ExposedOperation[];
-  forward?: unknown;
+  forward?: Forward;
+}
+
+/** Requests no operation handles go to the consumed adapter `targetNamespace`, with only the trusted headers. */
+export interface Forward {
+  targetNamespace: string;
+  trustedHeaders?: string[];
 }
 
 /** What an exposed REST operation and an MCP tool share: the call, its arguments and the output shape. */
@@ -211,9 +231,35 @@ export interface Invocable {
   inputParameters?: InputParameter[];
   call?: string;
   with?: Record<string, unknown>;
-  steps?: unknown[];
+  steps?: OperationStep[];
+  mappings?: StepOutputMapping[];
   ref?: string;
   outputParameters?: OutputParameter[];
+}
+
+export type OperationStep = CallStep | LookupStep | { type: 'script'; name: string; [k: string]: unknown };
+
+export interface CallStep {
+  type: 'call';
+  name: string;
+  call: string;
+  with?: Record<string, unknown>;
+}
+
+/** Finds in step `index`'s output the entry whose `match` field equals `lookupValue`; keeps `outputParameters` fields. */
+export interface LookupStep {
+  type: 'lookup';
+  name: string;
+  index: string;
+  match: string;
+  lookupValue: string;
+  outputParameters?: string[];
+}
+
+/** `targetName` (dots build nested objects) ← `value` (`$.<step>.<field>…`). */
+export interface StepOutputMapping {
+  targetName: string;
+  value: string;
 }
 
 export interface ExposedOperation extends Invocable {

@@ -63,6 +63,26 @@ describe('diagnostics', () => {
     expect(found).toMatchObject({ severity: 'error', message: '"api.get-items" names no consumed operation', hint: 'operations in "api": get-item', line: 28, col: 17 });
   });
 
+  it('names an unknown call target inside a step, at the step', async () => {
+    const steps = tools('api.get-item').replace(
+      '          call: api.get-item',
+      '          steps:\n            - { type: call, name: one, call: api.get-item }\n            - { type: call, name: two, call: api.nope }\n          outputParameters: [{ name: x, type: string }]',
+    );
+    const found = (await check(capability(api, steps))).find((d) => d.code === 'CAP_RULE_UNKNOWN_CALL');
+    expect(found).toMatchObject({ severity: 'error', message: '"api.nope" names no consumed operation', pointer: '/capability/exposes/0/tools/0/steps/1/call' });
+  });
+
+  it('names a forward target that is not a consumed namespace and lists those that are', async () => {
+    const rest = `    - type: rest
+      port: 8000
+      namespace: rest-api
+      resources:
+        - path: /proxy/{path}
+          forward: { targetNamespace: elsewhere }`;
+    const found = (await check(capability(api, rest))).find((d) => d.code === 'CAP_RULE_UNKNOWN_FORWARD');
+    expect(found).toMatchObject({ severity: 'error', message: 'forward target "elsewhere" names no consumed adapter', hint: 'consumed namespaces: api', pointer: '/capability/exposes/0/resources/0/forward/targetNamespace' });
+  });
+
   it('warns about a consumed path parameter that is not in the path', async () => {
     const found = (await check(capability(api, tools('api.get-item')))).filter((d) => d.code === 'CAP_RULE_PATH_PARAMETER_UNUSED');
     expect(found).toHaveLength(1);

@@ -4,6 +4,7 @@ import type { LoadedCapability } from '../load/load.js';
 import { callTargetExists } from './rules/call-target-exists.js';
 import { controlAdapter } from './rules/control-adapter.js';
 import { credentialsFromBinds } from './rules/credentials-from-binds.js';
+import { forwardTargetExists } from './rules/forward-target-exists.js';
 import { namespacesUnique } from './rules/namespaces-unique.js';
 import { outputJsonPathValid } from './rules/output-jsonpath-valid.js';
 import { pathParameterInPath } from './rules/path-parameter-in-path.js';
@@ -12,7 +13,7 @@ import { skillTools } from './rules/skill-tools.js';
 import { unreachableOperation } from './rules/unreachable-operation.js';
 import { validateSchema } from './schema.js';
 
-const RULES = [callTargetExists, refTargetExists, unreachableOperation, pathParameterInPath, namespacesUnique, credentialsFromBinds, skillTools, controlAdapter, outputJsonPathValid];
+const RULES = [callTargetExists, refTargetExists, forwardTargetExists, unreachableOperation, pathParameterInPath, namespacesUnique, credentialsFromBinds, skillTools, controlAdapter, outputJsonPathValid];
 
 export function validateCapability(loaded: LoadedCapability, options: { strict?: boolean } = {}): Diagnostic[] {
   if (!loaded.document) return [];

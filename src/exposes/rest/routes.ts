@@ -2,14 +2,16 @@
 // errors become RFC 9457 application/problem+json.
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { CompiledAdapter, CompiledRoute } from '../../compile/compile.js';
+import type { CompiledForward } from '../../compile/forward.js';
 import { asCapError, CapError } from '../../errors/cap-error.js';
+import { forwardRequest } from '../../invoke/forward.js';
 import { invoke } from '../../invoke/invoke.js';
 import { exceedsDepth, MAX_JSON_DEPTH } from '../../invoke/json-depth.js';
 import type { AdapterContext } from '../../runtime.js';
 import { installInboundAuth } from '../auth/install.js';
 import { BODY_LIMIT_BYTES, classifyRequestError } from '../request-errors.js';
 import { createRequestGuard } from '../request-guard.js';
-import { logFailure, problemOf, resultText } from '../respond.js';
+import { logFailure, problemOf, redact, resultText } from '../respond.js';
 
 type RestAdapter = Extract<CompiledAdapter, { type: 'rest' }>;
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
@@ -43,10 +45,12 @@ export function createRestServer(adapter: RestAdapter, { upstream, secrets, host
   });
   app.setNotFoundHandler((req, reply) => sendProblem(req, reply, new CapError('CAP_ROUTE_NOT_FOUND', `no route for ${req.method} ${req.url.split('?')[0]}`)));
 
-  const byPath = new Map<string, CompiledRoute[]>();
-  for (const route of adapter.routes) byPath.set(route.path, [...(byPath.get(route.path) ?? []), route]);
-  for (const [path, routes] of byPath) {
-    const { url, names } = toFastifyPath(path);
+  const byPath = new Map<string, { routes: CompiledRoute[]; forward?: CompiledForward }>();
+  const entry = (path: string) => byPath.get(path) ?? byPath.set(path, { routes: [] }).get(path)!;
+  for (const route of adapter.routes) entry(route.path).routes.push(route);
+  for (const { path, forward } of adapter.forwards ?? []) entry(path).forward = forward;
+  for (const [path, { routes, forward }] of byPath) {
+    const { url, variables } = toFastifyPath(path);
     const handled = new Set<string>();
     for (const route of routes) {
       if (handled.has(route.method)) continue; // later duplicates are unreachable (validate warns)
@@ -55,7 +59,7 @@ export function createRestServer(adapter: RestAdapter, { upstream, secrets, host
         method: route.method,
         url,
         handler: async (req, reply) => {
-          const result = await invoke(route.invoker, gatherInput(route, req, names), upstream);
+          const result = await invoke(route.invoker, gatherInput(route, req, variables), upstream);
           const text = resultText(result.value, secrets);
           if (text === '') return reply.code(result.status === 200 ? 204 : result.status).send();
           return reply.code(result.status).type('application/json').send(text);
@@ -64,7 +68,28 @@ export function createRestServer(adapter: RestAdapter, { upstream, secrets, host
     }
     const allow = [...handled].join(', ');
     const others = METHODS.filter((m) => !handled.has(m));
-    if (others.length) {
+    if (others.length && forward) {
+      // Forwarded bodies go on as they came, so this route reads them as text instead of parsing JSON.
+      void app.register(async (scope) => {
+        scope.removeAllContentTypeParsers();
+        scope.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+        scope.route({
+          method: others,
+          url,
+          handler: async (req, reply) => {
+            const rest = variables.find((v) => v.name === 'path');
+            const params = req.params as Record<string, string>;
+            const query = req.url.includes('?') ? req.url.slice(req.url.indexOf('?') + 1) : '';
+            const body = typeof req.body === 'string' && req.body.length > 0 ? req.body : undefined;
+            const answer = await forwardRequest(forward, { method: req.method, path: rest ? (params[rest.key] ?? '') : '', query, headers: req.headers, body }, upstream);
+            reply.code(answer.status);
+            if (answer.contentType) reply.header('content-type', answer.contentType);
+            // A Buffer, so that Fastify sends the upstream media type as it is (no charset added).
+            return reply.send(answer.text === '' ? undefined : Buffer.from(redact(answer.text, secrets)));
+          },
+        });
+      });
+    } else if (others.length) {
       app.route({
         method: others,
         url,
@@ -78,17 +103,33 @@ export function createRestServer(adapter: RestAdapter, { upstream, secrets, host
   return app;
 }
 
-/** `/v1/customers/{customer-id}` → `/v1/customers/:p0` (names like `customer-id` are not valid Fastify params). */
-function toFastifyPath(path: string): { url: string; names: string[] } {
-  const names: string[] = [];
-  const url = path.replace(/\{\{?\s*([^{}\s]+)\s*\}?\}/g, (_m, name: string) => `:p${names.push(name) - 1}`);
-  return { url, names };
+interface RouteVariable {
+  name: string;
+  /** The Fastify parameter holding its value. */
+  key: string;
 }
 
-function gatherInput(route: CompiledRoute, req: FastifyRequest, names: readonly string[]): Record<string, unknown> {
+/**
+ * `/v1/customers/{customer-id}` → `/v1/customers/:p0` (names like `customer-id` are not valid Fastify params).
+ * A trailing variable named `path` matches the rest of the path, slashes included (naftiko-semantics §4.1, forward).
+ */
+function toFastifyPath(path: string): { url: string; variables: RouteVariable[] } {
+  const variables: RouteVariable[] = [];
+  const url = path.replace(/\{\{?\s*([^{}\s]+)\s*\}?\}/g, (match: string, name: string, offset: number) => {
+    if (name === 'path' && /^\/?$/.test(path.slice(offset + match.length))) {
+      variables.push({ name, key: '*' });
+      return '*';
+    }
+    return `:p${variables.push({ name, key: `p${variables.length}` }) - 1}`;
+  });
+  return { url, variables };
+}
+
+function gatherInput(route: CompiledRoute, req: FastifyRequest, variables: readonly RouteVariable[]): Record<string, unknown> {
   const params = req.params as Record<string, string>;
   const pathValues: Record<string, unknown> = {};
-  names.forEach((name, i) => (pathValues[name] = params[`p${i}`]));
+  for (const { name, key } of variables) pathValues[name] = params[key];
+  const names = variables.map((v) => v.name);
   const query = req.query as Record<string, unknown>;
   const body = req.body;
   const fields = body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
