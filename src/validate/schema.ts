@@ -1,54 +1,145 @@
-// JSON Schema validation of a capability document (ajv, compiled once per schema version) → diagnostics.
-// Lenient mode (the default) reports deviations the runtime can still run as warnings; --strict makes them errors.
+// JSON Schema validation of a capability document (ajv, compiled once per schema version and dialect) → diagnostics.
+// --strict reports the schema's verdict as errors (with the runtime extensions only when the document declares them).
+// Lenient mode (the default) accepts the runtime extensions, rejects only what cannot run and reports the rest
+// (unknown keys, missing descriptions, constructs of a later version...) as warnings with a hint, because the
+// reference engine does not validate on load (naftiko-semantics §1.9).
 import { readFileSync } from 'node:fs';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import { diagnose, type Diagnostic } from '../errors/diagnostic.js';
+import { diagnose, type Diagnostic, type Severity } from '../errors/diagnostic.js';
 import { escapePointer, type SourceFile } from '../load/source.js';
-import { isRuntimeExtension } from './extensions.js';
 
-export const SUPPORTED_VERSIONS = ['1.0.0-alpha1', '1.0.0-alpha2'] as const;
-const DEFAULT_VERSION = '1.0.0-alpha2';
+export const SUPPORTED_VERSIONS = ['1.0.0-alpha1', '1.0.0-alpha2', '1.0.0-alpha3'] as const;
+const LATEST_VERSION = '1.0.0-alpha3';
+
+/** The root key and value by which a document opts into the runtime extensions (schemas/runtime-extensions.json). */
+export const DIALECT_KEY = 'x-dialect';
+export const RUNTIME_EXTENSIONS = 'runtime-extensions';
+
+interface Overlay {
+  addProperties: Record<string, Record<string, unknown>>;
+  dropRequired: Record<string, string[]>;
+}
+
+const schemaUrl = (name: string) => new URL(`../../schemas/${name}`, import.meta.url);
+const readJson = (name: string): Record<string, unknown> => JSON.parse(readFileSync(schemaUrl(name), 'utf8')) as Record<string, unknown>;
 
 const validators = new Map<string, ValidateFunction>();
 
-function validatorFor(version: string): ValidateFunction {
-  let validate = validators.get(version);
+function validatorFor(version: string, extended: boolean): ValidateFunction {
+  const key = `${version}|${extended}`;
+  let validate = validators.get(key);
   if (!validate) {
-    const url = new URL(`../../schemas/naftiko-${version}.schema.json`, import.meta.url);
+    const schema = readJson(`naftiko-${version}.schema.json`);
     const ajv = new Ajv2020({ allErrors: true, strict: false });
     (addFormats as unknown as (a: Ajv2020) => void)(ajv);
-    validate = ajv.compile(JSON.parse(readFileSync(url, 'utf8')));
-    validators.set(version, validate);
+    validate = ajv.compile(extended ? withRuntimeExtensions(schema) : schema);
+    validators.set(key, validate);
   }
   return validate;
+}
+
+/** Applies the overlay: a distinct `$id`, the dialect key at the root, added properties and relaxed `required` lists. */
+function withRuntimeExtensions(schema: Record<string, unknown>): Record<string, unknown> {
+  const overlay = readJson('runtime-extensions.json') as unknown as Overlay;
+  type Definition = { properties: Record<string, unknown>; required: string[] };
+  const out = structuredClone(schema) as { $id: string; properties: Record<string, unknown>; $defs: Record<string, Definition> };
+  out.$id = out.$id.replace(/\.schema\.json$/, `+${RUNTIME_EXTENSIONS}.schema.json`);
+  out.properties[DIALECT_KEY] = { const: RUNTIME_EXTENSIONS };
+  for (const [name, properties] of Object.entries(overlay.addProperties)) Object.assign(out.$defs[name]!.properties, properties);
+  for (const [name, dropped] of Object.entries(overlay.dropRequired)) out.$defs[name]!.required = out.$defs[name]!.required.filter((r) => !dropped.includes(r));
+  return out;
+}
+
+const errorKey = (e: ErrorObject) => `${e.instancePath}|${e.keyword}|${JSON.stringify(e.params)}`;
+
+/** Ajv's errors minus the noise of the discriminated chains and, optionally, the version const. */
+function run(version: string, extended: boolean, document: Record<string, unknown>, ignoreVersion: boolean): ErrorObject[] {
+  const validate = validatorFor(version, extended);
+  if (validate(document)) return [];
+  return (validate.errors ?? []).filter((e) => !['if', 'then', 'else'].includes(e.keyword) && !(ignoreVersion && e.keyword === 'const' && e.instancePath === '/naftiko'));
 }
 
 export function validateSchema(source: SourceFile, document: Record<string, unknown>, strict: boolean): Diagnostic[] {
   const declared = String(document.naftiko ?? '');
   const known = (SUPPORTED_VERSIONS as readonly string[]).includes(declared);
-  const version = known ? declared : DEFAULT_VERSION;
+  const version = known ? declared : LATEST_VERSION;
   const diagnostics: Diagnostic[] = [];
-  if (!known) {
-    diagnostics.push(diagnose(source, '/naftiko', strict ? 'error' : 'warning', 'CAP_SCHEMA_VERSION', `unsupported naftiko version "${declared}"; checked against ${DEFAULT_VERSION}`, {
+  // Without any `naftiko` key the schema's own `required` error says so.
+  if (!known && document.naftiko !== undefined) {
+    diagnostics.push(diagnose(source, '/naftiko', strict ? 'error' : 'warning', 'CAP_SCHEMA_VERSION', `unsupported naftiko version "${declared}"; checked against ${LATEST_VERSION}`, {
       hint: `use one of: ${SUPPORTED_VERSIONS.join(', ')}`,
     }));
   }
-  const validate = validatorFor(version);
-  if (validate(document)) return diagnostics;
+  const dialect = document[DIALECT_KEY];
+  const extended = dialect === RUNTIME_EXTENSIONS;
+  if (dialect !== undefined && !extended) {
+    diagnostics.push(diagnose(source, `/${DIALECT_KEY}`, strict ? 'error' : 'warning', 'CAP_SCHEMA_DIALECT', `unknown dialect ${JSON.stringify(dialect)}; checked against the plain Naftiko schema`, {
+      hint: `the only dialect is "${RUNTIME_EXTENSIONS}" (see schemas/README.md)`,
+    }));
+  }
+  const context: Context = { source, version, extended, document };
+  // An unknown dialect is reported once above, not again as an unknown root property or a wrong value.
+  const isDialectKey = (e: ErrorObject) =>
+    (e.keyword === 'additionalProperties' && e.instancePath === '' && (e.params as { additionalProperty?: string }).additionalProperty === DIALECT_KEY) || e.instancePath === `/${DIALECT_KEY}`;
 
-  const errors = (validate.errors ?? []).filter(
-    (e) =>
-      !['if', 'then', 'else'].includes(e.keyword) &&
-      !(e.keyword === 'const' && e.instancePath === '/naftiko' && !known) &&
-      !(!strict && e.keyword === 'additionalProperties' && isRuntimeExtension(e.instancePath, String((e.params as { additionalProperty?: unknown }).additionalProperty))),
-  );
+  if (strict) {
+    const errors = run(version, extended, document, !known).filter((e) => !isDialectKey(e));
+    const extensionKeys = extended || errors.length === 0 ? new Set<string>() : extensionUses(version, errors, document);
+    return [...diagnostics, ...report(errors, context, () => 'error', (e) => (extensionKeys.has(errorKey(e)) ? EXTENSION_HINT : undefined))];
+  }
+  // Lenient: the runtime's extensions are always accepted, and what decides runnability is the newest schema (every
+  // construct this runtime knows); deviations that only the declared version rejects are warnings.
+  const errors = run(LATEST_VERSION, true, document, true).filter((e) => !isDialectKey(e));
+  const latestKeys = new Set(errors.map(errorKey));
+  const versionOnly = version === LATEST_VERSION ? [] : run(version, true, document, true).filter((e) => !latestKeys.has(errorKey(e)) && !isDialectKey(e));
+  return [
+    ...diagnostics,
+    ...report(versionOnly, context, () => 'warning', laterVersionHint(document, version)),
+    ...report(errors, context, (e) => (isTolerated(e) ? 'warning' : 'error')),
+  ];
+}
+
+/** Keys of the errors that the runtime-extensions dialect would accept: uses of an extension without the opt-in. */
+function extensionUses(version: string, errors: readonly ErrorObject[], document: Record<string, unknown>): Set<string> {
+  const remaining = new Set(run(version, true, document, true).map(errorKey));
+  return new Set(errors.map(errorKey).filter((k) => !remaining.has(k)));
+}
+
+interface Context {
+  source: SourceFile;
+  version: string;
+  extended: boolean;
+  document: Record<string, unknown>;
+}
+
+const EXTENSION_HINT = `a runtime extension (the default mode accepts it); declare \`${DIALECT_KEY}: ${RUNTIME_EXTENSIONS}\` at the top of the file to accept it under --strict too (other Naftiko tools still reject it)`;
+
+/** For an error only the declared version raises: which later version accepts it. */
+function laterVersionHint(document: Record<string, unknown>, version: string): (e: ErrorObject) => string | undefined {
+  const later = SUPPORTED_VERSIONS.slice(SUPPORTED_VERSIONS.indexOf(version as (typeof SUPPORTED_VERSIONS)[number]) + 1);
+  const remaining = new Map<string, Set<string>>();
+  const rejects = (v: string, key: string) => {
+    if (!remaining.has(v)) remaining.set(v, new Set(run(v, true, document, true).map(errorKey)));
+    return remaining.get(v)!.has(key);
+  };
+  return (e) => {
+    const accepting = later.find((v) => !rejects(v, errorKey(e)));
+    return `not part of Naftiko ${version}; it belongs to ${accepting ?? 'a later version'}. This runtime runs it; declare naftiko: "${accepting ?? LATEST_VERSION}" if the file is meant for that version`;
+  };
+}
+
+function report(errors: readonly ErrorObject[], context: Context, severityOf: (e: ErrorObject) => Severity, hintOf: (e: ErrorObject) => string | undefined = () => undefined): Diagnostic[] {
   const deepest = new Set(errors.filter((e) => !isUnion(e)).map((e) => e.instancePath));
   const seen = new Set<string>();
+  const diagnostics: Diagnostic[] = [];
   for (const error of errors) {
     // A union error is only noise when a more precise error sits at or below it.
     if (isUnion(error) && [...deepest].some((p) => p.startsWith(error.instancePath))) continue;
-    const d = toDiagnostic(source, error, version, strict);
+    const severity = severityOf(error);
+    const d = toDiagnostic(context, error, severity);
+    const hint = hintOf(error) ?? d.hint ?? (severity === 'warning' ? 'this runtime (like the reference engine) runs it anyway; other Naftiko tools reject it' : undefined);
+    if (hint) d.hint = hint;
     const key = `${d.pointer}|${d.message}`;
     if (!seen.has(key)) {
       seen.add(key);
@@ -60,39 +151,49 @@ export function validateSchema(source: SourceFile, document: Record<string, unkn
 
 const isUnion = (e: ErrorObject): boolean => e.keyword === 'oneOf' || e.keyword === 'anyOf' || e.keyword === 'not';
 
-/** Deviations the runtime tolerates: unknown properties (below the top level), name patterns and object outputs without properties. */
+/** Properties whose absence leaves a runnable document: documentation, and sub-structure the runtime passes through. */
+const OPTIONAL_IN_PRACTICE = new Set(['description', 'label', 'info', 'properties', 'items']);
+
+/** Deviations the runtime runs anyway (lenient mode): unknown keys, name patterns, long texts, missing documentation. */
 function isTolerated(e: ErrorObject): boolean {
   // An unknown top-level key is a misspelt section (`capabilty:`): an error, or the file would serve nothing.
   if (e.keyword === 'additionalProperties') return e.instancePath !== '';
-  if (e.keyword === 'pattern') return true;
-  return e.keyword === 'required' && (e.params as { missingProperty?: string }).missingProperty === 'properties';
+  // maxLength only bounds skill descriptions and metadata text; propertyNames only carries a name pattern (bind keys).
+  if (['pattern', 'propertyNames', 'maxLength'].includes(e.keyword)) return true;
+  if (e.keyword !== 'required') return false;
+  const missing = String((e.params as { missingProperty?: string }).missingProperty);
+  if (OPTIONAL_IN_PRACTICE.has(missing)) return true;
+  // An input parameter without `type` accepts any JSON value; the runtime still builds the request.
+  return missing === 'type' && /\/inputParameters\/\d+$/.test(e.instancePath);
 }
 
-function toDiagnostic(source: SourceFile, e: ErrorObject, version: string, strict: boolean): Diagnostic {
-  const severity = strict || !isTolerated(e) ? 'error' : 'warning';
+function toDiagnostic(context: Context, e: ErrorObject, severity: Severity): Diagnostic {
+  const { source, version } = context;
   const params = e.params as Record<string, unknown>;
+  const schemaName = `Naftiko ${version}${context.extended ? ` + ${RUNTIME_EXTENSIONS}` : ''} schema`;
   switch (e.keyword) {
     case 'additionalProperties': {
       const name = String(params.additionalProperty);
       const near = e.instancePath === '' ? closest(name, TOP_LEVEL_KEYS) : undefined;
-      return diagnose(source, `${e.instancePath}/${escapePointer(name)}`, severity, 'CAP_SCHEMA_UNKNOWN_PROPERTY', `property "${name}" is not in the Naftiko ${version} schema`, {
-        onKey: true,
-        hint: near
-          ? `did you mean "${near}"?`
-          : e.instancePath === ''
-            ? `a capability file has these top-level sections: ${TOP_LEVEL_KEYS.join(', ')}`
-            : severity === 'warning'
-              ? 'accepted by this runtime; remove it if other Naftiko tools must read this file'
-              : 'remove it, or check its spelling and indentation',
-      });
+      const hint = near
+        ? `did you mean "${near}"?`
+        : e.instancePath === ''
+          ? `a capability file has these top-level sections: ${TOP_LEVEL_KEYS.join(', ')}`
+          : severity === 'error'
+            ? 'remove it, or check its spelling and indentation'
+            : name === 'title' && e.instancePath === '/info'
+              ? 'Naftiko calls it `label`; rename it'
+              : 'ignored by this runtime (and by the reference engine); check its spelling, or remove it';
+      return diagnose(source, `${e.instancePath}/${escapePointer(name)}`, severity, 'CAP_SCHEMA_UNKNOWN_PROPERTY', `property "${name}" is not in the ${schemaName}`, { onKey: true, hint });
     }
     case 'required': {
       const name = String(params.missingProperty);
-      const hint = name === 'properties' ? 'this runtime passes the mapped node through; the official schema wants `properties` listed' : undefined;
-      return diagnose(source, e.instancePath, severity, 'CAP_SCHEMA_REQUIRED', `missing required property "${name}"`, { hint });
+      return diagnose(source, e.instancePath, severity, 'CAP_SCHEMA_REQUIRED', `missing required property "${name}"`, { hint: requiredHint(name, e.instancePath, context.document, severity) });
     }
     case 'pattern':
-      return diagnose(source, e.instancePath, severity, 'CAP_SCHEMA_PATTERN', `value does not match the pattern ${String(params.pattern)}`);
+      return diagnose(source, e.instancePath, severity, 'CAP_SCHEMA_PATTERN', `value does not match the pattern ${String(params.pattern)}`, {
+        hint: severity === 'warning' ? 'this runtime accepts it; other Naftiko tools may not' : undefined,
+      });
     case 'enum':
       return diagnose(source, e.instancePath, severity, 'CAP_SCHEMA_ENUM', `must be one of: ${(params.allowedValues as unknown[]).join(', ')}`);
     case 'const':
@@ -107,6 +208,16 @@ function toDiagnostic(source: SourceFile, e: ErrorObject, version: string, stric
     default:
       return diagnose(source, e.instancePath, severity, 'CAP_SCHEMA', e.message ?? 'does not match the schema');
   }
+}
+
+function requiredHint(name: string, pointer: string, document: Record<string, unknown>, severity: Severity): string | undefined {
+  if (name === 'naftiko' && pointer === '' && 'ikanos' in document) return 'this is an Ikanos document (root `ikanos:`, collections keyed by name): another shape, which this runtime does not read';
+  if (severity === 'error') return undefined;
+  if (name === 'label' && pointer === '/info' && typeof (document.info as Record<string, unknown> | undefined)?.title === 'string') return 'found `title`: Naftiko calls it `label`';
+  if (name === 'properties' || name === 'items') return `this runtime passes the mapped node through; the Naftiko schema wants \`${name}\` listed`;
+  if (name === 'type') return 'without a type, any JSON value is accepted';
+  if (name === 'description' && /\/inputParameters\/\d+$/.test(pointer)) return 'agents and API users see this parameter without a description';
+  return 'the runtime runs without it; other Naftiko tools require it';
 }
 
 const TOP_LEVEL_KEYS = ['naftiko', 'info', 'binds', 'capability', 'consumes'];

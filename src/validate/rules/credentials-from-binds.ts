@@ -8,6 +8,8 @@ import { placeholderNames } from '../../load/walk.js';
 const CREDENTIAL_FIELDS = ['token', 'key', 'value', 'username', 'password', 'clientId', 'clientSecret'];
 
 export function credentialsFromBinds(loaded: LoadedCapability): Diagnostic[] {
+  // A shared consumes document has no binds of its own: its placeholders are checked in each capability importing it.
+  if (!loaded.document?.capability) return [];
   const bound = boundNames(loaded);
   const hint = 'declare it under `binds` (an environment variable or a key of a file: location), e.g. binds: [{namespace: env, keys: {NAME: NAME}}]';
   const diagnostics: Diagnostic[] = [];
