@@ -35,9 +35,7 @@ const REFERENCE: Record<string, Reference> = {
 const referenceOf = (file: string): Reference => REFERENCE[file] ?? (/\/shared\//.test(file) ? 'imported' : 'serves');
 
 /** Refusals the reference makes through rules that belong to other parts of issue 7 and have not landed here yet. */
-const PENDING: Record<string, string> = {
-  'test/conformance/fixtures/baseuri-trailing-slash-capability.yaml': 'trailing-slash baseUri rule (issue 7 §3, case 22)',
-};
+const PENDING: Record<string, string> = {};
 
 async function findings(file: string, strict: boolean): Promise<Diagnostic[]> {
   const loaded = await loadCapability(join(ROOT, file));
@@ -94,7 +92,7 @@ describe('conformance table: default, --strict and official verdicts', () => {
     expect(table.filter((r) => r.official === 'invalid' && r.reference === 'serves').length).toBeGreaterThanOrEqual(9);
     expect(table.filter((r) => r.official === 'invalid' && r.expected === 'refuses').length).toBeGreaterThanOrEqual(2);
     // The official schema accepts it, the reference engine refuses it at start-up, and so does the default mode.
-    expect(table.filter((r) => r.official === 'valid' && r.expected === 'refuses').map((r) => r.file)).toEqual(['fixtures/aggregates/aggregate-invalid-ref.yaml']);
+    expect(table.filter((r) => r.official === 'valid' && r.expected === 'refuses').map((r) => r.file)).toEqual(['fixtures/aggregates/aggregate-invalid-ref.yaml', 'fixtures/baseuri-trailing-slash-capability.yaml']);
     expect(table.filter((r) => r.official === 'valid').length).toBeGreaterThanOrEqual(49);
   });
 
