@@ -46,7 +46,8 @@ function withRuntimeExtensions(schema: Record<string, unknown>): Record<string, 
   const out = structuredClone(schema) as { $id: string; properties: Record<string, unknown>; $defs: Record<string, Definition> };
   out.$id = out.$id.replace(/\.schema\.json$/, `+${RUNTIME_EXTENSIONS}.schema.json`);
   out.properties[DIALECT_KEY] = { const: RUNTIME_EXTENSIONS };
-  for (const [name, properties] of Object.entries(overlay.addProperties)) Object.assign(out.$defs[name]!.properties, properties);
+  // A definition a version does not have (alpha1 has no AuthOAuth2) gains nothing.
+  for (const [name, properties] of Object.entries(overlay.addProperties)) if (out.$defs[name]) Object.assign(out.$defs[name].properties, properties);
   for (const [name, dropped] of Object.entries(overlay.dropRequired)) out.$defs[name]!.required = out.$defs[name]!.required.filter((r) => !dropped.includes(r));
   return out;
 }

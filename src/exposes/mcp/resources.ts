@@ -9,7 +9,7 @@ import { asCapError } from '../../errors/cap-error.js';
 import { invoke } from '../../invoke/invoke.js';
 import type { UpstreamClient } from '../../invoke/upstream.js';
 import { problemOf, redact, resultText } from '../respond.js';
-import { isTextMime, mimeTypeOf } from './mime.js';
+import { isTextMediaType, mediaTypeOf } from '../media-types.js';
 
 type StaticResource = Extract<CompiledResource, { kind: 'static' }>;
 export type ResourceContents = { uri: string; mimeType: string; text: string } | { uri: string; mimeType: string; blob: string };
@@ -32,7 +32,7 @@ export async function listResources(resources: readonly CompiledResource[]): Pro
       continue;
     }
     for (const relative of await filesUnder(r.root)) {
-      const entry: ResourceListing = { uri: `${r.baseUri}/${relative}`, name: `${r.name}/${relative}`, title: `${r.title}: ${relative}`, mimeType: r.mimeType ?? mimeTypeOf(relative) };
+      const entry: ResourceListing = { uri: `${r.baseUri}/${relative}`, name: `${r.name}/${relative}`, title: `${r.title}: ${relative}`, mimeType: r.mimeType ?? mediaTypeOf(relative) };
       if (r.description) entry.description = r.description;
       listed.push(entry);
     }
@@ -88,9 +88,9 @@ async function readStatic(r: StaticResource, uri: string): Promise<ResourceConte
   if (!real.startsWith(r.root + sep)) refuse('it leaves the resource folder');
   const info = await stat(real);
   if (!info.isFile()) refuse('it is not a regular file');
-  const mimeType = r.mimeType ?? mimeTypeOf(real);
+  const mimeType = r.mimeType ?? mediaTypeOf(real);
   const bytes = await readFile(real);
-  return isTextMime(mimeType) ? { uri, mimeType, text: bytes.toString('utf8') } : { uri, mimeType, blob: bytes.toString('base64') };
+  return isTextMediaType(mimeType) ? { uri, mimeType, text: bytes.toString('utf8') } : { uri, mimeType, blob: bytes.toString('base64') };
 }
 
 /** Relative paths of the regular files a read would serve (no symlinks, names that pass the segment rule). */

@@ -5,7 +5,7 @@ import { join, sep } from 'node:path';
 import type { CompiledSkill } from '../../compile/skill.js';
 import { CapError } from '../../errors/cap-error.js';
 import { isSafeRelativePath, isSafeSegment } from '../../load/skill-paths.js';
-import { mediaTypeOf } from './media-types.js';
+import { mediaTypeOf } from '../media-types.js';
 
 export const SKILL_MD = 'SKILL.md';
 /** A skill folder is small; a bigger tree is cut off rather than walked without end. */

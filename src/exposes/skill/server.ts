@@ -10,7 +10,7 @@ import { installInboundAuth } from '../auth/install.js';
 import { createRequestGuard } from '../request-guard.js';
 import { problemOf } from '../respond.js';
 import { findSkillFile, listSkillFiles } from './files.js';
-import { contentTypeOf } from './media-types.js';
+import { contentTypeOf } from '../media-types.js';
 import { zipSkillFiles } from './zip.js';
 
 export function createSkillServer(adapter: CompiledSkillAdapter, { host, allowedHosts, secrets, logger }: AdapterContext, runtime: RuntimeView): FastifyInstance {
