@@ -2,12 +2,12 @@
 // tool listings and routes, built once per load. Compile problems become diagnostics at their YAML position.
 import { diagnose, type Diagnostic } from '../errors/diagnostic.js';
 import type { Located, LoadedCapability } from '../load/load.js';
-import { isRecord } from '../load/shape.js';
+import { isRecord, records } from '../load/shape.js';
 import { escapePointer } from '../load/source.js';
 import { consumedOperations, exposedUnits } from '../load/walk.js';
 import { secretValues, type Bindings } from '../resolve/bindings.js';
 import { dirname } from 'node:path';
-import type { AggregateFunction, ConsumesHttp, ExposesControl, ExposesMcp, ExposesSkill, Invocable, McpTool } from '../spec/capability.js';
+import type { AggregateFunction, ConsumesHttp, ExposedResource, ExposesControl, ExposesMcp, ExposesRest, ExposesSkill, Invocable, McpPrompt, McpResource, McpTool } from '../spec/capability.js';
 import { functionsByRef, resolveRef, type FunctionRef } from './aggregates.js';
 import { compileControlAdapter, type CompiledControlAdapter } from './control.js';
 import { compileForward, type CompiledForward } from './forward.js';
@@ -176,19 +176,19 @@ export function compileCapability(
   }
 
   const forwards = new Map<string, CompiledForwardRoute[]>();
-  (exposes ?? []).forEach((e, a) => {
-    if (e?.type !== 'rest') return;
-    (e.resources ?? []).forEach((resource, r) => {
-      if (!resource?.forward) return;
+  for (const [a, e] of records<ExposesRest>(exposes)) {
+    if (e.type !== 'rest') continue;
+    for (const [r, resource] of records<ExposedResource>(e.resources)) {
+      if (!isRecord(resource.forward)) continue;
       const target = consumes.find((c) => c.value.namespace === resource.forward!.targetNamespace);
-      if (!target) return; // reported by validate (forward-target-exists)
+      if (!target) continue; // reported by validate (forward-target-exists)
       try {
         push(forwards, e.namespace, { path: resource.path, forward: compileForward(target.value, resource.forward, scope, limits.get(target.value)) });
       } catch (err) {
         diagnostics.push(diagnose(loaded.source, `/capability/exposes/${a}/resources/${r}/forward`, 'error', 'CAP_COMPILE', (err as Error).message));
       }
-    });
-  });
+    }
+  }
 
   // Skill adapters point at rest/mcp adapters declared before or after them: they are compiled in a second pass.
   const adapters: (CompiledAdapter | { pending: ExposesSkill; pointer: string; auth?: InboundAuth })[] = [];
@@ -293,12 +293,12 @@ interface ExtrasContext {
 function compileMcpExtras(mcp: ExposesMcp, at: string, { loaded, functions, templates, scope, diagnostics }: ExtrasContext): { resources: CompiledResource[]; prompts: CompiledPrompt[] } {
   const baseDir = dirname(loaded.source.path);
   const resources: CompiledResource[] = [];
-  (mcp.resources ?? []).forEach((resource, j) => {
+  for (const [j, resource] of records<McpResource>(mcp.resources)) {
     const pointer = `${at}/resources/${j}`;
     try {
       if (resource.location !== undefined) {
         resources.push(compileStaticResource(resource, baseDir));
-        return;
+        continue;
       }
       if (resource.call && !templates.has(resource.call)) throw new Error(`call "${resource.call}" names no consumed operation`);
       // A resource may run an aggregate function too (`ref`), with the same inheritance as a tool.
@@ -311,15 +311,15 @@ function compileMcpExtras(mcp: ExposesMcp, at: string, { loaded, functions, temp
     } catch (err) {
       diagnostics.push(diagnose(loaded.source, pointer, 'error', 'CAP_COMPILE', (err as Error).message));
     }
-  });
+  }
   const prompts: CompiledPrompt[] = [];
-  (mcp.prompts ?? []).forEach((prompt, j) => {
+  for (const [j, prompt] of records<McpPrompt>(mcp.prompts)) {
     try {
       prompts.push(compilePrompt(prompt, baseDir));
     } catch (err) {
       diagnostics.push(diagnose(loaded.source, `${at}/prompts/${j}`, 'error', 'CAP_COMPILE', (err as Error).message));
     }
-  });
+  }
   return { resources, prompts };
 }
 

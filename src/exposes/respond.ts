@@ -2,7 +2,7 @@
 // redacted in every form they can take (a misbehaving upstream that echoes a key must not leak it to callers).
 import { asCapError, toProblem, type CapError, type Problem } from '../errors/cap-error.js';
 import type { Logger } from '../observe/log.js';
-import { redactSecrets, redactValue } from '../resolve/redaction.js';
+import { redactedJson, redactSecrets, redactValue } from '../resolve/redaction.js';
 
 /** Every form of every bound value (raw, JSON-escaped, percent-encoded, base64) becomes `[redacted]`. */
 export function redact(text: string, secrets: readonly string[]): string {
@@ -10,7 +10,7 @@ export function redact(text: string, secrets: readonly string[]): string {
 }
 
 export function resultText(value: unknown, secrets: readonly string[]): string {
-  return value === undefined ? '' : JSON.stringify(redactValue(value, secrets));
+  return value === undefined ? '' : redactedJson(value, secrets);
 }
 
 export function problemOf(err: unknown, secrets: readonly string[]): { problem: Problem; text: string } {

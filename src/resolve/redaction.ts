@@ -10,19 +10,28 @@ const SHORT = 4;
 /** A base64 fragment shorter than this is too likely to occur by chance to be redacted. */
 const MIN_BASE64_CORE = 6;
 
-export type Redactor = (text: string) => string;
+export interface Redactor {
+  (text: string): string;
+  /** Whether the text holds any form of any secret (one scan, nothing built). */
+  finds(text: string): boolean;
+}
 
 const cache = new WeakMap<readonly string[], Redactor>();
 
-/** Redacts every form of every secret in `text`. The matcher for a given secrets array is built on first use. */
-export function redactSecrets(text: string, secrets: readonly string[]): string {
-  if (secrets.length === 0 || text.length === 0) return text;
+/** The matcher for a given secrets array, built on first use. */
+function redactorFor(secrets: readonly string[]): Redactor {
   let redactor = cache.get(secrets);
   if (!redactor) {
     redactor = compileRedactor(secrets);
     cache.set(secrets, redactor);
   }
-  return redactor(text);
+  return redactor;
+}
+
+/** Redacts every form of every secret in `text`. */
+export function redactSecrets(text: string, secrets: readonly string[]): string {
+  if (secrets.length === 0 || text.length === 0) return text;
+  return redactorFor(secrets)(text);
 }
 
 export function compileRedactor(secrets: readonly string[]): Redactor {
@@ -35,9 +44,17 @@ export function compileRedactor(secrets: readonly string[]): Redactor {
   const alternatives = [...long].sort((a, b) => b.length - a.length).map(escapeRegExp);
   // A short secret counts only when it is not part of a longer word (letters, digits, _ and -).
   for (const form of [...short].sort((a, b) => b.length - a.length)) alternatives.push(`(?<![\\w-])${escapeRegExp(form)}(?![\\w-])`);
-  if (alternatives.length === 0) return (text) => text;
+  if (alternatives.length === 0) return Object.assign((text: string) => text, { finds: () => false });
   const pattern = new RegExp(alternatives.join('|'), 'g');
-  return (text) => text.replace(pattern, REDACTED);
+  const probe = new RegExp(pattern.source);
+  return Object.assign((text: string) => text.replace(pattern, REDACTED), { finds: (text: string) => probe.test(text) });
+}
+
+/** JSON text of a value with every secret redacted; the common case (no secret in it) costs one scan of the text. */
+export function redactedJson(value: unknown, secrets: readonly string[]): string {
+  const text = JSON.stringify(value);
+  if (secrets.length === 0 || !redactorFor(secrets).finds(text)) return text;
+  return JSON.stringify(redactValue(value, secrets));
 }
 
 /** The raw value and the encoded forms in which it can appear in a response, a problem or a log line. */

@@ -1,32 +1,23 @@
 // REST adapter: mounts a compiled REST adapter's routes on Fastify. It only translates HTTP ⇄ invoke();
 // errors become RFC 9457 application/problem+json.
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { CompiledAdapter, CompiledRoute } from '../../compile/compile.js';
 import type { CompiledForward } from '../../compile/forward.js';
-import { asCapError, CapError } from '../../errors/cap-error.js';
+import { CapError } from '../../errors/cap-error.js';
 import { forwardRequest } from '../../invoke/forward.js';
 import { invoke } from '../../invoke/invoke.js';
 import { exceedsDepth, MAX_JSON_DEPTH } from '../../invoke/json-depth.js';
 import type { AdapterContext } from '../../runtime.js';
-import { installInboundAuth } from '../auth/install.js';
 import { BODY_LIMIT_BYTES, classifyRequestError } from '../request-errors.js';
-import { createRequestGuard } from '../request-guard.js';
-import { logFailure, problemOf, redact, resultText } from '../respond.js';
+import { redact, resultText } from '../respond.js';
+import { createProblemApp } from '../problem-app.js';
 
 type RestAdapter = Extract<CompiledAdapter, { type: 'rest' }>;
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 
-export function createRestServer(adapter: RestAdapter, { upstream, secrets, host, allowedHosts, logger }: AdapterContext): FastifyInstance {
-  const app = Fastify({ logger: false, return503OnClosing: true, bodyLimit: BODY_LIMIT_BYTES });
-  const sendProblem = (req: FastifyRequest, reply: FastifyReply, err: unknown) => {
-    const failure = asCapError(err);
-    logFailure(logger, failure, { adapter: adapter.namespace, route: `${req.method} ${req.url.split('?')[0]}` });
-    const { problem, text } = problemOf(failure, secrets);
-    return reply.code(problem.status).type('application/problem+json').send(text);
-  };
-  app.addHook('onRequest', createRequestGuard({ host, allowedHosts }, (reply, refusal) => sendProblem(reply.request, reply, new CapError(refusal.code, refusal.message))));
-  // After the Host/Origin guard, before routing, body parsing and input gathering (the credential is removed on success).
-  installInboundAuth(app, adapter.auth, { adapter: adapter.namespace, logger, refuse: (reply, failure) => sendProblem(reply.request, reply, new CapError(failure.code, failure.message)) });
+export function createRestServer(adapter: RestAdapter, context: AdapterContext): FastifyInstance {
+  const { upstream, secrets, logger } = context;
+  const { app, sendProblem } = createProblemApp(adapter, context, { return503OnClosing: true, bodyLimit: BODY_LIMIT_BYTES });
   // Deeply nested bodies would overflow the stack in validation and redaction: refused like any other bad input.
   app.addHook('preHandler', async (req) => {
     if (exceedsDepth(req.body)) {

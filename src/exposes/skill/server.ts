@@ -2,27 +2,19 @@
 // agents which tool of which adapter to call. The catalog and details were built at load time; file contents are
 // read when asked, from the skill's folder only. Same Host/Origin guard and problem+json errors as REST.
 import { createReadStream } from 'node:fs';
-import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { CompiledSkill, CompiledSkillAdapter } from '../../compile/skill.js';
 import { CapError } from '../../errors/cap-error.js';
 import type { AdapterContext, RuntimeView } from '../../runtime.js';
-import { installInboundAuth } from '../auth/install.js';
-import { createRequestGuard } from '../request-guard.js';
-import { problemOf } from '../respond.js';
 import { findSkillFile, listSkillFiles } from './files.js';
 import { contentTypeOf } from '../media-types.js';
+import { createProblemApp } from '../problem-app.js';
 import { zipSkillFiles } from './zip.js';
 
-export function createSkillServer(adapter: CompiledSkillAdapter, { host, allowedHosts, secrets, logger }: AdapterContext, runtime: RuntimeView): FastifyInstance {
-  const app = Fastify({ logger: false, return503OnClosing: true });
-  const sendProblem = (reply: FastifyReply, err: unknown) => {
-    const { problem, text } = problemOf(err, secrets);
-    return reply.code(problem.status).type('application/problem+json').send(text);
-  };
-  app.addHook('onRequest', createRequestGuard({ host, allowedHosts }, (reply, refusal) => sendProblem(reply, new CapError(refusal.code, refusal.message))));
-  installInboundAuth(app, adapter.auth, { adapter: adapter.namespace, logger, refuse: (reply, failure) => sendProblem(reply, new CapError(failure.code, failure.message)) });
-  app.setErrorHandler((err, _req, reply) => sendProblem(reply, err));
-  app.setNotFoundHandler((req, reply) => sendProblem(reply, new CapError('CAP_ROUTE_NOT_FOUND', `no route for ${req.method} ${req.url.split('?')[0]}; the skill adapter serves GET /skills`)));
+export function createSkillServer(adapter: CompiledSkillAdapter, context: AdapterContext, runtime: RuntimeView): FastifyInstance {
+  const { app, sendProblem } = createProblemApp(adapter, context, { return503OnClosing: true });
+  app.setErrorHandler((err, req, reply) => sendProblem(req, reply, err));
+  app.setNotFoundHandler((req, reply) => sendProblem(reply.request, reply, new CapError('CAP_ROUTE_NOT_FOUND', `no route for ${req.method} ${req.url.split('?')[0]}; the skill adapter serves GET /skills`)));
 
   const catalogText = JSON.stringify(adapter.catalog);
   const details = new Map(adapter.skills.map((s) => [s.name, JSON.stringify(s.detail)]));

@@ -1,0 +1,29 @@
+// The Fastify app of an HTTP adapter that answers problem+json (REST, skill, control): the Host/Origin guard and then
+// inbound authentication run first on every request, and every failure is sent (and, when 5xx, logged) in one place.
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import type { InboundAuth } from '../compile/inbound-auth.js';
+import { asCapError, CapError } from '../errors/cap-error.js';
+import type { AdapterContext } from '../runtime.js';
+import { installInboundAuth } from './auth/install.js';
+import { createRequestGuard } from './request-guard.js';
+import { logFailure, problemOf } from './respond.js';
+
+export type SendProblem = (req: FastifyRequest, reply: FastifyReply, err: unknown) => FastifyReply;
+
+export function createProblemApp(
+  adapter: { namespace: string; auth?: InboundAuth },
+  { host, allowedHosts, logger, secrets }: AdapterContext,
+  options: FastifyServerOptions = {},
+): { app: FastifyInstance; sendProblem: SendProblem } {
+  const app = Fastify({ logger: false, ...options });
+  const sendProblem: SendProblem = (req, reply, err) => {
+    const failure = asCapError(err);
+    logFailure(logger, failure, { adapter: adapter.namespace, route: `${req.method} ${req.url.split('?')[0]}` });
+    const { problem, text } = problemOf(failure, secrets);
+    return reply.code(problem.status).type('application/problem+json').send(text);
+  };
+  app.addHook('onRequest', createRequestGuard({ host, allowedHosts }, (reply, refusal) => sendProblem(reply.request, reply, new CapError(refusal.code, refusal.message))));
+  // After the guard, before routing, body parsing and input gathering (the credential is removed on success).
+  installInboundAuth(app, adapter.auth, { adapter: adapter.namespace, logger, refuse: (reply, failure) => sendProblem(reply.request, reply, new CapError(failure.code, failure.message)) });
+  return { app, sendProblem };
+}
