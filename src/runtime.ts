@@ -1,9 +1,11 @@
-// The runtime: serves compiled capabilities. One Fastify server per adapter (REST routes, MCP at /mcp, a skill
-// catalog at /skills, or the control plane; or MCP on stdio), ports assigned by ./ports.ts, one upstream client shared
-// by all, and a graceful close. It tracks each adapter's state, which the control adapter reports as readiness.
-import type { FastifyInstance } from 'fastify';
+// The runtime: serves compiled capabilities. One Fastify app per adapter (REST routes, MCP at /mcp, a skill catalog
+// at /skills, or the control plane; or MCP on stdio) behind a listening socket that outlives it (./runtime/listener.ts),
+// ports assigned by ./ports.ts, one upstream client shared by all, reload by swapping apps (./runtime/reload-adapters.ts)
+// and a graceful close. It tracks each adapter's state, which the control adapter reports as readiness.
 import type { AdapterType, CompiledAdapter, CompiledCapability } from './compile/compile.js';
+import type { ControlEndpoint } from './exposes/control/endpoints.js';
 import { createControlServer } from './exposes/control/server.js';
+import type { McpEndpoint } from './exposes/mcp/endpoint.js';
 import { createRestServer } from './exposes/rest/routes.js';
 import { createMcpServer } from './exposes/mcp/server.js';
 import { serveMcpStdio, type StdioStreams } from './exposes/mcp/stdio.js';
@@ -11,6 +13,9 @@ import { createSkillServer } from './exposes/skill/server.js';
 import { createUpstreamClient, type UpstreamClient } from './invoke/upstream.js';
 import { addLogSecrets, createLogger, type Logger } from './observe/log.js';
 import { assignPorts } from './ports.js';
+import { listen, type Listener } from './runtime/listener.js';
+import { reloadAdapters, type AdapterChanges } from './runtime/reload-adapters.js';
+import type { Mounted, PlannedAdapter, Slot } from './runtime/slot.js';
 
 export interface RuntimeOptions {
   host?: string;
@@ -27,6 +32,8 @@ export interface RuntimeOptions {
   drainTimeoutMs?: number;
   /** Serve this MCP adapter on stdin/stdout (`transport: stdio`, or `serve --stdio`); the streams default to the process's. */
   stdio?: StdioStreams & { namespace: string };
+  /** Handlers for control endpoints this runtime provides beyond health and status, e.g. `{ 'POST /reload': ... }`. */
+  control?: Readonly<Record<string, ControlEndpoint['handle']>>;
 }
 
 export interface ServedAdapter {
@@ -40,11 +47,18 @@ export interface ServedAdapter {
 }
 
 export interface Runtime {
-  adapters: ServedAdapter[];
+  /** The adapters served now (a reload may add, remove or move some). */
+  readonly adapters: ServedAdapter[];
   /** Stops accepting, lets requests in flight finish for up to the drain timeout, then cuts the rest. */
   close(): Promise<{ cut: number }>;
   /** Tells connected MCP clients that the tool list changed (`notifications/tools/list_changed`), e.g. after a reload. */
   announceToolsChanged(): void;
+  /**
+   * Serves `capabilities` instead of the current set, without closing a port that stays: an adapter whose graph
+   * changed is swapped (requests in flight finish on the old one), a new one starts, a gone one stops, one whose
+   * port changed restarts. Pass the same CompiledCapability object for a file that did not change.
+   */
+  reload(capabilities: readonly CompiledCapability[]): Promise<AdapterChanges>;
 }
 
 export const DEFAULT_DRAIN_TIMEOUT_MS = 10_000;
@@ -78,7 +92,7 @@ export interface AdapterContext {
 }
 
 /** Where each adapter will listen, without starting anything (also used by `capability list`). */
-export function planAdapters(capabilities: readonly CompiledCapability[], options: RuntimeOptions = {}): (ServedAdapter & { adapter: CompiledAdapter; secrets: readonly string[] })[] {
+export function planAdapters(capabilities: readonly CompiledCapability[], options: RuntimeOptions = {}): PlannedAdapter[] {
   const host = options.host ?? DEFAULT_HOST;
   const entries = capabilities.flatMap((c) => c.adapters.map((adapter) => ({ capability: c, adapter })));
   const isStdio = (a: CompiledAdapter) => a.type === 'mcp' && (a.transport === 'stdio' || a.namespace === options.stdio?.namespace);
@@ -100,112 +114,136 @@ export async function startRuntime(capabilities: readonly CompiledCapability[], 
   const logger = options.logger ?? createLogger();
   for (const capability of capabilities) addLogSecrets(logger, capability.secrets);
   const upstream: UpstreamClient = createUpstreamClient({ timeoutMs: options.timeoutMs, maxResponseBytes: options.maxResponseBytes });
-  const plan = planAdapters(capabilities, options);
-  type Entry = (typeof plan)[number];
-  const states = new Map<Entry, AdapterState>(plan.map((e) => [e, 'starting']));
+  const drainTimeoutMs = options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS;
+  // One slot per served adapter; a reload swaps what is mounted in a slot (src/runtime/reload-adapters.ts).
+  const slots: Slot[] = [];
   let draining = false;
   const view: RuntimeView = {
     startedAt: Date.now(),
     draining: () => draining,
-    adapters: () => plan.map((entry) => ({ ...served(entry), state: states.get(entry) ?? 'starting' })),
+    adapters: () => slots.map((slot) => ({ ...served(slot.entry), state: slot.state })),
   };
-  const servers: { app?: FastifyInstance; close?: () => Promise<void>; announceToolsChanged?: () => void; entry: Entry }[] = [];
-  let inFlight = 0;
+  const stdioServers: { close(): Promise<void>; announceToolsChanged(): void }[] = [];
+  const retiring = new Set<Promise<void>>();
+  const mount = (entry: PlannedAdapter, previous?: Mounted): Mounted => {
+    const context: AdapterContext = { upstream, secrets: entry.secrets, logger, host, allowedHosts: options.allowedHosts ?? [] };
+    return createServer(entry.adapter, context, view, { control: options.control, mcpEndpoint: previous?.endpoint });
+  };
+  const start = async (slot: Slot): Promise<void> => {
+    slot.listener = await listen(slot.mounted!.app, host, slot.entry.port);
+    slot.entry.port = slot.listener.port; // port 0: the OS chose one
+    slot.entry.url = urlOf(host, slot.entry.port, slot.entry.type);
+    slot.state = 'started';
+  };
+  const stop = async (slot: Slot): Promise<void> => {
+    slot.state = 'stopping';
+    await Promise.allSettled([slot.mounted?.app.close(), slot.listener?.close()]);
+    await slot.mounted?.close?.().catch(() => undefined);
+    slot.state = 'stopped';
+  };
+  /** After a swap: the old app finishes its requests in flight (up to the drain timeout), then closes. */
+  const retire = (listener: Listener, old: Mounted): void => {
+    const done = listener
+      .idle(old.app, drainTimeoutMs)
+      .then(() => old.app.close())
+      .then(
+        () => undefined,
+        () => undefined,
+      );
+    retiring.add(done);
+    void done.finally(() => retiring.delete(done));
+  };
   const graceful = async () => {
     // Readiness flips first; other adapters stop accepting and finish requests in flight; control goes last.
     draining = true;
-    const isControl = (s: (typeof servers)[number]) => s.entry.type === 'control';
-    for (const group of [servers.filter((s) => !isControl(s)), servers.filter(isControl)]) {
-      for (const s of group) states.set(s.entry, 'stopping');
-      await Promise.allSettled(group.map((s) => (s.app ? closeGracefully(s.app) : undefined)));
-      for (const s of group) states.set(s.entry, 'stopped');
+    const isControl = (s: Slot) => s.entry.type === 'control';
+    for (const group of [slots.filter((s) => !isControl(s)), slots.filter(isControl)]) {
+      await Promise.allSettled(group.map((s) => (s.listener ? stop(s) : undefined)));
     }
-    await Promise.allSettled(servers.map((s) => s.close?.()));
+    await Promise.allSettled([...stdioServers.map((s) => s.close()), ...retiring]);
     await upstream.close().catch(() => undefined); // already destroyed when the drain timed out
   };
+  const inFlight = () => slots.reduce((n, s) => n + (s.listener?.inFlight() ?? 0), 0);
   const closeAll = async (): Promise<{ cut: number }> => {
     let timer: NodeJS.Timeout | undefined;
     const drained = graceful().then(() => true);
-    const expired = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS)));
+    const expired = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), drainTimeoutMs)));
     const done = await Promise.race([drained, expired]);
     clearTimeout(timer);
     if (done) return { cut: 0 };
     // The drain timed out: cut the requests still in flight and their upstream calls.
-    const cut = inFlight;
-    for (const s of servers) s.app?.server.closeAllConnections();
+    const cut = inFlight();
+    for (const s of slots) s.listener?.server.closeAllConnections();
     await upstream.destroy?.();
     await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
     return { cut };
   };
+  const servedNow = (plan: PlannedAdapter[]): PlannedAdapter[] =>
+    plan.filter((entry) => {
+      if (entry.url !== STDIO_URL || (entry.adapter.type === 'mcp' && entry.namespace === options.stdio?.namespace)) return true;
+      // Only one adapter can own stdin/stdout, and only when asked (the CLI decides which).
+      logger.warn({ adapter: entry.namespace }, 'MCP adapter declares transport: stdio but is not served (serve it alone, or with --stdio)');
+      return false;
+    });
+  for (const entry of servedNow(planAdapters(capabilities, options))) slots.push({ entry, planned: entry.port, state: 'starting' });
   // Control adapters listen first, so a probe sees "not ready" until every other adapter listens.
-  const order = [...plan].sort((a, b) => Number(b.type === 'control') - Number(a.type === 'control'));
+  const order = [...slots].sort((a, b) => Number(b.entry.type === 'control') - Number(a.entry.type === 'control'));
   try {
-    for (const entry of order) {
-      const context: AdapterContext = { upstream, secrets: entry.secrets, logger, host, allowedHosts: options.allowedHosts ?? [] };
+    for (const slot of order) {
+      const { entry } = slot;
       if (entry.url === STDIO_URL) {
-        if (entry.adapter.type === 'mcp' && entry.namespace === options.stdio?.namespace) {
-          servers.push({ ...serveMcpStdio(entry.adapter, context, options.stdio), entry });
-          states.set(entry, 'started');
-        } else {
-          // Only one adapter can own stdin/stdout, and only when asked (the CLI decides which).
-          logger.warn({ adapter: entry.namespace }, 'MCP adapter declares transport: stdio but is not served (serve it alone, or with --stdio)');
-          plan.splice(plan.indexOf(entry), 1);
-        }
+        const context: AdapterContext = { upstream, secrets: entry.secrets, logger, host, allowedHosts: options.allowedHosts ?? [] };
+        stdioServers.push(serveMcpStdio(entry.adapter as Extract<CompiledAdapter, { type: 'mcp' }>, context, options.stdio));
+        slot.state = 'started';
         continue;
       }
-      const server = createServer(entry.adapter, context, view);
-      servers.push({ ...server, entry });
-      server.app.server.on('request', (_req, res) => {
-        inFlight++;
-        res.once('close', () => inFlight--);
-      });
-      await server.app.listen({ host, port: entry.port });
-      const address = server.app.server.address();
-      if (typeof address === 'object' && address) entry.port = address.port; // port 0: the OS chose one
-      entry.url = urlOf(host, entry.port, entry.type);
-      states.set(entry, 'started');
+      slot.mounted = mount(entry);
+      await start(slot);
     }
   } catch (err) {
     await closeAll();
     throw err;
   }
+  let reloading = Promise.resolve();
   return {
-    adapters: plan.map(served),
+    get adapters() {
+      return slots.map((slot) => served(slot.entry));
+    },
     close: closeAll,
     announceToolsChanged: () => {
-      for (const s of servers) s.announceToolsChanged?.();
+      for (const s of [...slots.map((slot) => slot.mounted), ...stdioServers]) s?.announceToolsChanged?.();
+    },
+    reload(next) {
+      // One reload at a time, in the order asked.
+      const run = reloading.then(() => {
+        for (const capability of next) addLogSecrets(logger, capability.secrets);
+        return reloadAdapters({ slots, plan: servedNow(planAdapters(next, options)), mount, start, stop, retire, logger });
+      });
+      reloading = run.then(
+        () => undefined,
+        () => undefined,
+      );
+      return run;
     },
   };
 }
 
-const served = ({ adapter: _a, secrets: _s, ...rest }: ServedAdapter & { adapter: CompiledAdapter; secrets: readonly string[] }): ServedAdapter => rest;
+const served = ({ adapter: _a, secrets: _s, ...rest }: PlannedAdapter): ServedAdapter => ({ ...rest });
 
 function createServer(
   adapter: CompiledAdapter,
   context: AdapterContext,
   view: RuntimeView,
-): { app: FastifyInstance; close?: () => Promise<void>; announceToolsChanged?: () => void } {
+  { control, mcpEndpoint }: { control?: RuntimeOptions['control']; mcpEndpoint?: McpEndpoint },
+): Mounted {
   switch (adapter.type) {
     case 'rest':
       return { app: createRestServer(adapter, context) };
     case 'mcp':
-      return createMcpServer(adapter, context, view);
+      return createMcpServer(adapter, context, view, mcpEndpoint);
     case 'skill':
       return { app: createSkillServer(adapter, context, view) };
     case 'control':
-      return { app: createControlServer(adapter, context, view) };
-  }
-}
-
-/**
- * Stops accepting and waits for requests in flight. A keep-alive connection that was busy when closing began would
- * otherwise hold the server open until its keep-alive timeout, so connections are closed as soon as they go idle.
- */
-async function closeGracefully(app: FastifyInstance): Promise<void> {
-  const timer = setInterval(() => app.server.closeIdleConnections(), 50);
-  try {
-    await app.close();
-  } finally {
-    clearInterval(timer);
+      return { app: createControlServer(adapter, context, view, control) };
   }
 }

@@ -1,8 +1,6 @@
 // MCP adapter: stateless Streamable HTTP at /mcp through the official SDK v2 (createMcpHandler), serving the
 // 2026-07-28 revision and 2025-era clients on one endpoint. Tool listings are built at compile time; the
 // per-request factory (./factory.ts) only registers handlers. Host and Origin are checked before the SDK sees a request.
-import { createMcpHandler } from '@modelcontextprotocol/server';
-import { toNodeHandler } from '@modelcontextprotocol/node';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { CompiledMcpAdapter } from '../../compile/compile.js';
 import { exceedsDepth, MAX_JSON_DEPTH } from '../../invoke/json-depth.js';
@@ -11,6 +9,7 @@ import { installInboundAuth } from '../auth/install.js';
 import { BODY_LIMIT_BYTES, classifyRequestError } from '../request-errors.js';
 import { createRequestGuard } from '../request-guard.js';
 import { createSkillsExtension } from '../skill/mcp-skills.js';
+import { createMcpEndpoint, type McpEndpoint } from './endpoint.js';
 import { createServerFactory } from './factory.js';
 
 // JSON-RPC error codes for requests refused before the SDK sees them (the SDK uses the same ones).
@@ -19,7 +18,13 @@ const INVALID_REQUEST = -32600;
 const INTERNAL_ERROR = -32603;
 const SERVER_ERROR = -32000;
 
-export function createMcpServer(adapter: CompiledMcpAdapter, context: AdapterContext, runtime?: RuntimeView): { app: FastifyInstance; close(): Promise<void>; announceToolsChanged(): void } {
+/** `endpoint`: the port's SDK handler, handed from the app this one replaces on reload (a new one otherwise). */
+export function createMcpServer(
+  adapter: CompiledMcpAdapter,
+  context: AdapterContext,
+  runtime?: RuntimeView,
+  endpoint: McpEndpoint = createMcpEndpoint(),
+): { app: FastifyInstance; endpoint: McpEndpoint; close(): Promise<void>; announceToolsChanged(): void } {
   const { host, allowedHosts, logger } = context;
   // The capability's skills (Skills extension). They are served as skill:// resources, so not on an adapter that
   // declares resources of its own (one resources/* handler per server).
@@ -29,8 +34,7 @@ export function createMcpServer(adapter: CompiledMcpAdapter, context: AdapterCon
   }
   const extension =
     skills && adapter.resources.length === 0 ? createSkillsExtension(skills, () => new Map(runtime!.adapters().map((a) => [a.namespace, a.url])), logger) : undefined;
-  const handler = createMcpHandler(createServerFactory(adapter, context, extension));
-  const serve = toNodeHandler(handler);
+  const factory = createServerFactory(adapter, context, extension);
 
   const app = Fastify({ logger: false, return503OnClosing: true, bodyLimit: BODY_LIMIT_BYTES });
   const rpcError = (reply: FastifyReply, status: number, code: number, message: string) =>
@@ -59,7 +63,7 @@ export function createMcpServer(adapter: CompiledMcpAdapter, context: AdapterCon
     if (exceedsDepth(req.body)) return rpcError(reply, 400, INVALID_REQUEST, `Invalid Request: the message is nested deeper than ${MAX_JSON_DEPTH} levels`);
     reply.hijack();
     try {
-      await serve(req.raw, reply.raw, req.body);
+      await endpoint.serve(factory, req.raw, reply.raw, req.body);
     } catch (err) {
       logger.error({ adapter: adapter.namespace, code: 'CAP_INTERNAL', status: 500, err }, 'internal error on the MCP endpoint');
       if (!reply.raw.headersSent) reply.raw.writeHead(500, { 'content-type': 'application/json' });
@@ -67,5 +71,5 @@ export function createMcpServer(adapter: CompiledMcpAdapter, context: AdapterCon
     }
   });
   // Open `subscriptions/listen` streams (2026-07-28) hear `notifications/tools/list_changed`; used by reload.
-  return { app, close: () => handler.close(), announceToolsChanged: () => handler.notify.toolsChanged() };
+  return { app, endpoint, close: () => endpoint.close(), announceToolsChanged: () => endpoint.announceToolsChanged() };
 }
