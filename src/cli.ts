@@ -5,7 +5,11 @@ import { parseArgs, parseEnv } from 'node:util';
 import type { CompiledAdapter } from './compile/compile.js';
 import { formatDiagnostic, type Diagnostic } from './errors/diagnostic.js';
 import { controlEndpoints } from './exposes/control/endpoints.js';
-import { prepareCapabilities, type Prepared } from './prepare.js';
+import { createLogger } from './observe/log.js';
+import { prepareCapabilities, type PrepareOptions, type Prepared } from './prepare.js';
+import { reloadControlHandlers } from './reload/control.js';
+import { createReloader, type Reloader } from './reload/reloader.js';
+import { watchForChanges } from './reload/watch.js';
 import { DEFAULT_DRAIN_TIMEOUT_MS, DEFAULT_HOST, planAdapters, startRuntime, type RuntimeOptions } from './runtime.js';
 import { installShutdownSignals, type ShutdownSignals } from './shutdown-signals.js';
 
@@ -33,6 +37,7 @@ Options:
                                         before they are cut (default ${DEFAULT_DRAIN_TIMEOUT_MS})
   --max-response-bytes <n>              cap on an upstream response body (default 8388608 = 8 MiB)
   --stdio                               serve the MCP adapter on stdin/stdout (for desktop clients)
+  --watch                               reload when a served file, a file it names or a served folder changes
   --strict                              treat deviations from the Naftiko schema as errors
   -h, --help                            show this help
 
@@ -40,6 +45,9 @@ An MCP adapter with \`transport: stdio\` (or the only MCP adapter, with --stdio)
 JSON-RPC on stdin/stdout; everything else the command prints then goes to stderr. It stops when stdin closes.
 When adapters declare the same port, the first (files in the order given, folders in name
 order) keeps it and each later one gets the next higher port that no adapter declares.
+SIGHUP (and --watch, and POST /reload on a control adapter with management.reload) reloads: changed
+files are validated and compiled first and swapped in only when valid (an invalid change keeps the
+previous version serving and prints its diagnostics); ports stay open, requests in flight finish.
 SIGINT or SIGTERM (also during start-up) stops accepting, lets requests in flight finish for up to
 --drain-timeout, then cuts the rest and says how many; a second SIGINT/SIGTERM exits at once (130/143).
 (--env-file is the old name of --dotenv: Node 20 itself rejects it with "node: <file>: not found"
@@ -77,6 +85,7 @@ const OPTIONS = {
   'max-response-bytes': { type: 'string' },
   strict: { type: 'boolean' },
   stdio: { type: 'boolean' },
+  watch: { type: 'boolean' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -114,7 +123,8 @@ export async function main(argv: readonly string[], out = process.stdout, err = 
     const envFile = values.dotenv ?? values['env-file'];
     const envFlag = values.dotenv !== undefined ? '--dotenv' : '--env-file';
     const env = envFile !== undefined ? { ...parseEnv(readEnvFile(envFile, envFlag)), ...process.env } : process.env;
-    const prepared = await prepareCapabilities(positionals, { strict: values.strict, env, upstreams: pairs(values.upstream, '--upstream', (v) => v) });
+    const prepareOptions: PrepareOptions = { strict: values.strict, env, upstreams: pairs(values.upstream, '--upstream', (v) => v) };
+    const prepared = await prepareCapabilities(positionals, prepareOptions);
     if (command === 'validate') return validate(prepared, print, warn);
     const ports = pairs(values.port, '--port', toPort);
     const timeoutMs = values['upstream-timeout'] === undefined ? undefined : positiveInt(values['upstream-timeout'], '--upstream-timeout');
@@ -125,7 +135,22 @@ export async function main(argv: readonly string[], out = process.stdout, err = 
     const stdio = stdioNamespace(prepared, values.stdio === true);
     // On stdio, stdout carries protocol messages only: whatever the command prints goes to stderr.
     const options: RuntimeOptions = { host: values.host, ports, timeoutMs, drainTimeoutMs, maxResponseBytes, allowedHosts: values['allow-host'], stdio };
-    return await serve(prepared, options, signals, stdio ? warn : print, warn);
+    // A reload reads the --dotenv file again (the previous values stay when it cannot be read).
+    const reload: ReloadSetup = {
+      paths: positionals,
+      watch: values.watch === true,
+      sharedInputs: envFile !== undefined ? [envFile] : [],
+      prepareOptions: () => {
+        if (envFile === undefined) return prepareOptions;
+        try {
+          prepareOptions.env = { ...parseEnv(readEnvFile(envFile, envFlag)), ...process.env };
+        } catch (e) {
+          warn(`reload: ${(e as Error).message}; the previous values stay`);
+        }
+        return prepareOptions;
+      },
+    };
+    return await serve(prepared, options, signals, stdio ? warn : print, warn, reload);
   } catch (e) {
     if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       warn(`${(e as Error).message}\n\n${HELP[command]}`);
@@ -194,7 +219,8 @@ function unitsOf(adapter: CompiledAdapter) {
         })),
       }));
     case 'control':
-      return controlEndpoints()
+      // What `serve` provides beyond the registry's own handlers (reload).
+      return controlEndpoints(reloadControlHandlers(() => undefined))
         .filter((e) => adapter.features[e.feature])
         .map((e) => ({ endpoint: `${e.method} ${e.url.replace(':traceId', '{traceId}')}`, available: e.handle !== undefined }));
   }
@@ -211,7 +237,21 @@ function stdioNamespace(prepared: Prepared, flag: boolean): RuntimeOptions['stdi
   return { namespace: mcp[0]!.namespace };
 }
 
-async function serve(prepared: Prepared, options: RuntimeOptions, signals: ShutdownSignals, print: (s: string) => void, warn: (s: string) => void): Promise<number | undefined> {
+interface ReloadSetup {
+  paths: readonly string[];
+  watch: boolean;
+  sharedInputs: readonly string[];
+  prepareOptions: () => PrepareOptions;
+}
+
+async function serve(
+  prepared: Prepared,
+  options: RuntimeOptions,
+  signals: ShutdownSignals,
+  print: (s: string) => void,
+  warn: (s: string) => void,
+  reload: ReloadSetup,
+): Promise<number | undefined> {
   if (!prepared.ok) return reportInvalid(prepared, warn, 2);
   printServeWarnings(prepared.diagnostics, warn);
   if (planAdapters(prepared.capabilities, options).length === 0) {
@@ -226,6 +266,9 @@ async function serve(prepared: Prepared, options: RuntimeOptions, signals: Shutd
   let runtime: Awaited<ReturnType<typeof startRuntime>>;
   let clientGone: () => void = () => undefined;
   const stdinEnded = new Promise<string>((resolve) => (clientGone = () => resolve('stdin closed')));
+  const logger = options.logger ?? createLogger();
+  let reloader: Reloader | undefined;
+  options = { ...options, logger, control: { ...options.control, ...reloadControlHandlers(() => reloader) } };
   try {
     runtime = await startRuntime(prepared.capabilities, options.stdio ? { ...options, stdio: { ...options.stdio, onEnd: clientGone } } : options);
   } catch (e) {
@@ -241,8 +284,14 @@ async function serve(prepared: Prepared, options: RuntimeOptions, signals: Shutd
     print(`${a.type.padEnd(4)} ${a.namespace}  ${a.url}${a.moved ? `  (${a.moved})` : ''}`);
   }
   warnOpenAdapters(prepared, options.host ?? DEFAULT_HOST, warn);
+  reloader = createReloader({ ...reload, runtime, initial: prepared, logger, warn });
+  const onHangUp = () => void reloader!.reload('SIGHUP').catch(() => undefined);
+  process.on('SIGHUP', onHangUp);
+  const watcher = reload.watch ? watchForChanges(reloader, { logger }) : undefined;
   // A desktop client ends an stdio server by closing its stdin.
   const reason = await Promise.race([signals.first, stdinEnded]);
+  watcher?.close();
+  process.off('SIGHUP', onHangUp);
   const drainMs = options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS;
   warn(`${reason}: stopping (finishing requests in flight for up to ${drainMs} ms${signals.received ? `; ${reason} again exits at once` : ''})`);
   const { cut } = await runtime.close();
