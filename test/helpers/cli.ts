@@ -75,6 +75,8 @@ export interface ServeProcess {
   /** The stdout lines printed so far. */
   lines: string[];
   stderr(): string;
+  /** Sends a signal without waiting (e.g. SIGHUP: reload). */
+  signal(signal: NodeJS.Signals): void;
   /** Sends a signal and waits for the process to exit. */
   stop(signal?: NodeJS.Signals): Promise<CliResult>;
 }
@@ -97,6 +99,7 @@ export function startServe(args: readonly string[], expectedLines: number, optio
     const handle: ServeProcess = {
       lines,
       stderr: () => stderr,
+      signal: (signal) => void child.kill(signal),
       async stop(signal = 'SIGTERM') {
         if (child.exitCode === null && child.signalCode === null) child.kill(signal);
         return exited;
