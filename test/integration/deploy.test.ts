@@ -1,8 +1,10 @@
 // The container and Kubernetes files agree with the capabilities they serve: every adapter port is declared by the
 // Deployment, the Service and compose; probes hit the control adapter's health endpoints; the Secret carries every
-// bound variable; the image runs node as PID 1 as a non-root user with production dependencies only.
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+// bound variable; the ConfigMap of capability files is mounted where the Deployment serves it with --watch; the
+// image runs node as PID 1 as a non-root user with production dependencies only.
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, sep } from 'node:path';
 import { parseAllDocuments, parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { prepareCapabilities } from '../../src/prepare.js';
@@ -24,6 +26,18 @@ async function manifests(): Promise<Manifest[]> {
   return docs.flat();
 }
 
+interface ConfigMapGenerator {
+  name: string;
+  files: string[];
+  options?: { disableNameSuffixHash?: boolean };
+}
+
+/** Every YAML file under capabilities/, relative (`shared/stigg.yaml`). */
+async function capabilityFiles(): Promise<string[]> {
+  const entries = await readdir(join(ROOT, 'capabilities'), { recursive: true });
+  return entries.filter((f) => /\.ya?ml$/.test(f)).map((f) => f.split(sep).join('/'));
+}
+
 async function plannedPorts(): Promise<Map<number, string>> {
   const prepared = await prepareCapabilities([join(ROOT, 'capabilities'), join(K8S, 'control.yaml')], { env: {} });
   expect(prepared.ok).toBe(true);
@@ -35,7 +49,8 @@ describe('deployment files', () => {
     const kinds = (await manifests()).map((m) => m.kind).sort();
     expect(kinds).toStrictEqual(['Deployment', 'HorizontalPodAutoscaler', 'Namespace', 'Secret', 'Service']);
     const kustomization = parse(await readFile(join(K8S, 'kustomization.yaml'), 'utf8')) as { resources: string[]; configMapGenerator: { files: string[] }[] };
-    for (const resource of kustomization.resources) await readFile(join(K8S, resource), 'utf8');
+    // A file, or a folder holding a kustomization (the capability files' ConfigMap).
+    for (const resource of kustomization.resources) await readFile(resource.endsWith('.yaml') ? join(K8S, resource) : join(K8S, resource, 'Kustomization'), 'utf8');
     expect(kustomization.configMapGenerator[0]!.files).toStrictEqual(['control.yaml']);
   });
 
@@ -52,9 +67,46 @@ describe('deployment files', () => {
     }
     expect(container.livenessProbe.httpGet.path).toBe('/health/live');
     expect(container.readinessProbe.httpGet.path).toBe('/health/ready');
-    expect(container.args).toStrictEqual(['serve', '/capabilities', '/etc/capability/control.yaml', '--host', '0.0.0.0']);
+    expect(container.args).toStrictEqual(['serve', '/etc/capability/files', '/etc/capability/control/control.yaml', '--host', '0.0.0.0', '--watch']);
     expect(container.resources.requests).toMatchObject({ cpu: expect.any(String), memory: expect.any(String) });
     expect(deployment.spec.template.spec.securityContext.runAsNonRoot).toBe(true);
+  });
+
+  it('the ConfigMap capability-files holds every capability file and is mounted whole where the Deployment serves it with --watch', async () => {
+    // The generator (capabilities/Kustomization) is included by deploy/kubernetes and names every file of capabilities/.
+    const root = parse(await readFile(join(K8S, 'kustomization.yaml'), 'utf8')) as { resources: string[] };
+    expect(root.resources).toContain('../../capabilities');
+    const generator = (parse(await readFile(join(ROOT, 'capabilities', 'Kustomization'), 'utf8')) as { configMapGenerator: ConfigMapGenerator[] }).configMapGenerator.find((g) => g.name === 'capability-files')!;
+    // No name hash: an edited ConfigMap is updated in place and reloaded by --watch rather than rolling the pods.
+    expect(generator.options?.disableNameSuffixHash).toBe(true);
+    const sources = new Map(generator.files.map((f) => (f.includes('=') ? (f.split('=') as [string, string]) : [f, f])));
+    expect([...sources.values()].sort()).toStrictEqual((await capabilityFiles()).sort());
+
+    const deployment = (await manifests()).find((m) => m.kind === 'Deployment')!;
+    const pod = deployment.spec.template.spec;
+    const volume = pod.volumes.find((v: { configMap?: { name: string } }) => v.configMap?.name === 'capability-files');
+    const mount = pod.containers[0].volumeMounts.find((m: { name: string }) => m.name === volume.name);
+    expect(mount.subPath).toBeUndefined(); // a subPath mount is never updated by the kubelet
+    expect(pod.containers[0].args).toContain(mount.mountPath);
+    expect(pod.containers[0].args).toContain('--watch');
+    // Every key is projected back to the path it came from, so imports such as ./shared/stigg.yaml resolve.
+    const items = new Map<string, string>(volume.configMap.items.map((i: { key: string; path: string }) => [i.key, i.path]));
+    expect([...items.keys()].sort()).toStrictEqual([...sources.keys()].sort());
+    for (const [key, path] of items) expect(path, key).toBe(sources.get(key));
+
+    // The mounted layout, rebuilt in a folder, prepares cleanly.
+    const mounted = await mkdtemp(join(tmpdir(), 'cap-configmap-'));
+    try {
+      for (const [key, path] of items) {
+        await mkdir(dirname(join(mounted, path)), { recursive: true });
+        await copyFile(join(ROOT, 'capabilities', sources.get(key)!), join(mounted, path));
+      }
+      const prepared = await prepareCapabilities([mounted], { env: {} });
+      expect(prepared.diagnostics.filter((d) => d.severity === 'error')).toStrictEqual([]);
+      expect(prepared.capabilities.length).toBe((await capabilityFiles()).filter((f) => !f.includes('/')).length);
+    } finally {
+      await rm(mounted, { recursive: true, force: true });
+    }
   });
 
   it('the Service routes every business port, and the Secret names every bound variable of the shipped capabilities', async () => {
