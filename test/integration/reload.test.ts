@@ -3,7 +3,7 @@
 // hears `notifications/tools/list_changed`); an invalid edit keeps the old version and prints file:line:col; SIGHUP
 // and the control adapter's POST /reload (behind its bearer token) run the same reload; files added to and removed
 // from a served folder start and stop their adapters; a port change restarts an adapter on the new port.
-import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -236,6 +236,27 @@ describe('serve --watch', () => {
       expect((await fetch(`${url('reload-api')}/items`)).status).toBe(200);
       writeFileSync(file, capability(['list-items', 'fixed']));
       await waitFor('the fixed tool', async () => (await toolNames(client)).includes('fixed'));
+    } finally {
+      await client.close();
+      await process.stop();
+    }
+  }, 120_000);
+
+  it('a ConfigMap-style update (the kubelet swaps a ..data symlink to a new folder) is reloaded', async () => {
+    // The layout the kubelet writes for a ConfigMap volume: reload.yaml → ..data/reload.yaml, ..data → ..<timestamp>.
+    const dir = tempDir();
+    mkdirSync(join(dir, '..2026_01'));
+    writeFileSync(join(dir, '..2026_01', 'reload.yaml'), capability(['list-items']));
+    symlinkSync('..2026_01', join(dir, '..data'));
+    symlinkSync(join('..data', 'reload.yaml'), join(dir, 'reload.yaml'));
+    const { process, url } = await serve([dir, '--watch', ...ZERO_PORTS], 3);
+    const client = await connectMcp('2026-07-28', url('reload-mcp'));
+    try {
+      mkdirSync(join(dir, '..2026_02'));
+      writeFileSync(join(dir, '..2026_02', 'reload.yaml'), capability(['list-items', 'from-configmap']));
+      symlinkSync('..2026_02', join(dir, '..data_tmp'));
+      renameSync(join(dir, '..data_tmp'), join(dir, '..data'));
+      await waitFor('the tool of the new ConfigMap version', async () => (await toolNames(client)).includes('from-configmap'));
     } finally {
       await client.close();
       await process.stop();
