@@ -135,9 +135,12 @@ export async function startRuntime(capabilities: readonly CompiledCapability[], 
     slot.entry.url = urlOf(host, slot.entry.port, slot.entry.type);
     slot.state = 'started';
   };
-  const stop = async (slot: Slot): Promise<void> => {
+  /** `cutAfterMs`: connections still open then are cut (a reload does not wait on an open stream, or on itself). */
+  const stop = async (slot: Slot, cutAfterMs?: number): Promise<void> => {
     slot.state = 'stopping';
+    const cut = cutAfterMs === undefined ? undefined : setTimeout(() => slot.listener?.server.closeAllConnections(), cutAfterMs);
     await Promise.allSettled([slot.mounted?.app.close(), slot.listener?.close()]);
+    clearTimeout(cut);
     await slot.mounted?.close?.().catch(() => undefined);
     slot.state = 'stopped';
   };
@@ -217,7 +220,7 @@ export async function startRuntime(capabilities: readonly CompiledCapability[], 
       // One reload at a time, in the order asked.
       const run = reloading.then(() => {
         for (const capability of next) addLogSecrets(logger, capability.secrets);
-        return reloadAdapters({ slots, plan: servedNow(planAdapters(next, options)), mount, start, stop, retire, logger });
+        return reloadAdapters({ slots, plan: servedNow(planAdapters(next, options)), mount, start, stop: (slot) => stop(slot, drainTimeoutMs), retire, logger });
       });
       reloading = run.then(
         () => undefined,

@@ -59,10 +59,9 @@ interface FileState {
   errors?: Diagnostic[];
 }
 
-const EMPTY_CHANGES: AdapterChanges = { replaced: [], added: [], removed: [], restarted: [], unchanged: [], failed: [] };
-
 export function createReloader(options: ReloaderOptions): Reloader {
   const { runtime, logger } = options;
+  const unchangedAdapters = (): AdapterChanges => ({ replaced: [], added: [], removed: [], restarted: [], unchanged: runtime.adapters.map((a) => a.namespace), failed: [] });
   const warn = options.warn ?? (() => undefined);
   const shared = (options.sharedInputs ?? []).map((p) => resolve(p));
   const files = new Map<string, FileState>();
@@ -81,9 +80,11 @@ export function createReloader(options: ReloaderOptions): Reloader {
     files.set(file, { digest: digestOf(file, locations), locations, capability: initialByFile.get(file) });
   }
 
-  const run = async (trigger: ReloadTrigger): Promise<ReloadReport> => {
+  const run = async (trigger: ReloadTrigger): Promise<{ report: ReloadReport; quiet: boolean }> => {
     const started = Date.now();
-    const report: ReloadReport = { ok: true, trigger, files: { changed: [], added: [], removed: [], invalid: [] }, adapters: EMPTY_CHANGES, diagnostics: [], durationMs: 0 };
+    const report: ReloadReport = { ok: true, trigger, files: { changed: [], added: [], removed: [], invalid: [] }, adapters: unchangedAdapters(), diagnostics: [], durationMs: 0 };
+    // Changes are staged and kept only once the runtime has taken them (a failed swap leaves the old state).
+    const staged = new Map(files);
     const { files: listed } = await expandPaths(options.paths);
     const current = [...new Set(listed.map((f) => resolve(f)))];
     let servedChanged = false;
@@ -96,11 +97,16 @@ export function createReloader(options: ReloaderOptions): Reloader {
     if (trigger !== 'watch') begin();
     const prepareOptions = options.prepareOptions();
     for (const file of current) {
-      const previous = files.get(file);
+      const previous = staged.get(file);
       const locations = locationsOf(file);
       const digest = digestOf(file, locations);
       if (previous && previous.digest === digest) {
-        if (previous.errors) report.files.invalid.push(file); // still invalid: says so again, prints nothing new
+        if (previous.errors) {
+          // Still invalid: reported again when asked (SIGHUP, POST /reload), not on every watch event.
+          report.files.invalid.push(file);
+          report.diagnostics.push(...previous.errors);
+          if (trigger !== 'watch') for (const d of previous.errors) warn(formatDiagnostic(d));
+        }
         continue;
       }
       begin();
@@ -111,37 +117,39 @@ export function createReloader(options: ReloaderOptions): Reloader {
       for (const d of findings) warn(formatDiagnostic(d));
       if (hasErrors(findings)) {
         report.files.invalid.push(file);
-        files.set(file, { digest, locations, capability: previous?.capability, errors: findings.filter((d) => d.severity === 'error') });
+        staged.set(file, { digest, locations, capability: previous?.capability, errors: findings.filter((d) => d.severity === 'error') });
         logger.warn({ file, errors: findings.filter((d) => d.severity === 'error').length, kept: previous?.capability !== undefined }, 'reload: invalid change, the previous version keeps serving');
         continue;
       }
       const capability = prepared.capabilities[0];
       (previous ? report.files.changed : report.files.added).push(file);
       if (capability || previous?.capability) servedChanged = true;
-      files.set(file, { digest, locations, capability });
+      staged.set(file, { digest, locations, capability });
     }
-    for (const file of [...files.keys()]) {
+    for (const file of [...staged.keys()]) {
       if (current.includes(file)) continue;
       begin();
       report.files.removed.push(file);
-      if (files.get(file)!.capability) servedChanged = true;
-      files.delete(file);
+      if (staged.get(file)!.capability) servedChanged = true;
+      staged.delete(file);
     }
     if (servedChanged) {
-      const capabilities = current.map((f) => files.get(f)?.capability).filter((c): c is CompiledCapability => c !== undefined);
+      const capabilities = current.map((f) => staged.get(f)?.capability).filter((c): c is CompiledCapability => c !== undefined);
       report.adapters = await runtime.reload(capabilities);
     }
+    files.clear();
+    for (const [file, state] of staged) files.set(file, state);
     report.ok = report.files.invalid.length === 0 && report.adapters.failed.length === 0;
     report.durationMs = Date.now() - started;
-    return report;
+    return { report, quiet: !begun };
   };
 
   let queue: Promise<unknown> = Promise.resolve();
   return {
     reload(trigger) {
       const next = queue.then(async () => {
-        const report = await run(trigger);
-        if (log(logger, report)) warn(reportLine(report));
+        const { report, quiet } = await run(trigger);
+        if (log(logger, report, quiet)) warn(reportLine(report));
         // Where new and moved adapters listen now, as `serve` prints them at start-up.
         for (const a of runtime.adapters) {
           if (report.adapters.added.includes(a.namespace) || report.adapters.restarted.includes(a.namespace)) warn(`  ${a.type.padEnd(4)} ${a.namespace}  ${a.url}`);
@@ -160,7 +168,7 @@ export function createReloader(options: ReloaderOptions): Reloader {
 }
 
 /** Logs the end of a reload; false when a watch event changed nothing (logged at debug only). */
-function log(logger: Logger, report: ReloadReport): boolean {
+function log(logger: Logger, report: ReloadReport, quiet: boolean): boolean {
   const { files, adapters } = report;
   const fileCounts = { changed: files.changed.length, added: files.added.length, removed: files.removed.length, invalid: files.invalid.length };
   const adapterCounts = {
@@ -171,7 +179,6 @@ function log(logger: Logger, report: ReloadReport): boolean {
     unchanged: adapters.unchanged.length,
     failed: adapters.failed.length,
   };
-  const quiet = report.trigger === 'watch' && !fileCounts.changed && !fileCounts.added && !fileCounts.removed && !report.diagnostics.length;
   const fields = { trigger: report.trigger, ok: report.ok, durationMs: report.durationMs, files: fileCounts, adapters: adapterCounts };
   if (quiet) logger.debug(fields, 'reload: nothing changed');
   else logger.info(fields, 'reload finished');
