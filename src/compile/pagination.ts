@@ -29,7 +29,9 @@ export interface PaginationPlan {
   items(body: unknown): unknown[] | undefined;
   /** The first page's body with the collected items (and, for a body cursor, the last cursor) written back. */
   merge(first: unknown, items: unknown[], last: unknown): unknown;
-  /** Parameters of the first request: the caller's, with the page size filled in when the caller gave none. */
+  /** True when the caller sets the page size: they page themselves, so one page is fetched and answered as it came. */
+  pagesByHand(params: Params): boolean;
+  /** Parameters of the first request: the caller's, with the page size filled in. */
   first(params: Params): Params;
   /** The next page after `page`, or undefined when it was the last one. */
   next(page: PageSeen): NextPage | undefined;
@@ -103,6 +105,7 @@ export function compilePagination(spec: Pagination, request: RequestTemplate): P
     const found = readPath(body, itemsPath);
     return Array.isArray(found) ? found : undefined;
   };
+  const pagesByHand = (params: Params) => limitParam !== undefined && params[limitParam] != null;
   const first = (params: Params): Params => (limitParam && pageSize !== undefined && params[limitParam] == null ? { ...params, [limitParam]: pageSize } : params);
   // A page shorter than the size asked for is the last one (offset and page styles).
   const short = (page: PageSeen) => {
@@ -113,7 +116,7 @@ export function compilePagination(spec: Pagination, request: RequestTemplate): P
     const merged = writePath(firstBody, itemsPath, collected);
     return path ? writePath(merged, path, readPath(last, path) ?? null) : merged;
   };
-  const base = { style: spec.style, maxPages, maxItems, items, first };
+  const base = { style: spec.style, maxPages, maxItems, items, pagesByHand, first };
 
   switch (spec.style) {
     case 'cursor': {

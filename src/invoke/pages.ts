@@ -1,6 +1,7 @@
 // Runs a consumed operation's pagination (compile/pagination.ts): asks for pages until the list ends or a cap is
-// reached, and answers the first page's body with every item collected (naftiko runtime extension, README
-// "Pagination"). Pages are fetched one after another: each needs the cursor of the one before.
+// reached, and answers the first page's body with every item collected (runtime extension, README "Pagination").
+// A caller who sets the page size pages by hand and gets that one page. Pages are fetched one after another: each
+// needs the cursor of the one before.
 import type { Params } from '../compile/names.js';
 import type { PaginationPlan } from '../compile/pagination.js';
 import type { UpstreamRequest } from '../compile/request-template.js';
@@ -21,6 +22,7 @@ export async function collectPages(
   fetchPage: FetchPage,
   where: { namespace: string; operation: string; origin: string },
 ): Promise<{ status: number; body: unknown }> {
+  if (plan.pagesByHand(params)) return fetchPage(build(params));
   let pageParams = plan.first(params);
   let request = build(pageParams);
   const first = await fetchPage(request);

@@ -80,7 +80,7 @@ const get = async (path: string) => {
 };
 
 describe('pagination over REST', () => {
-  it('cursor in the body: follows next_page until maxPages, keeps the cursor of the last page so the caller can continue', async () => {
+  it('cursor in the body: follows next_page until maxItems (7) is reached, keeps the cursor of the last page so the caller can continue', async () => {
     const first = await get('/cursor');
     expect(first.status).toBe(200);
     expect(ids(first.body.data)).toEqual(ids(range(0, 8)));
@@ -95,12 +95,19 @@ describe('pagination over REST', () => {
     expect(upstream.only().queryRecord).toEqual({ limit: '2', next_page: '8' });
   });
 
-  it('cursor in the body: the caller\'s page size wins over pageSize, and maxItems stops asking once reached', async () => {
+  it('a caller who sets the page size pages by hand: one page, answered as it came, cursor included', async () => {
     const answer = await get('/cursor?limit=4');
-    // 4 + 4 = 8 items reach maxItems (7) after two pages; the second page is kept whole so its cursor stays exact.
-    expect(ids(answer.body.data)).toEqual(ids(range(0, 8)));
-    expect(answer.body.next_page).toBe('8');
-    expect(upstream.requests).toHaveLength(2);
+    expect(ids(answer.body.data)).toEqual(ids(range(0, 4)));
+    expect(answer.body.next_page).toBe('4');
+    expect(upstream.only().queryRecord).toEqual({ limit: '4' });
+  });
+
+  it('maxItems stops asking for pages once reached; the last page is kept whole so its cursor stays exact', async () => {
+    const answer = await get('/cursor?next_page=1');
+    // Pages of 2 from 1: 1-2, 3-4, 5-6 are 6 items; 7-8 makes 8 ≥ maxItems (7), so no fifth page is asked for.
+    expect(ids(answer.body.data)).toEqual(ids(range(1, 9)));
+    expect(answer.body.next_page).toBeNull();
+    expect(upstream.requests).toHaveLength(4);
   });
 
   it('cursor in a response header, sent back in a request header; the body is the array', async () => {
@@ -123,10 +130,10 @@ describe('pagination over REST', () => {
     expect(upstream.requests.map((r) => r.queryRecord.offset)).toEqual(['4', '7']);
   });
 
-  it('page number: counts from the first page until a short page', async () => {
+  it('page number: counts from the first page, and maxPages (2) stops it', async () => {
     const answer = await get('/page');
-    expect(ids(answer.body.results)).toEqual(ids(range(0, 5)));
-    expect(upstream.requests.map((r) => r.queryRecord)).toEqual([{ per_page: '2' }, { per_page: '2', page: '2' }, { per_page: '2', page: '3' }]);
+    expect(ids(answer.body.results)).toEqual(ids(range(0, 4)));
+    expect(upstream.requests.map((r) => r.queryRecord)).toEqual([{ per_page: '2' }, { per_page: '2', page: '2' }]);
   });
 
   it('Link rel=next on the same origin is followed with the same credentials', async () => {
@@ -200,7 +207,7 @@ describe('pagination mistakes are load errors at the key that is wrong', () => {
   });
 
   it('an unknown pagination key is a schema finding', async () => {
-    const prepared = await prepareCapabilities([variant('maxPages: 4,', 'maxPages: 4, pages: 3,')], { env: { ITEMS_TOKEN: TOKEN } });
+    const prepared = await prepareCapabilities([variant('maxPages: 5,', 'maxPages: 5, pages: 3,')], { env: { ITEMS_TOKEN: TOKEN } });
     expect(prepared.diagnostics.some((d) => d.pointer.includes('/pagination') && /pages/.test(d.message))).toBe(true);
   });
 });
