@@ -164,6 +164,7 @@ export async function startRuntime(capabilities: readonly CompiledCapability[], 
       await Promise.allSettled(group.map((s) => (s.listener ? stop(s) : undefined)));
     }
     await Promise.allSettled([...stdioServers.map((s) => s.close()), ...retiring]);
+    for (const s of slots) s.state = 'stopped';
     await upstream.close().catch(() => undefined); // already destroyed when the drain timed out
   };
   const inFlight = () => slots.reduce((n, s) => n + (s.listener?.inFlight() ?? 0), 0);
