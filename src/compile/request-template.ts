@@ -6,6 +6,7 @@ import { acceptFor, compileBodyReader, type BodyReader } from '../invoke/formats
 import type { ConsumedInputParameter, ConsumedOperation, ConsumedResource, ConsumesHttp } from '../spec/capability.js';
 import { USER_AGENT } from '../version.js';
 import { checkHeaderName, headerValueProblem } from './header-rules.js';
+import { compileJsonText } from './json-text-template.js';
 import { compileInputKey, stringify, type Getter, type NameScope, type Params } from './names.js';
 import { compileJson, compileText, TemplateError } from './template.js';
 
@@ -292,7 +293,7 @@ function compileBody(operation: ConsumedOperation, scope: NameScope, inputs: Req
   }
   const collect = (names: readonly string[]) => names.forEach((n) => addInput(inputs, n, scope, 'body', {}));
   if (typeof body === 'string') {
-    const template = compileText(body, scope);
+    const template = compileJsonText(body, scope) ?? compileText(body, scope);
     collect(template.names);
     return (params) => ({ text: template.render(params), contentType: 'application/json' });
   }
