@@ -59,7 +59,7 @@ export function compileRequestTemplate(
   resource: ConsumedResource,
   operation: ConsumedOperation,
   scope: NameScope,
-  limits: { maxResponseBytes?: number } = {},
+  limits: { maxResponseBytes?: number; schemaDir?: string } = {},
 ): RequestTemplate {
   const base = new URL(adapter.baseUri);
   const inputs: RequestInput[] = [];
@@ -84,7 +84,7 @@ export function compileRequestTemplate(
   const auth = compileAuthentication(adapter, boundScope);
   const authHeaders = authHeaderNames(adapter);
   const body = compileBody(operation, scope, inputs);
-  const readBody = compileBodyReader(operation.outputRawFormat, operation.outputSchema, adapter.namespace);
+  const readBody = compileBodyReader(operation.outputRawFormat, operation.outputSchema, adapter.namespace, limits.schemaDir);
   const accept = acceptFor(operation.outputRawFormat);
 
   return {
