@@ -423,5 +423,11 @@ describe('tutorial step-11-shipyard-fleet-manifest.yml: get-voyage-manifest', ()
       expect(r.headers.authorization).toBe('Bearer REGISTRY_TOKEN');
       expect(r.headers['registry-version']).toBe('REGISTRY_VERSION');
     }
+    // …and the load said so, at the shared file's lines, with the braces to add.
+    const warnings = t.served.prepared.diagnostics.filter((d) => d.code === 'CAP_RULE_BIND_NAME_LITERAL');
+    expect(warnings.map((d) => [d.severity, d.file.endsWith('shared/step11-registry-consumes.yml'), d.line, d.hint])).toEqual([
+      ['warning', true, 9, 'write "{{REGISTRY_TOKEN}}" to send the value of the bound variable'],
+      ['warning', true, 13, 'write "{{REGISTRY_VERSION}}" to send the value of the bound variable'],
+    ]);
   });
 });
