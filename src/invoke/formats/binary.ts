@@ -6,9 +6,17 @@
 // - avro: an .avsc schema (avsc); the body is one binary-encoded datum (not an object container file). Unions of null
 //   and a type are unwrapped; bytes become base64 strings.
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { isAbsolute, resolve } from 'node:path';
-import avro from 'avsc';
-import protobuf from 'protobufjs';
+import type avroModule from 'avsc';
+import type protobufModule from 'protobufjs';
+
+// Loaded on first use, so that start-up does not pay for two decoders most capabilities never need.
+const require = createRequire(import.meta.url);
+let protobufLib: typeof protobufModule | undefined;
+let avroLib: typeof avroModule | undefined;
+const protobuf = (): typeof protobufModule => (protobufLib ??= require('protobufjs') as typeof protobufModule);
+const avro = (): typeof avroModule => (avroLib ??= require('avsc') as typeof avroModule);
 
 export type BinaryParser = (bytes: Uint8Array) => unknown;
 
@@ -17,15 +25,15 @@ export class SchemaFileError extends Error {}
 
 export function compileProtobuf(outputSchema: string | undefined, baseDir: string | undefined): BinaryParser {
   const [file, typeName] = splitType(required(outputSchema, 'protobuf', 'schemas/records.proto'));
-  const root = parseOrFail(() => protobuf.parse(readSchema(file, baseDir), { keepCase: false }).root, file);
+  const root = parseOrFail(() => protobuf().parse(readSchema(file, baseDir), { keepCase: false }).root, file);
   const type = typeName ? lookup(root, typeName, file) : firstType(root, file);
-  const options: protobuf.IConversionOptions = { longs: String, enums: String, bytes: String, json: true };
+  const options: protobufModule.IConversionOptions = { longs: String, enums: String, bytes: String, json: true };
   return (bytes) => type.toObject(type.decode(bytes), options);
 }
 
 export function compileAvro(outputSchema: string | undefined, baseDir: string | undefined): BinaryParser {
   const file = required(outputSchema, 'avro', 'schemas/records.avsc');
-  const type = parseOrFail(() => avro.Type.forSchema(JSON.parse(readSchema(file, baseDir)) as avro.Schema), file);
+  const type = parseOrFail(() => avro().Type.forSchema(JSON.parse(readSchema(file, baseDir)) as avroModule.Schema), file);
   return (bytes) => plain(type.fromBuffer(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)));
 }
 
@@ -57,19 +65,20 @@ function parseOrFail<T>(parse: () => T, file: string): T {
   }
 }
 
-function firstType(root: protobuf.Root, file: string): protobuf.Type {
-  let found: protobuf.Type | undefined;
-  const walk = (node: protobuf.ReflectionObject): void => {
+function firstType(root: protobufModule.Root, file: string): protobufModule.Type {
+  const { Type, Namespace } = protobuf();
+  let found: protobufModule.Type | undefined;
+  const walk = (node: protobufModule.ReflectionObject): void => {
     if (found) return;
-    if (node instanceof protobuf.Type) found = node;
-    else if (node instanceof protobuf.Namespace) node.nestedArray.forEach(walk);
+    if (node instanceof Type) found = node;
+    else if (node instanceof Namespace) node.nestedArray.forEach(walk);
   };
   root.nestedArray.forEach(walk);
   if (!found) throw new SchemaFileError(`the schema file ${file} declares no message type`);
   return found;
 }
 
-function lookup(root: protobuf.Root, name: string, file: string): protobuf.Type {
+function lookup(root: protobufModule.Root, name: string, file: string): protobufModule.Type {
   try {
     return root.lookupType(name);
   } catch {
