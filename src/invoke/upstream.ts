@@ -62,7 +62,7 @@ export function createUpstreamClient(options: UpstreamClientOptions = {}): Upstr
         answered = true;
         const bytes = await readCapped(response, cap, where, namespace);
         const contentType = String(response.headers['content-type'] ?? '');
-        return { status: response.statusCode, contentType, text: bytes.toString('utf8'), bytes, wwwAuthenticate: response.headers['www-authenticate'] };
+        return { status: response.statusCode, contentType, text: bytes.toString('utf8'), bytes, wwwAuthenticate: response.headers['www-authenticate'], headers: response.headers };
       }
     } catch (err) {
       if (err instanceof CapError) throw err;
