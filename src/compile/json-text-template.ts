@@ -3,9 +3,8 @@
 // not end the string), one outside gets the value's JSON text, and a missing value there is `null`. The reference
 // engine renders missing values as "" (naftiko-semantics §2.1), which leaves `"cargoIds": ,` and an upstream 400 when
 // an optional array is not given; §2.7 RECOMMENDED asks for JSON-encoded values, which is what the authors meant.
-import { stringify, type Params } from './names.js';
+import { stringify, type NameScope, type Params } from './names.js';
 import { compileText, type TextTemplate } from './template.js';
-import type { NameScope } from './names.js';
 
 /**
  * Null when the text is not a JSON object or array once its placeholders are filled (then it keeps the plain text
