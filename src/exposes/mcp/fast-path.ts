@@ -33,6 +33,7 @@ type Era = 'legacy' | 'modern';
 type Handler = (params: Record<string, unknown>, era: Era) => Promise<string> | string | undefined;
 
 export function createFastPath(adapter: CompiledMcpAdapter, context: ToolCallContext): FastPath {
+  const classify = createClassifier();
   const toolsByName = new Map<string, CompiledTool>(adapter.tools.map((t) => [t.listing.name, t]));
   const listings = adapter.tools.map((t) => t.listing);
   // What the SDK adds to every 2026-07-28 result (resultType, and for cacheable lists the cache fields), then its identity.
@@ -83,7 +84,7 @@ export function createFastPath(adapter: CompiledMcpAdapter, context: ToolCallCon
     if (!handler || !plainMeta(params._meta)) return undefined;
     const contentType = headers['content-type'];
     if (typeof contentType !== 'string' || !isJsonContentType(contentType)) return undefined;
-    const era = eraOf(headers, body, method, params);
+    const era = eraOf(classify, headers, body, method, params);
     if (!era) return undefined;
     const result = handler(params, era);
     if (result === undefined) return undefined;
@@ -104,24 +105,52 @@ const META_KEYS = new Set(['_meta']);
  * Which era serves the request, when the SDK would serve it without refusing anything: a 2025-era request must
  * accept JSON and SSE and name a revision we answer like the SDK; a 2026-07-28 request must carry the standard
  * headers exactly as the body states them. Anything else (missing, mismatched, encoded or padded headers) is the
- * SDK's to answer.
+ * SDK's to answer. The era itself is the SDK's classifyInboundRequest verdict (see createClassifier).
  */
-function eraOf(headers: IncomingHttpHeaders, body: Record<string, unknown>, method: string, params: Record<string, unknown>): Era | undefined {
+function eraOf(classify: Classifier, headers: IncomingHttpHeaders, body: Record<string, unknown>, method: string, params: Record<string, unknown>): Era | undefined {
   const version = headers['mcp-protocol-version'];
   const mcpMethod = headers['mcp-method'];
   const mcpName = headers['mcp-name'];
   if (typeof version !== 'string' || (mcpMethod !== undefined && typeof mcpMethod !== 'string') || (mcpName !== undefined && typeof mcpName !== 'string')) return undefined;
-  const outcome = classifyInboundRequest({ httpMethod: 'POST', protocolVersionHeader: version, mcpMethodHeader: mcpMethod, mcpNameHeader: mcpName, body });
-  if (outcome.kind === 'legacy') {
+  const era = classify(version, mcpMethod, mcpName, body, method, params._meta);
+  if (era === 'legacy') {
     const accept = headers.accept;
     const acceptsBoth = typeof accept === 'string' && accept.includes('application/json') && accept.includes('text/event-stream');
     return acceptsBoth && LEGACY_REVISIONS.has(version) ? 'legacy' : undefined;
   }
-  if (outcome.kind !== 'modern' || outcome.messageKind !== 'request' || outcome.classification.revision !== MODERN_REVISION) return undefined;
-  if (version !== MODERN_REVISION || mcpMethod !== method) return undefined;
+  if (era !== 'modern' || version !== MODERN_REVISION || mcpMethod !== method) return undefined;
   // Mcp-Name mirrors params.name on tools/call; an encoded (=?base64?...?=) name is the SDK's to decode.
   if (method === 'tools/call') return mcpName !== undefined && mcpName === params.name && !mcpName.startsWith('=?') ? 'modern' : undefined;
   return mcpName === undefined ? 'modern' : undefined;
+}
+
+type Classifier = (version: string, mcpMethod: string | undefined, mcpName: string | undefined, body: Record<string, unknown>, method: string, meta: unknown) => Era | null;
+
+const MAX_REMEMBERED_VERDICTS = 256;
+
+/**
+ * The SDK's classifyInboundRequest, remembered. Once the message has the shape the fast path checks (only jsonrpc, id,
+ * method and params; an integer or string id; params an object), the SDK's verdict depends only on the protocol-version
+ * and Mcp-Method headers, the method and `params._meta`; a client sends the same envelope on every request, so
+ * the verdict (its schema checks cost far more than the rest of a call) is computed once per distinct combination.
+ */
+function createClassifier(): Classifier {
+  const verdicts = new Map<string, Era | null>();
+  return (version, mcpMethod, mcpName, body, method, meta) => {
+    const key = JSON.stringify([version, mcpMethod ?? null, method, meta ?? null]);
+    let verdict = verdicts.get(key);
+    if (verdict === undefined) {
+      const outcome = classifyInboundRequest({ httpMethod: 'POST', protocolVersionHeader: version, mcpMethodHeader: mcpMethod, mcpNameHeader: mcpName, body });
+      verdict =
+        outcome.kind === 'legacy'
+          ? 'legacy'
+          : outcome.kind === 'modern' && outcome.messageKind === 'request' && outcome.classification.revision === MODERN_REVISION
+            ? 'modern'
+            : null;
+      if (verdicts.size < MAX_REMEMBERED_VERDICTS) verdicts.set(key, verdict);
+    }
+    return verdict;
+  };
 }
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
