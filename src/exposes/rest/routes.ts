@@ -119,7 +119,7 @@ function toFastifyPath(path: string): { url: string; variables: RouteVariable[] 
 
 /** How a route reads its inputs from a request, decided once per route. */
 function compileInputGatherer(route: CompiledRoute, variables: readonly RouteVariable[]): (req: FastifyRequest) => Record<string, unknown> {
-  const declared = route.invoker.declaredInputs;
+  const declared = route.invoker.restInputs;
   if (!declared) {
     // Implicit inputs (naftiko-semantics §8.6 item 4): body fields, the whole body as `body`, query, route variables.
     // Route variables win under their kebab/snake twin too: `{customer-id}` must not lose to a `customer_id` query/body field.
@@ -139,19 +139,23 @@ function compileInputGatherer(route: CompiledRoute, variables: readonly RouteVar
       return input;
     };
   }
-  const readers = declared.map(({ name, in: where }) => {
+  const readers = declared.map(({ name, in: where, constant, select, wholeBody }) => {
     const variable = variables.find((v) => v.name === name);
     const header = name.toLowerCase();
     const read: (req: FastifyRequest) => unknown =
-      where === 'path'
-        ? (req) => (variable ? (req.params as Record<string, string>)[variable.key] : undefined)
-        : where === 'query'
-          ? (req) => (req.query as Record<string, unknown>)[name]
-          : where === 'header'
-            ? (req) => req.headers[header]
-            : where === 'cookie'
-              ? (req) => cookie(req, name)
-              : (req) => (isFields(req.body) ? req.body[name] : undefined);
+      constant !== undefined
+        ? () => constant
+        : where === 'path'
+          ? (req) => (variable ? (req.params as Record<string, string>)[variable.key] : undefined)
+          : where === 'query'
+            ? (req) => (req.query as Record<string, unknown>)[name]
+            : where === 'header'
+              ? (req) => req.headers[header]
+              : where === 'cookie'
+                ? (req) => cookie(req, name)
+                : select
+                  ? (req) => select(req.body) ?? undefined
+                  : (req) => (isFields(req.body) && name in req.body ? req.body[name] : wholeBody ? req.body : undefined);
     return { name, read };
   });
   return (req) => {
