@@ -244,7 +244,7 @@ function createServer(
     case 'rest':
       return { app: createRestServer(adapter, context) };
     case 'mcp':
-      return createMcpServer(adapter, context, view, mcpEndpoint);
+      return createMcpServer(adapter, context, view, { endpoint: mcpEndpoint });
     case 'skill':
       return { app: createSkillServer(adapter, context, view) };
     case 'control':
