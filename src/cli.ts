@@ -32,6 +32,12 @@ Options:
   --drain-timeout <ms>                  on SIGINT/SIGTERM, how long requests in flight may finish
                                         before they are cut (default ${DEFAULT_DRAIN_TIMEOUT_MS})
   --max-response-bytes <n>              cap on an upstream response body (default 8388608 = 8 MiB)
+  --retries <n>                         retries of idempotent calls for upstreams that declare no
+                                        resilience.retry (default 0)
+  --circuit-breaker <failures>          circuit breaker for upstreams that declare none: opens after
+                                        this many failures in 10 s, for 10 s (default off)
+  --redis <url>                         share rate limits and circuit breakers with other replicas
+                                        (default REDIS_URL; without either, state is per process)
   --stdio                               serve the MCP adapter on stdin/stdout (for desktop clients)
   --strict                              treat deviations from the Naftiko schema as errors
   -h, --help                            show this help
@@ -75,6 +81,9 @@ const OPTIONS = {
   'upstream-timeout': { type: 'string' },
   'drain-timeout': { type: 'string' },
   'max-response-bytes': { type: 'string' },
+  retries: { type: 'string' },
+  'circuit-breaker': { type: 'string' },
+  redis: { type: 'string' },
   strict: { type: 'boolean' },
   stdio: { type: 'boolean' },
   json: { type: 'boolean' },
@@ -124,7 +133,7 @@ export async function main(argv: readonly string[], out = process.stdout, err = 
     if (!prepared.ok) return reportInvalid(prepared, warn, 2);
     const stdio = stdioNamespace(prepared, values.stdio === true);
     // On stdio, stdout carries protocol messages only: whatever the command prints goes to stderr.
-    const options: RuntimeOptions = { host: values.host, ports, timeoutMs, drainTimeoutMs, maxResponseBytes, allowedHosts: values['allow-host'], stdio };
+    const options: RuntimeOptions = { host: values.host, ports, timeoutMs, drainTimeoutMs, maxResponseBytes, allowedHosts: values['allow-host'], stdio, ...resilienceOptions(values, env) };
     return await serve(prepared, options, signals, stdio ? warn : print, warn);
   } catch (e) {
     if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
@@ -133,6 +142,13 @@ export async function main(argv: readonly string[], out = process.stdout, err = 
     }
     throw e;
   }
+}
+
+/** `--retries`, `--circuit-breaker` and `--redis` (or REDIS_URL). */
+function resilienceOptions(values: { retries?: string; 'circuit-breaker'?: string; redis?: string }, env: NodeJS.ProcessEnv): Partial<RuntimeOptions> {
+  const count = (v: string | undefined, flag: string) => (v === undefined || v === '0' ? undefined : positiveInt(v, flag, 'count'));
+  const redisUrl = values.redis ?? (env.REDIS_URL || undefined);
+  return { retries: count(values.retries, '--retries'), circuitBreakerFailures: count(values['circuit-breaker'], '--circuit-breaker'), redisUrl };
 }
 
 function validate(prepared: Prepared, print: (s: string) => void, warn: (s: string) => void): number {

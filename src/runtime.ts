@@ -8,6 +8,8 @@ import { createRestServer } from './exposes/rest/routes.js';
 import { createMcpServer } from './exposes/mcp/server.js';
 import { serveMcpStdio, type StdioStreams } from './exposes/mcp/stdio.js';
 import { createSkillServer } from './exposes/skill/server.js';
+import { openPolicyStore } from './invoke/policies/redis-store.js';
+import { policyDefaults } from './invoke/policies/types.js';
 import { createUpstreamClient, type UpstreamClient } from './invoke/upstream.js';
 import { addLogSecrets, createLogger, type Logger } from './observe/log.js';
 import { assignPorts } from './ports.js';
@@ -19,6 +21,12 @@ export interface RuntimeOptions {
   timeoutMs?: number;
   /** Cap on every upstream response body, in bytes (`--max-response-bytes`); `x-max-response-bytes` on a consumes adapter wins. */
   maxResponseBytes?: number;
+  /** Retries of idempotent calls for upstreams without `resilience.retry` (`--retries`, default 0). */
+  retries?: number;
+  /** Circuit breaker for upstreams without `resilience.circuitBreaker`: failures in 10 s that open it (`--circuit-breaker`). */
+  circuitBreakerFailures?: number;
+  /** Share rate limits and circuit breakers with other replicas through this Redis (`--redis`, REDIS_URL). */
+  redisUrl?: string;
   /** Where the runtime logs (JSON lines on stderr by default). */
   logger?: Logger;
   /** Host names accepted in Host and Origin headers besides localhost and the listen address (`--allow-host`). */
@@ -99,7 +107,8 @@ export async function startRuntime(capabilities: readonly CompiledCapability[], 
   const host = options.host ?? DEFAULT_HOST;
   const logger = options.logger ?? createLogger();
   for (const capability of capabilities) addLogSecrets(logger, capability.secrets);
-  const upstream: UpstreamClient = createUpstreamClient({ timeoutMs: options.timeoutMs, maxResponseBytes: options.maxResponseBytes });
+  const store = await openPolicyStore(options.redisUrl, logger);
+  const upstream: UpstreamClient = createUpstreamClient({ timeoutMs: options.timeoutMs, maxResponseBytes: options.maxResponseBytes, defaults: policyDefaults(options), store });
   const plan = planAdapters(capabilities, options);
   type Entry = (typeof plan)[number];
   const states = new Map<Entry, AdapterState>(plan.map((e) => [e, 'starting']));

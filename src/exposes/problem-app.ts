@@ -20,6 +20,7 @@ export function createProblemApp(
     const failure = asCapError(err);
     logFailure(logger, failure, { adapter: adapter.namespace, route: `${req.method} ${req.url.split('?')[0]}` });
     const { problem, text } = problemOf(failure, secrets);
+    if (failure.data.retryAfterSeconds !== undefined) reply.header('retry-after', String(failure.data.retryAfterSeconds));
     return reply.code(problem.status).type('application/problem+json').send(text);
   };
   app.addHook('onRequest', createRequestGuard({ host, allowedHosts }, (reply, refusal) => sendProblem(reply.request, reply, new CapError(refusal.code, refusal.message))));
