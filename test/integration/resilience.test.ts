@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { byPath, delayed, failFirst, hangUp, jsonReply, startFaultUpstream, type FaultUpstream } from '../helpers/fault-upstream.js';
 import { connectMcp, resultText } from '../helpers/mcp-clients.js';
+import { hammer, measure } from '../helpers/load.js';
 import { serveCapability, type Served } from '../helpers/runtime.js';
 
 const FIXTURE = fileURLToPath(new URL('../fixtures/resilience/policies.yaml', import.meta.url));
@@ -105,7 +106,7 @@ describe('upstream policies', () => {
     expect(arrivals('/fragile')).toHaveLength(3);
 
     // After the cool-down one probe goes through; a failed probe re-opens the circuit at once.
-    await sleep(700);
+    await sleep(1_600);
     expect((await get(served.rest, '/fragile')).status).toBe(503);
     expect(arrivals('/fragile')).toHaveLength(4);
     expect((await get(served.rest, '/fragile')).body?.code).toBe('CAP_UPSTREAM_CIRCUIT_OPEN');
@@ -113,7 +114,7 @@ describe('upstream policies', () => {
 
     // A successful probe closes it: calls flow again.
     upstream.handle(byPath({ '/fragile': ok }));
-    await sleep(700);
+    await sleep(1_600);
     for (let i = 0; i < 3; i++) expect((await get(served.rest, '/fragile')).status).toBe(200);
     expect(arrivals('/fragile')).toHaveLength(7);
   });
@@ -154,27 +155,3 @@ describe('upstream policies', () => {
     expect((await get(served.rest, '/timed-patient')).status).toBe(200);
   });
 });
-
-/** Calls `path` from `workers` loops for `ms`; the statuses seen and the Retry-After of each 429. */
-export async function hammer(base: string, path: string, ms: number, workers: number): Promise<{ statuses: Map<number, number>; retryAfters: string[] }> {
-  const statuses = new Map<number, number>();
-  const retryAfters: string[] = [];
-  const until = Date.now() + ms;
-  await Promise.all(
-    Array.from({ length: workers }, async () => {
-      while (Date.now() < until) {
-        const response = await fetch(base + path);
-        await response.arrayBuffer();
-        statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
-        if (response.status === 429) retryAfters.push(response.headers.get('retry-after') ?? '');
-      }
-    }),
-  );
-  return { statuses, retryAfters };
-}
-
-/** Arrivals within `ms` of the first one, and what the bucket allows in that time (burst + rate × seconds). */
-export function measure(arrivals: readonly { at: number }[], ms: number, rate: number, burst: number): { inWindow: number; expected: number } {
-  const start = arrivals[0]?.at ?? 0;
-  return { inWindow: arrivals.filter((a) => a.at - start < ms).length, expected: burst + (rate * ms) / 1000 };
-}
