@@ -11,7 +11,7 @@ import { serveCapability } from '../helpers/runtime.js';
 import { hammer, measure } from '../helpers/load.js';
 
 const FIXTURE = fileURLToPath(new URL('../fixtures/resilience/policies.yaml', import.meta.url));
-const NAMESPACES = ['flaky', 'fragile', 'limited', 'capped', 'crowded', 'timed'];
+const NAMESPACES = ['flaky', 'hammered', 'fragile', 'limited', 'capped', 'crowded', 'timed'];
 
 if (!redisAvailable) console.warn('resilience-redis: redis-server is not installed (apt-get install redis-server); the shared-state tests are skipped');
 

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { byPath, delayed, failFirst, hangUp, jsonReply, startFaultUpstream, type FaultUpstream } from '../helpers/fault-upstream.js';
 import { connectMcp, resultText } from '../helpers/mcp-clients.js';
+import { MIN_RETRIES_PER_WINDOW } from '../../src/invoke/policies/retry-budget.js';
 import { hammer, measure } from '../helpers/load.js';
 import { serveCapability, type Served } from '../helpers/runtime.js';
 
@@ -59,6 +60,14 @@ describe('upstream policies', () => {
     expect(answer.status).toBe(503);
     expect(answer.body?.code).toBe('CAP_UPSTREAM_STATUS');
     expect(arrivals('/flaky')).toHaveLength(4);
+  });
+
+  it('keeps retries within the budget when every call fails, so they never multiply the load', async () => {
+    upstream.handle(byPath({ '/hammered': unavailable }));
+    for (let i = 0; i < 40; i++) expect((await get(served.rest, '/hammered')).status).toBe(503);
+    // Unbudgeted, 3 retries would make 160 calls; the budget allows 20% of the calls or 20 per 10 s, whichever is more.
+    expect(arrivals('/hammered').length).toBeGreaterThanOrEqual(40 + 15);
+    expect(arrivals('/hammered').length).toBeLessThanOrEqual(40 + MIN_RETRIES_PER_WINDOW);
   });
 
   it('never retries a POST, but retries one marked idempotent', async () => {

@@ -4,7 +4,7 @@
 
 const WINDOW_MS = 10_000;
 /** Retries always allowed per window, whatever the traffic. */
-export const MIN_RETRIES_PER_WINDOW = 10;
+export const MIN_RETRIES_PER_WINDOW = 20;
 
 export class RetryBudget {
   private start = Date.now();
