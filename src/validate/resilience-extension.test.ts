@@ -63,6 +63,25 @@ describe('resilience extension', () => {
     expect(prepared.diagnostics).toContainEqual(expect.objectContaining({ severity: 'error', file, line, pointer: '/capability/consumes/3/resilience/rateLimit/burst' }));
   });
 
+  it('the README example validates under --strict and compiles as documented', async () => {
+    const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('## Resilience: upstream policies'));
+    const block = /```yaml\n([\s\S]*?)```/.exec(section)![1]!;
+    const indented = block.split('\n').map((l) => (l ? `  ${l}` : l)).join('\n');
+    const doc = `naftiko: "1.0.0-alpha2"\nx-dialect: runtime-extensions\ninfo: {label: Readme, description: The README resilience example}\ncapability:\n${indented}\n  exposes:\n    - type: rest\n      port: 18490\n      namespace: readme-api\n      resources:\n        - path: /ingest\n          operations:\n            - {method: POST, call: togai.ingest}\n`;
+    const { prepared } = await prepare(doc, true);
+    expect(prepared.diagnostics.filter((d) => d.severity === 'error')).toStrictEqual([]);
+    const request = routeOf(prepared, '/ingest', 'POST')?.invoker.request;
+    expect(request?.policy).toEqual({
+      timeouts: { connectMs: 5000, headersMs: 10000, bodyMs: 10000, callMs: 30000 },
+      retry: { retries: 2, minDelayMs: 100, maxDelayMs: 2000, maxRetryAfterMs: 10000, budgetPercent: 20 },
+      circuitBreaker: { failures: 5, windowMs: 10000, coolDownMs: 10000 },
+      rateLimit: { requestsPerSecond: 10, burst: 10, maxWaitMs: 1000 },
+      concurrency: { max: 10, maxWaitMs: 1000 },
+    });
+    expect(request?.operationPolicy).toEqual({ idempotent: true, timeouts: { callMs: 60000 } });
+  });
+
   it('compile checks what the schema does not: maxDelayMs below minDelayMs', async () => {
     const bad = text.replace('minDelayMs: 20, maxDelayMs: 80', 'minDelayMs: 200, maxDelayMs: 80');
     const { file, prepared } = await prepare(bad);

@@ -164,3 +164,24 @@ describe('upstream policies', () => {
     expect((await get(served.rest, '/timed-patient')).status).toBe(200);
   });
 });
+
+describe('command-line defaults for upstreams that declare no policy', () => {
+  it('--retries and --circuit-breaker apply to an upstream without its own retry or breaker', async () => {
+    const upstream = await startFaultUpstream();
+    const served = await serveCapability(FIXTURE, { env: {}, upstreamUrl: upstream.url, runtime: { retries: 1, circuitBreakerFailures: 2 } });
+    try {
+      // `limited` declares only a rate limit: the defaults add one retry and a breaker opening after 2 failures.
+      upstream.handle(byPath({ '/limited': failFirst(1, unavailable, ok) }));
+      expect((await get(served.rest, '/limited')).status).toBe(200);
+      expect(upstream.requests).toHaveLength(2);
+      upstream.handle(byPath({ '/limited': unavailable }));
+      for (let i = 0; i < 2; i++) expect((await get(served.rest, '/limited')).status).toBe(503);
+      expect(upstream.requests).toHaveLength(6);
+      expect((await get(served.rest, '/limited')).body?.code).toBe('CAP_UPSTREAM_CIRCUIT_OPEN');
+      expect(upstream.requests).toHaveLength(6);
+    } finally {
+      await served.close();
+      await upstream.close();
+    }
+  });
+});
