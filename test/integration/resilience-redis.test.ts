@@ -11,7 +11,7 @@ import { serveCapability } from '../helpers/runtime.js';
 import { hammer, measure } from '../helpers/load.js';
 
 const FIXTURE = fileURLToPath(new URL('../fixtures/resilience/policies.yaml', import.meta.url));
-const NAMESPACES = ['flaky', 'hammered', 'fragile', 'limited', 'capped', 'crowded', 'timed'];
+const NAMESPACES = ['flaky', 'hammered', 'fragile', 'limited', 'shared', 'capped', 'crowded', 'timed'];
 
 if (!redisAvailable) console.warn('resilience-redis: redis-server is not installed (apt-get install redis-server); the shared-state tests are skipped');
 
@@ -25,8 +25,8 @@ describe.skipIf(!redisAvailable)('upstream state shared through Redis', () => {
     await ensureFreshBuild();
     [redis, upstream] = await Promise.all([startRedis(), startFaultUpstream()]);
     const args = [FIXTURE, '--redis', redis.url, '--port', 'resilience-api=0', '--port', 'resilience-mcp=0', ...NAMESPACES.flatMap((ns) => ['--upstream', `${ns}=${upstream.url}`])];
-    replicas.push(...(await Promise.all([startServe(args, 2), startServe(args, 2)])));
-  }, 60_000);
+    replicas.push(...(await Promise.all([startServe(args, 2, { timeoutMs: 120_000 }), startServe(args, 2, { timeoutMs: 120_000 })])));
+  }, 240_000);
   afterAll(async () => {
     await Promise.all(replicas.map((r) => r.stop()));
     killRunningChildren();
@@ -36,14 +36,20 @@ describe.skipIf(!redisAvailable)('upstream state shared through Redis', () => {
 
   it('two replicas together stay within one rate limit', async () => {
     upstream.reset();
-    upstream.handle(byPath({ '/limited': jsonReply(200, { ok: true }) }));
-    const results = await Promise.all(replicas.map((r) => hammer(restUrl(r), '/limited', 3_000, 8)));
-    const { inWindow, expected } = measure(arrivals('/limited'), 3_000, 50, 5);
-    // Never above the one limit; the floor is looser than in one process, since two cold child processes on a
-    // busy machine may leave a freed token unclaimed for a moment.
-    expect(inWindow).toBeLessThanOrEqual(expected * 1.03);
-    expect(inWindow).toBeGreaterThanOrEqual(expected * 0.85);
-    // Both replicas were refused beyond the shared limit (neither sent its own full rate).
+    upstream.handle(byPath({ '/shared': jsonReply(200, { ok: true }) }));
+    const started = Date.now();
+    const results = await Promise.all(replicas.map((r) => hammer(restUrl(r), '/shared', 3_000, 20)));
+    const elapsed = Date.now() - started;
+    const calls = arrivals('/shared');
+    // The bucket (20/s, burst 4) can never have issued more than this while the load ran, however the two busy
+    // processes were scheduled: the shared limit holds exactly, not only on average.
+    expect(calls.length).toBeLessThanOrEqual(4 + Math.ceil((20 * elapsed) / 1000));
+    // Over the measured window: at most a few percent above the limit; below it only by what two child processes
+    // on a loaded machine leave unclaimed (the in-process test holds the tight lower bound).
+    const { inWindow, expected } = measure(calls, 3_000, 20, 4);
+    expect(inWindow).toBeLessThanOrEqual(expected * 1.05);
+    expect(inWindow).toBeGreaterThanOrEqual(expected * 0.75);
+    // Both replicas were refused beyond the shared limit: neither sent its own full rate.
     for (const r of results) expect(r.statuses.get(429) ?? 0).toBeGreaterThan(0);
   });
 
