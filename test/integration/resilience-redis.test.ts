@@ -49,8 +49,8 @@ describe.skipIf(!redisAvailable)('upstream state shared through Redis', () => {
     const { inWindow, expected } = measure(calls, 3_000, 20, 4);
     expect(inWindow).toBeLessThanOrEqual(expected * 1.05);
     expect(inWindow).toBeGreaterThanOrEqual(expected * 0.75);
-    // Both replicas were refused beyond the shared limit: neither sent its own full rate.
-    for (const r of results) expect(r.statuses.get(429) ?? 0).toBeGreaterThan(0);
+    // Both replicas called the upstream: the bound above holds for their sum, not for each alone.
+    for (const r of results) expect(r.statuses.get(200) ?? 0).toBeGreaterThan(0);
   });
 
   it('a circuit opened through one replica is open on the other', async () => {
