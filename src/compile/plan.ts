@@ -3,7 +3,8 @@
 import type { CallStep, Invocable, LookupStep, OutputParameter, StepOutputMapping } from '../spec/capability.js';
 import { compileJsonPath, type Extractor } from './jsonpath.js';
 import { compileInputKey, type Getter, type NameScope, type Params } from './names.js';
-import { compileMock, compileOutputMapper, type MockBuilder, type OutputMapper } from './output-mapper.js';
+import { compileMock, compileOutputMapper, listsFromSinglesFor, type MockBuilder, type OutputMapper } from './output-mapper.js';
+import type { PaginationPlan } from './pagination.js';
 import type { RequestTemplate } from './request-template.js';
 import { compileText, TemplateError } from './template.js';
 
@@ -13,6 +14,8 @@ export interface CallTarget {
   readonly outputRawFormat?: string;
   /** The consumed operation's own outputParameters: they project a step's output (§3.7). */
   readonly outputParameters?: readonly OutputParameter[];
+  /** How the operation pages (runtime extension), if it declares it. */
+  readonly pagination?: PaginationPlan;
 }
 
 /** One upstream call: its request and the `with` values merged over the parameters it is given. */
@@ -20,6 +23,7 @@ export interface CompiledCall {
   readonly call: string;
   readonly request: RequestTemplate;
   readonly outputRawFormat: string;
+  readonly pagination?: PaginationPlan;
   withParams(params: Params): Params;
 }
 
@@ -125,7 +129,8 @@ export function compilePlan(source: PlanSource, targets: ReadonlyMap<string, Cal
   if (unit.call) {
     const target = targetOf(targets, unit.call, 'call');
     const call = compileCall(unit.call, target, unit.with, unitScope, withInputs, withKeys, new Set());
-    return { plan: { kind: 'call', call, mapOutput: compileOutputMapper(unit.outputParameters, unitScope) }, withInputs, withKeys, request: target.request, calls: [unit.call] };
+    const mapOutput = compileOutputMapper(unit.outputParameters, unitScope, { listsFromSingles: listsFromSinglesFor(target.outputRawFormat) });
+    return { plan: { kind: 'call', call, mapOutput }, withInputs, withKeys, request: target.request, calls: [unit.call] };
   }
   return { plan: { kind: 'mock', build: compileMock(unit.outputParameters, unitScope) }, withInputs, withKeys, calls: [] };
 }
@@ -155,6 +160,7 @@ function compileCall(
     call: name,
     request: target.request,
     outputRawFormat: target.outputRawFormat ?? 'json',
+    pagination: target.pagination,
     withParams(params) {
       if (entries.length === 0) return params;
       const out: Record<string, unknown> = { ...params };

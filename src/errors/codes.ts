@@ -22,6 +22,7 @@ export const CAP_ERRORS = {
   CAP_UPSTREAM_CIRCUIT_OPEN: { title: 'Upstream circuit open', status: 503 },
   CAP_UPSTREAM_RATE_LIMITED: { title: 'Upstream rate limit reached', status: 429 },
   CAP_UPSTREAM_BUSY: { title: 'Upstream concurrency limit reached', status: 503 },
+  CAP_UPSTREAM_PAGINATION: { title: 'Upstream pages could not be followed', status: 502 },
   CAP_ROUTE_NOT_FOUND: { title: 'No such route', status: 404 },
   CAP_METHOD_NOT_ALLOWED: { title: 'Method not allowed', status: 405 },
   CAP_SKILL_NOT_FOUND: { title: 'No such skill or skill file', status: 404 },
