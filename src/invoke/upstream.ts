@@ -86,13 +86,17 @@ export function createUpstreamClient(options: UpstreamClientOptions = {}): Upstr
     const timeouts: Timeouts = { ...sendOptions.policy?.timeouts, ...sendOptions.operation?.timeouts };
     const callMs = timeouts.callMs ?? timeoutMs;
     const deadline = Date.now() + callMs;
-    // One deadline for the whole call: queueing, redirects, retries and a slowly dripping body included.
-    const signal = AbortSignal.timeout(callMs);
     const guard = guardFor(namespace, origin, sendOptions.policy);
     const admission: Admission | undefined = guard ? await guard.admit(deadline) : undefined;
     const retry = guard?.policy.retry;
     const retries = !!guard?.budget && !!retry && isIdempotent(request.method, sendOptions.operation?.idempotent);
     const via = dispatcherFor(timeouts.connectMs, retries);
+    // One deadline for the whole call: queueing, redirects, retries and a slowly dripping body included. A timer
+    // cleared when the call ends (AbortSignal.timeout would keep a timer and a signal alive for the whole timeout).
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new DOMException(`${where} did not answer within ${callMs} ms`, 'TimeoutError')), Math.max(1, deadline - Date.now()));
+    timer.unref();
+    const signal = controller.signal;
     let current: UpstreamRequest = request;
     let answered = false;
     let failed = false;
@@ -131,6 +135,7 @@ export function createUpstreamClient(options: UpstreamClientOptions = {}): Upstr
       failed = true;
       throw toCapError(err, where, namespace, { ...timeouts, callMs }, answered);
     } finally {
+      clearTimeout(timer);
       if (admission) {
         admission.release();
         await guard!.record(admission, failed).catch(() => undefined);
@@ -160,6 +165,8 @@ async function readCapped(response: Dispatcher.ResponseData, cap: number, where:
     response.body.destroy();
     throw tooLarge(`content-length ${declared}`);
   }
+  // A declared length within the cap bounds what can arrive (undici stops at it), so the body is read in one go.
+  if (Number.isFinite(declared)) return Buffer.from(await response.body.arrayBuffer());
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of response.body as AsyncIterable<Buffer>) {
