@@ -3,6 +3,7 @@
 import { Agent, errors as undiciErrors, type Dispatcher } from 'undici';
 import { CapError } from '../errors/cap-error.js';
 import type { UpstreamRequest } from '../compile/request-template.js';
+import type { UpstreamObserver } from '../observe/observer.js';
 import { AuthState, sendAuthenticated, type TransportResponse } from './auth/authenticate.js';
 
 export type UpstreamResponse = TransportResponse;
@@ -10,6 +11,8 @@ export type UpstreamResponse = TransportResponse;
 export interface SendOptions {
   /** Cap on the response body for this upstream (the client's default otherwise). */
   maxResponseBytes?: number;
+  /** The consumed operation's name, for metrics and traces. */
+  operation?: string;
 }
 
 export interface UpstreamClient {
@@ -29,6 +32,8 @@ export interface UpstreamClientOptions {
   timeoutMs?: number;
   maxResponseBytes?: number;
   dispatcher?: Dispatcher;
+  /** Metrics, traces and the request id sent upstream (src/observe/); nothing is observed without it. */
+  observer?: UpstreamObserver;
 }
 
 export function createUpstreamClient(options: UpstreamClientOptions = {}): UpstreamClient {
@@ -44,13 +49,14 @@ export function createUpstreamClient(options: UpstreamClientOptions = {}): Upstr
     const signal = AbortSignal.timeout(timeoutMs);
     let current: UpstreamRequest = request;
     let answered = false;
+    const watch = options.observer?.start({ namespace, operation: sendOptions.operation ?? 'call', method: request.method, origin });
     try {
       for (let hop = 0; ; hop++) {
         const response = await dispatcher.request({
           origin,
           path: current.path,
           method: current.method as Dispatcher.HttpMethod,
-          headers: current.headers,
+          headers: watch?.headers ? withObservedHeaders(current.headers, watch.headers) : current.headers,
           body: current.body,
           signal,
         });
@@ -62,11 +68,13 @@ export function createUpstreamClient(options: UpstreamClientOptions = {}): Upstr
         answered = true;
         const text = await readCapped(response, cap, where, namespace);
         const contentType = String(response.headers['content-type'] ?? '');
+        watch?.answered(response.statusCode);
         return { status: response.statusCode, contentType, text, wwwAuthenticate: response.headers['www-authenticate'] };
       }
     } catch (err) {
-      if (err instanceof CapError) throw err;
-      throw toCapError(err, where, namespace, timeoutMs, answered);
+      const failure = err instanceof CapError ? err : toCapError(err, where, namespace, timeoutMs, answered);
+      watch?.failed(failure, answered);
+      throw failure;
     }
   }
   return {
@@ -75,6 +83,18 @@ export function createUpstreamClient(options: UpstreamClientOptions = {}): Upstr
     close: () => dispatcher.close(),
     destroy: () => dispatcher.destroy(),
   };
+}
+
+/**
+ * The request id and trace context join the request's headers. A request id the capability sets itself is kept;
+ * the trace context is always ours (a forwarded caller's `traceparent` would skip this hop).
+ */
+function withObservedHeaders(headers: Record<string, string>, observed: Readonly<Record<string, string>>): Record<string, string> {
+  const merged = { ...observed, ...headers };
+  if (observed.traceparent) merged.traceparent = observed.traceparent;
+  if (observed.tracestate) merged.tracestate = observed.tracestate;
+  else if (observed.traceparent) delete merged.tracestate;
+  return merged;
 }
 
 /** Reads the body as UTF-8 text, aborting as soon as it exceeds `cap` bytes: never more than the cap is held. */

@@ -6,6 +6,7 @@ import { asCapError, CapError } from '../../errors/cap-error.js';
 import { invoke } from '../../invoke/invoke.js';
 import type { UpstreamClient } from '../../invoke/upstream.js';
 import type { Logger } from '../../observe/log.js';
+import { noteFailure, noteTool } from '../../observe/observation.js';
 import { logFailure, problemOf, resultText } from '../respond.js';
 
 export interface ToolResult {
@@ -16,6 +17,7 @@ export interface ToolResult {
 }
 
 export async function callTool(tool: CompiledTool, args: unknown, upstream: UpstreamClient, secrets: readonly string[], logger: Logger, adapter: string): Promise<ToolResult> {
+  noteTool(tool.listing.name);
   const input = args !== null && typeof args === 'object' && !Array.isArray(args) ? (args as Record<string, unknown>) : {};
   try {
     const { value } = await invoke(tool.invoker, input, upstream);
@@ -33,6 +35,7 @@ export async function callTool(tool: CompiledTool, args: unknown, upstream: Upst
     const failure = asCapError(err);
     logFailure(logger, failure, { adapter, tool: tool.listing.name });
     const { problem, text } = problemOf(failure, secrets);
+    noteFailure(problem.status, problem.code);
     return { content: [{ type: 'text', text: `${problem.code}: ${problem.detail}\n${text}` }], isError: true };
   }
 }

@@ -7,6 +7,7 @@ import { CapError } from '../../errors/cap-error.js';
 import { forwardRequest } from '../../invoke/forward.js';
 import { invoke } from '../../invoke/invoke.js';
 import { exceedsDepth, MAX_JSON_DEPTH } from '../../invoke/json-depth.js';
+import type { ObservedRouteConfig } from '../../observe/http-hooks.js';
 import type { AdapterContext } from '../../runtime.js';
 import { BODY_LIMIT_BYTES, classifyRequestError } from '../request-errors.js';
 import { redact, resultText } from '../respond.js';
@@ -49,6 +50,7 @@ export function createRestServer(adapter: RestAdapter, context: AdapterContext):
       app.route({
         method: route.method,
         url,
+        config: { operation: route.invoker.name, route: `${route.method} ${path}` } satisfies ObservedRouteConfig,
         handler: async (req, reply) => {
           const result = await invoke(route.invoker, gatherInput(route, req, variables), upstream);
           const text = resultText(result.value, secrets);
@@ -67,6 +69,7 @@ export function createRestServer(adapter: RestAdapter, context: AdapterContext):
         scope.route({
           method: others,
           url,
+          config: { operation: 'forward', route: `* ${path}` } satisfies ObservedRouteConfig,
           handler: async (req, reply) => {
             const rest = variables.find((v) => v.name === 'path');
             const params = req.params as Record<string, string>;
