@@ -23,7 +23,7 @@ export function createProblemApp(
     const failure = asCapError(err);
     logFailure(logger, failure, { adapter: adapter.namespace, route: `${req.method} ${req.url.split('?')[0]}` });
     const { problem, text } = problemOf(failure, secrets);
-    noteFailure(problem.status, problem.code);
+    noteFailure(problem.status, problem.code, req);
     return reply.code(problem.status).type('application/problem+json').send(text);
   };
   // Request id, log line, metrics and trace span: installed first, so refused requests are seen too.

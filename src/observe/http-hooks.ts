@@ -3,7 +3,7 @@
 // The handler runs inside the request's observation, so the MCP tool path and the upstream client can add to it.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AdapterType } from '../compile/compile.js';
-import { elapsedMs, runObserved, type Observation } from './observation.js';
+import { attachObservation, elapsedMs, observationOf, runObserved, type Observation } from './observation.js';
 import { round, type Observer } from './observer.js';
 import { REQUEST_ID_HEADER, requestIdOf } from './request-id.js';
 import type { TraceCarrier } from './tracing.js';
@@ -43,12 +43,11 @@ export function observeRequests(app: FastifyInstance, adapter: { namespace: stri
   const { logger, metrics, tracing } = observer;
   const kind = adapter.type;
   const inFlight = metrics.inFlight.labels(adapter.namespace);
-  const observations = new WeakMap<FastifyRequest, Observation>();
 
   // First hook of the app, before the Host/Origin guard and authentication, so refused requests are seen too.
   app.addHook('onRequest', (req, reply, done) => {
     const observation: Observation = { id: requestIdOf(req.headers[REQUEST_ID_HEADER]), start: process.hrtime.bigint(), startedAt: Date.now() };
-    observations.set(req, observation);
+    attachObservation(req, observation);
     // On the raw response, so that it is sent by hijacked replies (MCP) as well.
     reply.raw.setHeader(REQUEST_ID_HEADER, observation.id);
     inFlight.inc();
@@ -59,7 +58,7 @@ export function observeRequests(app: FastifyInstance, adapter: { namespace: stri
 
   // The body is parsed by now (MCP: the JSON-RPC method, the tool and `params._meta`); the handler runs observed.
   app.addHook('preHandler', (req, _reply, done) => {
-    const observation = observations.get(req);
+    const observation = observationOf(req);
     if (!observation) return done();
     let carrier: TraceCarrier = req.headers;
     if (kind === 'mcp') {

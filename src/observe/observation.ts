@@ -34,8 +34,14 @@ export interface Observation {
 }
 
 const storage = new AsyncLocalStorage<Observation>();
+/** By request object too: hooks that run before the handler (Host guard, authentication) answer outside the store. */
+const byRequest = new WeakMap<object, Observation>();
 
 export const currentObservation = (): Observation | undefined => storage.getStore();
+
+export const attachObservation = (request: object, observation: Observation): void => void byRequest.set(request, observation);
+
+export const observationOf = (request: object): Observation | undefined => byRequest.get(request);
 
 /** Runs `fn` (the rest of the request's life) with `observation` as the current one. */
 export const runObserved = <T>(observation: Observation, fn: () => T): T => storage.run(observation, fn);
@@ -50,8 +56,8 @@ export function noteTool(name: string): void {
 }
 
 /** A failure the protocol answers with a success status (MCP isError) is counted with the status REST would send. */
-export function noteFailure(status: number, code: string): void {
-  const observation = storage.getStore();
+export function noteFailure(status: number, code: string, request?: object): void {
+  const observation = (request && byRequest.get(request)) ?? storage.getStore();
   if (observation) {
     observation.status = status;
     observation.code = code;

@@ -50,7 +50,7 @@ export function createRestServer(adapter: RestAdapter, context: AdapterContext):
       app.route({
         method: route.method,
         url,
-        config: { operation: route.invoker.name, route: `${route.method} ${path}` } satisfies ObservedRouteConfig,
+        config: { operation: route.invoker.name, route: `${route.method} ${shownPath(path)}` } satisfies ObservedRouteConfig,
         handler: async (req, reply) => {
           const result = await invoke(route.invoker, gatherInput(route, req, variables), upstream);
           const text = resultText(result.value, secrets);
@@ -69,7 +69,7 @@ export function createRestServer(adapter: RestAdapter, context: AdapterContext):
         scope.route({
           method: others,
           url,
-          config: { operation: 'forward', route: `* ${path}` } satisfies ObservedRouteConfig,
+          config: { operation: 'forward', route: `* ${shownPath(path)}` } satisfies ObservedRouteConfig,
           handler: async (req, reply) => {
             const rest = variables.find((v) => v.name === 'path');
             const params = req.params as Record<string, string>;
@@ -96,6 +96,9 @@ export function createRestServer(adapter: RestAdapter, context: AdapterContext):
   }
   return app;
 }
+
+/** `/ships/{{imo}}` → `/ships/{imo}`: the route as logs, metrics and traces name it. */
+const shownPath = (path: string): string => path.replace(/\{\{?\s*([^{}\s]+)\s*\}?\}/g, '{$1}');
 
 interface RouteVariable {
   name: string;
