@@ -40,6 +40,8 @@ describe('request log lines', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('x-request-id')).toBe('order-42.retry-1');
     expect(upstream.only().headers['x-request-id']).toBe('order-42.retry-1');
+    // Traces are off (no OTEL_* variables): no trace context is invented for the upstream.
+    expect(upstream.only().headers.traceparent).toBeUndefined();
     const line = await lastRequestLine();
     expect(line).toMatchObject({
       level: 30,
