@@ -5,7 +5,7 @@ import type { InboundAuth } from '../compile/inbound-auth.js';
 import { asCapError, CapError } from '../errors/cap-error.js';
 import type { AdapterType } from '../compile/compile.js';
 import { observeRequests } from '../observe/http-hooks.js';
-import { noteFailure } from '../observe/observation.js';
+import { noteFailure, observationOf } from '../observe/observation.js';
 import type { AdapterContext } from '../runtime.js';
 import { installInboundAuth } from './auth/install.js';
 import { createRequestGuard } from './request-guard.js';
@@ -21,7 +21,7 @@ export function createProblemApp(
   const app = Fastify({ logger: false, ...options });
   const sendProblem: SendProblem = (req, reply, err) => {
     const failure = asCapError(err);
-    logFailure(logger, failure, { adapter: adapter.namespace, route: `${req.method} ${req.url.split('?')[0]}` });
+    logFailure(logger, failure, { adapter: adapter.namespace, route: `${req.method} ${req.url.split('?')[0]}`, reqId: observationOf(req)?.id });
     const { problem, text } = problemOf(failure, secrets);
     noteFailure(problem.status, problem.code, req);
     return reply.code(problem.status).type('application/problem+json').send(text);

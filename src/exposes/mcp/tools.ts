@@ -6,7 +6,7 @@ import { asCapError, CapError } from '../../errors/cap-error.js';
 import { invoke } from '../../invoke/invoke.js';
 import type { UpstreamClient } from '../../invoke/upstream.js';
 import type { Logger } from '../../observe/log.js';
-import { noteFailure, noteTool } from '../../observe/observation.js';
+import { currentObservation, noteFailure, noteTool } from '../../observe/observation.js';
 import { logFailure, problemOf, resultText } from '../respond.js';
 
 export interface ToolResult {
@@ -33,7 +33,7 @@ export async function callTool(tool: CompiledTool, args: unknown, upstream: Upst
     return result;
   } catch (err) {
     const failure = asCapError(err);
-    logFailure(logger, failure, { adapter, tool: tool.listing.name });
+    logFailure(logger, failure, { adapter, tool: tool.listing.name, reqId: currentObservation()?.id });
     const { problem, text } = problemOf(failure, secrets);
     noteFailure(problem.status, problem.code);
     return { content: [{ type: 'text', text: `${problem.code}: ${problem.detail}\n${text}` }], isError: true };

@@ -72,12 +72,14 @@ describe('request log lines', () => {
     expect(generated.headers.get('x-request-id')).toMatch(UUID);
   });
 
-  it('an upstream error status is logged with the status the caller got and the upstream status', async () => {
+  it('an upstream error status is logged with the status the caller got and the upstream status; the 5xx line has the request id', async () => {
     upstream.handle(() => ({ status: 503, body: { error: 'maintenance' } }));
     const res = await fetch(`${served.rest}/ships/1`);
     expect(res.status).toBe(503);
-    await until(() => log.requests().length === 1 && log.entries().some((e) => e.code === 'CAP_UPSTREAM_STATUS' && !e.reqId), 'request and failure lines');
+    const failureLine = () => log.entries().find((e) => e.code === 'CAP_UPSTREAM_STATUS' && e.level === 40);
+    await until(() => log.requests().length === 1 && failureLine() !== undefined, 'request and failure lines');
     expect(log.requests()[0]).toMatchObject({ status: 503, code: 'CAP_UPSTREAM_STATUS', upstream: { status: 503 } });
+    expect(failureLine()).toMatchObject({ reqId: res.headers.get('x-request-id'), adapter: 'fleet-api', upstream: 'registry' });
   });
 
   it('an unknown path is logged without its query string (it may hold a caller credential)', async () => {

@@ -14,7 +14,7 @@ export interface Logged {
   lines: string[];
   /** Every line parsed. */
   entries(): Record<string, unknown>[];
-  /** Request lines (those with a reqId). */
+  /** Request lines (one per request: those with a duration). */
   requests(): Record<string, unknown>[];
 }
 
@@ -22,7 +22,7 @@ export function memoryLogger(level: 'info' | 'debug' = 'info'): Logged {
   const lines: string[] = [];
   const logger = createLogger({ level, destination: { write: (line: string) => void lines.push(line) } });
   const entries = () => lines.map((l) => JSON.parse(l) as Record<string, unknown>);
-  return { logger, lines, entries, requests: () => entries().filter((e) => typeof e.reqId === 'string') };
+  return { logger, lines, entries, requests: () => entries().filter((e) => typeof e.reqId === 'string' && typeof e.ms === 'number') };
 }
 
 export async function serveObserved(upstreamUrl: string, logger: Logger, runtime: Omit<RuntimeOptions, 'ports' | 'timeoutMs' | 'logger'> = {}, timeoutMs?: number): Promise<Served> {
