@@ -115,7 +115,7 @@ export async function startRuntime(capabilities: readonly CompiledCapability[], 
   const host = options.host ?? DEFAULT_HOST;
   const logger = options.logger ?? createLogger();
   for (const capability of capabilities) addLogSecrets(logger, capability.secrets);
-  const metrics = createMetrics();
+  const metrics = await createMetrics();
   const tracing = await startTracingFromEnv(options.otelEnv ?? process.env, logger);
   const allSecrets = capabilities.flatMap((c) => c.secrets);
   const observer = createObserver({ logger, metrics, tracing, secrets: () => allSecrets });

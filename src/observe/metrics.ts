@@ -2,7 +2,8 @@
 // as in tests); the Node process metrics are process-wide, so they live in one shared registry made on first scrape.
 // Labels come from the capability (adapter namespaces, operation and tool names, consumed namespaces), never from
 // request paths or caller input, so the number of series is bounded by the capability files.
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+// prom-client is imported when a runtime starts, so `validate` and `list` do not load it.
+import type { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** Buckets in seconds, from a fast local mock (1 ms) to an upstream near its timeout (30 s). */
 const BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
@@ -29,20 +30,21 @@ export interface Metrics {
   scrape(): Promise<string>;
 }
 
-export const METRICS_CONTENT_TYPE = Registry.PROMETHEUS_CONTENT_TYPE;
+/** Prometheus text format 0.0.4 (prom-client's Registry.PROMETHEUS_CONTENT_TYPE). */
+export const METRICS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 
 let processRegistry: Registry | undefined;
 
-/** Node process metrics (`process_*`, `nodejs_*`), collected once per process however many runtimes it holds. */
-function processMetrics(): Registry {
-  if (!processRegistry) {
-    processRegistry = new Registry();
-    collectDefaultMetrics({ register: processRegistry });
-  }
-  return processRegistry;
-}
-
-export function createMetrics(): Metrics {
+export async function createMetrics(): Promise<Metrics> {
+  const { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } = await import('prom-client');
+  // Node process metrics (`process_*`, `nodejs_*`), collected once per process however many runtimes it holds.
+  const processMetrics = (): Registry => {
+    if (!processRegistry) {
+      processRegistry = new Registry();
+      collectDefaultMetrics({ register: processRegistry });
+    }
+    return processRegistry;
+  };
   const registry = new Registry();
   const registers = [registry];
   return {
