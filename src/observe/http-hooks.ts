@@ -3,8 +3,9 @@
 // The handler runs inside the request's observation, so the MCP tool path and the upstream client can add to it.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AdapterType } from '../compile/compile.js';
-import { attachObservation, elapsedMs, observationOf, runObserved, type Observation } from './observation.js';
-import { round, type Observer } from './observer.js';
+import { attachObservation, observationOf, runObserved, type Observation } from './observation.js';
+import type { Observer } from './observer.js';
+import { recordRequest } from './record.js';
 import { REQUEST_ID_HEADER, requestIdOf } from './request-id.js';
 import type { TraceCarrier } from './tracing.js';
 
@@ -35,12 +36,9 @@ const MCP_METHODS = new Set([
   'notifications/cancelled',
 ]);
 
-/** Nginx's "client closed request": the caller went away before the answer was sent. */
-const CLIENT_CLOSED = 499;
-
 export function observeRequests(app: FastifyInstance, adapter: { namespace: string; type: AdapterType }, observer: Observer | undefined): void {
   if (!observer) return;
-  const { logger, metrics, tracing } = observer;
+  const { metrics, tracing } = observer;
   const kind = adapter.type;
   const inFlight = metrics.inFlight.labels(adapter.namespace);
 
@@ -74,47 +72,19 @@ export function observeRequests(app: FastifyInstance, adapter: { namespace: stri
 
   function finish(req: FastifyRequest, reply: FastifyReply, observation: Observation): void {
     inFlight.dec();
-    const ms = elapsedMs(observation.start);
-    const aborted = !reply.raw.writableFinished;
-    const status = aborted ? CLIENT_CLOSED : (observation.status ?? reply.raw.statusCode);
     const config = req.routeOptions.config as ObservedRouteConfig | undefined;
     const pattern = req.routeOptions.url;
     const route = config?.route ?? (pattern ? `${req.method} ${pattern}` : undefined);
-    const path = route ? undefined : pathOf(req.url);
-    const operation = observation.operation ?? config?.operation ?? (kind === 'mcp' ? (observation.rpc ?? req.method) : (route ?? 'unmatched'));
-    metrics.requests.inc({ adapter: adapter.namespace, kind, operation, status: String(status) });
-    metrics.requestDuration.observe({ adapter: adapter.namespace, kind, operation }, ms / 1000);
-    const upstream = observation.upstream;
-    const line = {
-      reqId: observation.id,
-      adapter: adapter.namespace,
-      kind,
+    recordRequest(observer!, adapter, observation, {
       method: req.method,
-      ...(route ? { route } : { path }),
-      ...(kind === 'mcp' ? { rpc: observation.rpc, tool: observation.tool } : { operation }),
-      status,
-      ...(reply.raw.statusCode !== status && !aborted ? { httpStatus: reply.raw.statusCode } : {}),
-      ...(observation.code ? { code: observation.code } : {}),
-      ms: round(ms),
-      ...(upstream ? { upstream: upstream.length === 1 ? upstream[0] : upstream } : {}),
-      ...(aborted ? { aborted: true } : {}),
-    };
-    const what = kind === 'mcp' ? [observation.rpc, observation.tool].filter(Boolean).join(' ') || req.method : (route ?? path);
-    logger.info(line, `${what} ${status} ${line.ms}ms`);
-    if (tracing) {
-      const span = observation.span ?? tracing.startServer(req.headers, observation.startedAt, kind);
-      const name = kind === 'mcp' ? `${observation.rpc ?? req.method}${observation.tool ? ` ${observation.tool}` : ''}` : (route ?? `${req.method}`);
-      span.end(name, status, {
-        'http.request.method': req.method,
-        'http.route': config?.route?.slice(req.method.length + 1) ?? pattern,
-        'capability.adapter': adapter.namespace,
-        'capability.operation': operation,
-        'capability.request_id': observation.id,
-        'mcp.method.name': observation.rpc,
-        'gen_ai.tool.name': observation.tool,
-        'error.type': observation.code,
-      }, observation.code);
-    }
+      route,
+      path: route ? undefined : pathOf(req.url),
+      pattern: config?.route ? config.route.slice(config.route.indexOf(' ') + 1) : pattern,
+      operation: config?.operation,
+      httpStatus: reply.raw.statusCode,
+      aborted: !reply.raw.writableFinished,
+      carrier: req.headers,
+    });
   }
 }
 

@@ -65,3 +65,6 @@ export function noteFailure(status: number, code: string, request?: object): voi
 }
 
 export const elapsedMs = (start: bigint): number => Number(process.hrtime.bigint() - start) / 1e6;
+
+/** Milliseconds to two decimals, as logged. */
+export const round = (ms: number): number => Math.round(ms * 100) / 100;

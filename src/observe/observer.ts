@@ -5,8 +5,9 @@ import type { CapError } from '../errors/cap-error.js';
 import { redactSecrets } from '../resolve/redaction.js';
 import type { Logger } from './log.js';
 import type { Metrics } from './metrics.js';
-import { currentObservation, elapsedMs } from './observation.js';
+import { currentObservation, elapsedMs, round } from './observation.js';
 import { REQUEST_ID_HEADER } from './request-id.js';
+import { registerObserver } from './stdio-calls.js';
 import type { Tracing } from './tracing.js';
 
 export interface Observer {
@@ -77,7 +78,9 @@ export function createObserver(options: { logger: Logger; metrics: Metrics; trac
       };
     },
   };
-  return { logger: options.logger, metrics, tracing, upstream };
+  const observer: Observer = { logger: options.logger, metrics, tracing, upstream };
+  registerObserver(observer);
+  return observer;
 }
 
 const hostOf = (origin: string): string => {
@@ -87,5 +90,3 @@ const hostOf = (origin: string): string => {
     return origin;
   }
 };
-
-export const round = (ms: number): number => Math.round(ms * 100) / 100;

@@ -7,6 +7,7 @@ import { invoke } from '../../invoke/invoke.js';
 import type { UpstreamClient } from '../../invoke/upstream.js';
 import type { Logger } from '../../observe/log.js';
 import { currentObservation, noteFailure, noteTool } from '../../observe/observation.js';
+import { observeToolCall } from '../../observe/stdio-calls.js';
 import { logFailure, problemOf, resultText } from '../respond.js';
 
 export interface ToolResult {
@@ -17,6 +18,11 @@ export interface ToolResult {
 }
 
 export async function callTool(tool: CompiledTool, args: unknown, upstream: UpstreamClient, secrets: readonly string[], logger: Logger, adapter: string): Promise<ToolResult> {
+  // Over HTTP the request hooks observe the call; on stdio it is observed here.
+  return observeToolCall(logger, adapter, tool.listing.name, () => runTool(tool, args, upstream, secrets, logger, adapter));
+}
+
+async function runTool(tool: CompiledTool, args: unknown, upstream: UpstreamClient, secrets: readonly string[], logger: Logger, adapter: string): Promise<ToolResult> {
   noteTool(tool.listing.name);
   const input = args !== null && typeof args === 'object' && !Array.isArray(args) ? (args as Record<string, unknown>) : {};
   try {

@@ -1,7 +1,9 @@
 // Logs and metrics of the real CLI process (`capability serve`): JSON log lines on stderr (start-up, one per request,
 // shutdown), `--log-level` and LOG_LEVEL, `--metrics-port` serving /metrics alone, and stdout left to the CLI's output.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureFreshBuild, killRunningChildren, runCli, startServe } from '../../helpers/cli.js';
+import { join } from 'node:path';
+import { ensureFreshBuild, killRunningChildren, ROOT, runCli, startServe } from '../../helpers/cli.js';
+import { connectMcpStdio } from '../../helpers/mcp-clients.js';
 import { startUpstream, type Upstream } from '../../helpers/upstream.js';
 import { FLEET_KEY, OBSERVED, parsePrometheus, sampleValue, until } from './support.js';
 
@@ -67,6 +69,28 @@ describe('capability serve: logs and metrics', { timeout: 90_000 }, () => {
     const bad = await runCli(['serve', OBSERVED, '--log-level', 'loud']);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('--log-level must be one of fatal, error, warn, info, debug, trace, silent, got "loud"');
+  });
+
+  it('MCP on stdio: tool calls are logged and counted like HTTP ones, on stderr only (stdout carries protocol messages)', async () => {
+    const client = await connectMcpStdio('2026-07-28', {
+      command: process.execPath,
+      args: [join(ROOT, 'bin', 'capability.js'), 'serve', ...serveArgs('--stdio', '--metrics-port', '0')],
+      env: { PATH: process.env.PATH ?? '', FLEET_KEY },
+      cwd: ROOT,
+    });
+    try {
+      const result = await client.callTool('get-ship', { imo: 'STDIO-1' });
+      expect(result.isError).toBeFalsy();
+      await until(() => client.stderr().includes('"tool":"get-ship"') && /metrics (http:\S+)/.test(client.stderr()), 'the tool call line');
+      const line = jsonLines(client.stderr()).find((l) => l.tool === 'get-ship')!;
+      expect(line).toMatchObject({ adapter: 'fleet-tools', kind: 'mcp', transport: 'stdio', rpc: 'tools/call', status: 200, upstream: { namespace: 'registry', operation: 'get-ship', status: 200 } });
+      expect(upstream.requests.at(-1)!.headers['x-request-id']).toBe(line.reqId);
+      const metricsUrl = /metrics (http:\S+)/.exec(client.stderr())![1]!;
+      const samples = parsePrometheus(await (await fetch(metricsUrl)).text());
+      expect(sampleValue(samples, 'capability_requests_total', { adapter: 'fleet-tools', operation: 'get-ship', status: '200' })).toBe(1);
+    } finally {
+      await client.close();
+    }
   });
 
   it('LOG_FORMAT=pretty writes readable lines instead of JSON', async () => {
