@@ -79,8 +79,14 @@ function parseResourceAttributes(text: string | undefined): Record<string, strin
   return attributes;
 }
 
+/** How long shutdown waits for the last spans to be exported (an unreachable collector must not hold the exit). */
+export const TRACES_SHUTDOWN_MS = 5_000;
+
 /** Loads the SDK and starts exporting. */
 export async function startTracing(config: TracingConfig): Promise<Tracing> {
   const { createSdkTracing } = await import('./tracing-sdk.js');
-  return createSdkTracing(config);
+  const tracing = await createSdkTracing(config);
+  const bounded = (work: Promise<void>) =>
+    Promise.race([work, new Promise<void>((resolve) => setTimeout(resolve, TRACES_SHUTDOWN_MS).unref())]);
+  return { ...tracing, shutdown: () => bounded(tracing.shutdown()) };
 }
