@@ -69,7 +69,7 @@ export function createUpstreamClient(options: UpstreamClientOptions = {}): Upstr
         const text = await readCapped(response, cap, where, namespace);
         const contentType = String(response.headers['content-type'] ?? '');
         watch?.answered(response.statusCode);
-        return { status: response.statusCode, contentType, text, wwwAuthenticate: response.headers['www-authenticate'] };
+        return { status: response.statusCode, contentType, text, wwwAuthenticate: response.headers['www-authenticate'], headers: response.headers };
       }
     } catch (err) {
       const failure = err instanceof CapError ? err : toCapError(err, where, namespace, timeoutMs, answered);
