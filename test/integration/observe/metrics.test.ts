@@ -78,6 +78,23 @@ describe('Prometheus metrics on the control adapter', () => {
     expect(samples.some((s) => s.name === 'capability_requests_total' && s.labels.adapter === 'fleet-tools' && /^(server\/discover|initialize|tools\/list)$/.test(s.labels.operation!))).toBe(true);
   });
 
+  it('a caller cannot mint series: unknown MCP methods count as "other", unknown tools as "tools/call"', async () => {
+    const post = (body: unknown) =>
+      fetch(served.mcp, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-06-18' },
+        body: JSON.stringify(body),
+      }).then((r) => r.text());
+    await post({ jsonrpc: '2.0', id: 1, method: 'made/up-method-1234', params: {} });
+    await post({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'no-such-tool-5678', arguments: {} } });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const { text, samples } = await scrape();
+    expect(text).not.toContain('made/up-method-1234');
+    expect(text).not.toContain('no-such-tool-5678');
+    expect(sampleValue(samples, 'capability_requests_total', { adapter: 'fleet-tools', operation: 'other', status: '200' })).toBeGreaterThanOrEqual(1);
+    expect(samples.some((s) => s.name === 'capability_requests_total' && s.labels.adapter === 'fleet-tools' && s.labels.operation === 'tools/call')).toBe(true);
+  });
+
   it('upstream failures are counted by kind: timeout and connect', async () => {
     const before = (await scrape()).samples;
     upstream.handle(() => ({ delayMs: 1_500 }));
