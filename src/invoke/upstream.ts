@@ -66,10 +66,10 @@ export function createUpstreamClient(options: UpstreamClientOptions = {}): Upstr
           continue;
         }
         answered = true;
-        const text = await readCapped(response, cap, where, namespace);
+        const bytes = await readCapped(response, cap, where, namespace);
         const contentType = String(response.headers['content-type'] ?? '');
         watch?.answered(response.statusCode);
-        return { status: response.statusCode, contentType, text, wwwAuthenticate: response.headers['www-authenticate'], headers: response.headers };
+        return { status: response.statusCode, contentType, text: bytes.toString('utf8'), bytes, wwwAuthenticate: response.headers['www-authenticate'], headers: response.headers };
       }
     } catch (err) {
       const failure = err instanceof CapError ? err : toCapError(err, where, namespace, timeoutMs, answered);
@@ -97,8 +97,8 @@ function withObservedHeaders(headers: Record<string, string>, observed: Readonly
   return merged;
 }
 
-/** Reads the body as UTF-8 text, aborting as soon as it exceeds `cap` bytes: never more than the cap is held. */
-async function readCapped(response: Dispatcher.ResponseData, cap: number, where: string, namespace: string): Promise<string> {
+/** Reads the body, aborting as soon as it exceeds `cap` bytes: never more than the cap is held. */
+async function readCapped(response: Dispatcher.ResponseData, cap: number, where: string, namespace: string): Promise<Buffer> {
   const tooLarge = (seen: string) =>
     new CapError('CAP_UPSTREAM_TOO_LARGE', `${where} sent a response body larger than ${cap} bytes (${seen})`, { upstream: namespace, upstreamStatus: response.statusCode });
   const declared = Number(response.headers['content-length']);
@@ -116,7 +116,7 @@ async function readCapped(response: Dispatcher.ResponseData, cap: number, where:
     }
     chunks.push(chunk);
   }
-  return Buffer.concat(chunks, size).toString('utf8');
+  return Buffer.concat(chunks, size);
 }
 
 // 304 Not Modified is an answer, not a redirect.
