@@ -12,7 +12,7 @@ const observers = new WeakMap<Logger, Observer>();
 export const registerObserver = (observer: Observer): void => void observers.set(observer.logger, observer);
 
 /** Runs a tool call observed, unless it already runs inside an observed (HTTP) request. */
-export async function observeToolCall<T extends { isError?: boolean }>(logger: Logger, adapter: string, tool: string, run: () => Promise<T>): Promise<T> {
+export async function observeToolCall<T>(logger: Logger, adapter: string, tool: string, run: () => Promise<T>): Promise<T> {
   const observer = observers.get(logger);
   if (!observer || currentObservation()) return run();
   const observation: Observation = { id: randomUUID(), start: process.hrtime.bigint(), startedAt: Date.now(), rpc: 'tools/call', tool, operation: tool };
