@@ -5,6 +5,7 @@ import { parseArgs, parseEnv } from 'node:util';
 import type { CompiledAdapter } from './compile/compile.js';
 import { formatDiagnostic, type Diagnostic } from './errors/diagnostic.js';
 import { controlEndpoints } from './exposes/control/endpoints.js';
+import { createLogger, isLogLevel, LOG_LEVELS, type Logger } from './observe/log.js';
 import { prepareCapabilities, type Prepared } from './prepare.js';
 import { DEFAULT_DRAIN_TIMEOUT_MS, DEFAULT_HOST, planAdapters, startRuntime, type RuntimeOptions } from './runtime.js';
 import { installShutdownSignals, type ShutdownSignals } from './shutdown-signals.js';
@@ -39,6 +40,9 @@ Options:
   --redis <url>                         share rate limits and circuit breakers with other replicas
                                         (default REDIS_URL; without either, state is per process)
   --stdio                               serve the MCP adapter on stdin/stdout (for desktop clients)
+  --log-level <level>                   fatal, error, warn, info (default), debug, trace or silent
+                                        (or LOG_LEVEL); LOG_FORMAT=json|pretty (pretty when stderr is a terminal)
+  --metrics-port <port>                 also serve Prometheus GET /metrics alone on this port
   --strict                              treat deviations from the Naftiko schema as errors
   -h, --help                            show this help
 
@@ -84,6 +88,8 @@ const OPTIONS = {
   retries: { type: 'string' },
   'circuit-breaker': { type: 'string' },
   redis: { type: 'string' },
+  'log-level': { type: 'string' },
+  'metrics-port': { type: 'string' },
   strict: { type: 'boolean' },
   stdio: { type: 'boolean' },
   json: { type: 'boolean' },
@@ -133,7 +139,9 @@ export async function main(argv: readonly string[], out = process.stdout, err = 
     if (!prepared.ok) return reportInvalid(prepared, warn, 2);
     const stdio = stdioNamespace(prepared, values.stdio === true);
     // On stdio, stdout carries protocol messages only: whatever the command prints goes to stderr.
-    const options: RuntimeOptions = { host: values.host, ports, timeoutMs, drainTimeoutMs, maxResponseBytes, allowedHosts: values['allow-host'], stdio, ...resilienceOptions(values, env) };
+    const logger = loggerFor(values['log-level'], env);
+    const metricsPort = values['metrics-port'] === undefined ? undefined : toPort(values['metrics-port'], `--metrics-port ${values['metrics-port']}`);
+    const options: RuntimeOptions = { host: values.host, ports, timeoutMs, drainTimeoutMs, maxResponseBytes, allowedHosts: values['allow-host'], stdio, logger, metricsPort, otelEnv: env, ...resilienceOptions(values, env) };
     return await serve(prepared, options, signals, stdio ? warn : print, warn);
   } catch (e) {
     if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
@@ -256,6 +264,7 @@ async function serve(prepared: Prepared, options: RuntimeOptions, signals: Shutd
   for (const a of runtime.adapters) {
     print(`${a.type.padEnd(4)} ${a.namespace}  ${a.url}${a.moved ? `  (${a.moved})` : ''}`);
   }
+  if (runtime.metricsUrl) warn(`metrics ${runtime.metricsUrl}`);
   warnOpenAdapters(prepared, options.host ?? DEFAULT_HOST, warn);
   // A desktop client ends an stdio server by closing its stdin.
   const reason = await Promise.race([signals.first, stdinEnded]);
@@ -325,6 +334,15 @@ function positiveInt(value: string, flag: string, unit = 'milliseconds'): number
   const n = Number(value);
   if (!Number.isSafeInteger(n) || n <= 0) throw new UsageError(`${flag} must be a positive integer (${unit}), got "${value}"`);
   return n;
+}
+
+/** `--log-level` wins over LOG_LEVEL; lines are pretty on a terminal unless LOG_FORMAT=json (LOG_FORMAT=pretty forces them). */
+function loggerFor(flag: string | undefined, env: NodeJS.ProcessEnv): Logger {
+  const level = flag ?? env.LOG_LEVEL?.trim().toLowerCase() ?? 'info';
+  if (!isLogLevel(level)) throw new UsageError(`${flag !== undefined ? '--log-level' : 'LOG_LEVEL'} must be one of ${LOG_LEVELS.join(', ')}, got "${level}"`);
+  const format = env.LOG_FORMAT?.trim().toLowerCase();
+  if (format !== undefined && format !== 'json' && format !== 'pretty') throw new UsageError(`LOG_FORMAT must be json or pretty, got "${format}"`);
+  return createLogger({ level, pretty: format === 'pretty' || (format === undefined && process.stderr.isTTY === true) });
 }
 
 function readEnvFile(path: string, flag: string): string {

@@ -12,6 +12,10 @@ import { openPolicyStore } from './invoke/policies/redis-store.js';
 import { policyDefaults } from './invoke/policies/types.js';
 import { createUpstreamClient, type UpstreamClient } from './invoke/upstream.js';
 import { addLogSecrets, createLogger, type Logger } from './observe/log.js';
+import { createMetrics, type Metrics } from './observe/metrics.js';
+import { startMetricsServer } from './observe/metrics-server.js';
+import { createObserver, type Observer } from './observe/observer.js';
+import { startTracingFromEnv, type Env } from './observe/start-tracing.js';
 import { assignPorts } from './ports.js';
 
 export interface RuntimeOptions {
@@ -35,6 +39,10 @@ export interface RuntimeOptions {
   drainTimeoutMs?: number;
   /** Serve this MCP adapter on stdin/stdout (`transport: stdio`, or `serve --stdio`); the streams default to the process's. */
   stdio?: StdioStreams & { namespace: string };
+  /** Also serve GET /metrics alone on this port (`--metrics-port`; 0 = any free port). */
+  metricsPort?: number;
+  /** Where OTEL_* variables are read to turn traces on (process.env by default). */
+  otelEnv?: Env;
 }
 
 export interface ServedAdapter {
@@ -53,6 +61,10 @@ export interface Runtime {
   close(): Promise<{ cut: number }>;
   /** Tells connected MCP clients that the tool list changed (`notifications/tools/list_changed`), e.g. after a reload. */
   announceToolsChanged(): void;
+  /** This runtime's Prometheus metrics; the reload path counts with `metrics.reloads.inc()` / `metrics.reloadFailures.inc()`. */
+  metrics: Metrics;
+  /** URL of the `--metrics-port` listener, when there is one. */
+  metricsUrl?: string;
 }
 
 export const DEFAULT_DRAIN_TIMEOUT_MS = 10_000;
@@ -71,6 +83,8 @@ export interface RuntimeView {
   /** True once shutdown has begun. */
   draining(): boolean;
   adapters(): readonly (ServedAdapter & { state: AdapterState })[];
+  /** The runtime's metrics (the control adapter serves them at /metrics). */
+  readonly metrics?: Metrics;
 }
 
 /** What every adapter is given when it is mounted. */
@@ -83,6 +97,8 @@ export interface AdapterContext {
   host: string;
   /** Extra host names accepted in Host and Origin headers. */
   allowedHosts: readonly string[];
+  /** Request logs, metrics and traces (src/observe/); absent when an adapter is mounted outside a runtime. */
+  observer?: Observer;
 }
 
 /** Where each adapter will listen, without starting anything (also used by `capability list`). */
@@ -108,7 +124,17 @@ export async function startRuntime(capabilities: readonly CompiledCapability[], 
   const logger = options.logger ?? createLogger();
   for (const capability of capabilities) addLogSecrets(logger, capability.secrets);
   const store = await openPolicyStore(options.redisUrl, logger);
-  const upstream: UpstreamClient = createUpstreamClient({ timeoutMs: options.timeoutMs, maxResponseBytes: options.maxResponseBytes, defaults: policyDefaults(options), store });
+  const metrics = await createMetrics();
+  const tracing = await startTracingFromEnv(options.otelEnv ?? process.env, logger);
+  const allSecrets = capabilities.flatMap((c) => c.secrets);
+  const observer = createObserver({ logger, metrics, tracing, secrets: () => allSecrets });
+  const upstream: UpstreamClient = createUpstreamClient({
+    timeoutMs: options.timeoutMs,
+    maxResponseBytes: options.maxResponseBytes,
+    defaults: policyDefaults(options),
+    store,
+    observer: observer.upstream,
+  });
   const plan = planAdapters(capabilities, options);
   type Entry = (typeof plan)[number];
   const states = new Map<Entry, AdapterState>(plan.map((e) => [e, 'starting']));
@@ -117,7 +143,9 @@ export async function startRuntime(capabilities: readonly CompiledCapability[], 
     startedAt: Date.now(),
     draining: () => draining,
     adapters: () => plan.map((entry) => ({ ...served(entry), state: states.get(entry) ?? 'starting' })),
+    metrics,
   };
+  let metricsServer: Awaited<ReturnType<typeof startMetricsServer>> | undefined;
   const servers: { app?: FastifyInstance; close?: () => Promise<void>; announceToolsChanged?: () => void; entry: Entry }[] = [];
   let inFlight = 0;
   const graceful = async () => {
@@ -131,8 +159,16 @@ export async function startRuntime(capabilities: readonly CompiledCapability[], 
     }
     await Promise.allSettled(servers.map((s) => s.close?.()));
     await upstream.close().catch(() => undefined); // already destroyed when the drain timed out
+    await metricsServer?.close();
+    await tracing?.shutdown().catch((err: unknown) => logger.warn({ err }, 'traces could not be exported at shutdown'));
   };
   const closeAll = async (): Promise<{ cut: number }> => {
+    const result = await drainAndClose();
+    logger.info({ cut: result.cut }, result.cut ? `runtime stopped; ${result.cut} request(s) cut at the drain timeout` : 'runtime stopped');
+    return result;
+  };
+  const drainAndClose = async (): Promise<{ cut: number }> => {
+    logger.info({ drainTimeoutMs: options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS }, 'runtime stopping');
     let timer: NodeJS.Timeout | undefined;
     const drained = graceful().then(() => true);
     const expired = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS)));
@@ -150,7 +186,7 @@ export async function startRuntime(capabilities: readonly CompiledCapability[], 
   const order = [...plan].sort((a, b) => Number(b.type === 'control') - Number(a.type === 'control'));
   try {
     for (const entry of order) {
-      const context: AdapterContext = { upstream, secrets: entry.secrets, logger, host, allowedHosts: options.allowedHosts ?? [] };
+      const context: AdapterContext = { upstream, secrets: entry.secrets, logger, host, allowedHosts: options.allowedHosts ?? [], observer };
       if (entry.url === STDIO_URL) {
         if (entry.adapter.type === 'mcp' && entry.namespace === options.stdio?.namespace) {
           servers.push({ ...serveMcpStdio(entry.adapter, context, options.stdio), entry });
@@ -174,12 +210,19 @@ export async function startRuntime(capabilities: readonly CompiledCapability[], 
       entry.url = urlOf(host, entry.port, entry.type);
       states.set(entry, 'started');
     }
+    if (options.metricsPort !== undefined) metricsServer = await startMetricsServer(metrics, { host, port: options.metricsPort, logger });
   } catch (err) {
     await closeAll();
     throw err;
   }
+  logger.info(
+    { adapters: plan.map((e) => ({ type: e.type, namespace: e.namespace, url: e.url })), metrics: metricsServer?.url, tracing: tracing ? 'otlp' : 'off' },
+    'runtime started',
+  );
   return {
     adapters: plan.map(served),
+    metrics,
+    metricsUrl: metricsServer?.url,
     close: closeAll,
     announceToolsChanged: () => {
       for (const s of servers) s.announceToolsChanged?.();

@@ -6,6 +6,7 @@
 import { Agent, errors as undiciErrors, type Dispatcher } from 'undici';
 import { CapError } from '../errors/cap-error.js';
 import type { UpstreamRequest } from '../compile/request-template.js';
+import type { UpstreamObserver } from '../observe/observer.js';
 import { AuthState, sendAuthenticated, type TransportResponse } from './auth/authenticate.js';
 import { FAILURE_STATUSES, UpstreamGuard, type Admission } from './policies/guard.js';
 import { isIdempotent, retryDecision, withRetries } from './policies/retry.js';
@@ -20,7 +21,9 @@ export interface SendOptions {
   /** The consumes adapter's `resilience` (compiled once per load); the client's defaults fill what it leaves out. */
   policy?: UpstreamPolicy;
   /** The consumed operation's own `resilience` (idempotent, timeouts). */
-  operation?: OperationPolicy;
+  operationPolicy?: OperationPolicy;
+  /** The consumed operation's name, for metrics and traces. */
+  operation?: string;
 }
 
 export interface UpstreamClient {
@@ -44,6 +47,8 @@ export interface UpstreamClientOptions {
   defaults?: { retry?: RetryPolicy; circuitBreaker?: BreakerPolicy };
   /** Where rate-limit and breaker state lives: per process by default, Redis with `--redis`. */
   store?: PolicyStore;
+  /** Metrics, traces and the request id sent upstream (src/observe/); nothing is observed without it. */
+  observer?: UpstreamObserver;
 }
 
 export function createUpstreamClient(options: UpstreamClientOptions = {}): UpstreamClient {
@@ -83,13 +88,13 @@ export function createUpstreamClient(options: UpstreamClientOptions = {}): Upstr
   async function sendOnce(namespace: string, origin: string, request: UpstreamRequest, sendOptions: SendOptions = {}): Promise<UpstreamResponse> {
     const where = `upstream "${namespace}" (${origin})`;
     const cap = sendOptions.maxResponseBytes ?? defaultCap;
-    const timeouts: Timeouts = { ...sendOptions.policy?.timeouts, ...sendOptions.operation?.timeouts };
+    const timeouts: Timeouts = { ...sendOptions.policy?.timeouts, ...sendOptions.operationPolicy?.timeouts };
     const callMs = timeouts.callMs ?? timeoutMs;
     const deadline = Date.now() + callMs;
     const guard = guardFor(namespace, origin, sendOptions.policy);
     const admission: Admission | undefined = guard ? await guard.admit(deadline) : undefined;
     const retry = guard?.policy.retry;
-    const retries = !!guard?.budget && !!retry && isIdempotent(request.method, sendOptions.operation?.idempotent);
+    const retries = !!guard?.budget && !!retry && isIdempotent(request.method, sendOptions.operationPolicy?.idempotent);
     const via = dispatcherFor(timeouts.connectMs, retries);
     // One deadline for the whole call: queueing, redirects, retries and a slowly dripping body included. A timer
     // cleared when the call ends (AbortSignal.timeout would keep a timer and a signal alive for the whole timeout).
@@ -100,6 +105,7 @@ export function createUpstreamClient(options: UpstreamClientOptions = {}): Upstr
     let current: UpstreamRequest = request;
     let answered = false;
     let failed = false;
+    const watch = options.observer?.start({ namespace, operation: sendOptions.operation ?? 'call', method: request.method, origin });
     try {
       if (retries) guard!.budget!.recordCall();
       for (let hop = 0; ; hop++) {
@@ -107,7 +113,7 @@ export function createUpstreamClient(options: UpstreamClientOptions = {}): Upstr
           origin,
           path: current.path,
           method: current.method as Dispatcher.HttpMethod,
-          headers: current.headers,
+          headers: watch?.headers ? withObservedHeaders(current.headers, watch.headers) : current.headers,
           body: current.body,
           signal,
           ...(timeouts.headersMs !== undefined && { headersTimeout: timeouts.headersMs }),
@@ -128,12 +134,14 @@ export function createUpstreamClient(options: UpstreamClientOptions = {}): Upstr
         failed = FAILURE_STATUSES.has(response.statusCode);
         const bytes = await readCapped(response, cap, where, namespace);
         const contentType = String(response.headers['content-type'] ?? '');
+        watch?.answered(response.statusCode);
         return { status: response.statusCode, contentType, text: bytes.toString('utf8'), bytes, wwwAuthenticate: response.headers['www-authenticate'], headers: response.headers };
       }
     } catch (err) {
-      if (err instanceof CapError) throw err;
-      failed = true;
-      throw toCapError(err, where, namespace, { ...timeouts, callMs }, answered);
+      const failure = err instanceof CapError ? err : toCapError(err, where, namespace, { ...timeouts, callMs }, answered);
+      if (!(err instanceof CapError)) failed = true;
+      watch?.failed(failure, answered);
+      throw failure;
     } finally {
       clearTimeout(timer);
       if (admission) {
@@ -154,6 +162,18 @@ export function createUpstreamClient(options: UpstreamClientOptions = {}): Upstr
       await store.close();
     },
   };
+}
+
+/**
+ * The request id and trace context join the request's headers. A request id the capability sets itself is kept;
+ * the trace context is always ours (a forwarded caller's `traceparent` would skip this hop).
+ */
+function withObservedHeaders(headers: Record<string, string>, observed: Readonly<Record<string, string>>): Record<string, string> {
+  const merged = { ...observed, ...headers };
+  if (observed.traceparent) merged.traceparent = observed.traceparent;
+  if (observed.tracestate) merged.tracestate = observed.tracestate;
+  else if (observed.traceparent) delete merged.tracestate;
+  return merged;
 }
 
 /** Reads the body, aborting as soon as it exceeds `cap` bytes: never more than the cap is held. */
