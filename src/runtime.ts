@@ -3,13 +3,9 @@
 // by all, and a graceful close. It tracks each adapter's state, which the control adapter reports as readiness.
 import type { FastifyInstance } from 'fastify';
 import type { AdapterType, CompiledAdapter, CompiledCapability } from './compile/compile.js';
-import { createControlServer } from './exposes/control/server.js';
-import { createRestServer } from './exposes/rest/routes.js';
-import { createMcpServer } from './exposes/mcp/server.js';
-import { serveMcpStdio, type StdioStreams } from './exposes/mcp/stdio.js';
-import { createSkillServer } from './exposes/skill/server.js';
-import { createUpstreamClient, type UpstreamClient } from './invoke/upstream.js';
-import { addLogSecrets, createLogger, type Logger } from './observe/log.js';
+import type { StdioStreams } from './exposes/mcp/stdio.js';
+import type { UpstreamClient } from './invoke/upstream.js';
+import type { Logger } from './observe/log.js';
 import { assignPorts } from './ports.js';
 
 export interface RuntimeOptions {
@@ -97,6 +93,8 @@ const urlOf = (host: string, port: number, type: AdapterType): string => `http:/
 
 export async function startRuntime(capabilities: readonly CompiledCapability[], options: RuntimeOptions = {}): Promise<Runtime> {
   const host = options.host ?? DEFAULT_HOST;
+  // Loaded here, not at the top: `validate` and `list` import this module for planAdapters and never start anything.
+  const [{ addLogSecrets, createLogger }, { createUpstreamClient }] = await Promise.all([import('./observe/log.js'), import('./invoke/upstream.js')]);
   const logger = options.logger ?? createLogger();
   for (const capability of capabilities) addLogSecrets(logger, capability.secrets);
   const upstream: UpstreamClient = createUpstreamClient({ timeoutMs: options.timeoutMs, maxResponseBytes: options.maxResponseBytes });
@@ -144,6 +142,7 @@ export async function startRuntime(capabilities: readonly CompiledCapability[], 
       const context: AdapterContext = { upstream, secrets: entry.secrets, logger, host, allowedHosts: options.allowedHosts ?? [] };
       if (entry.url === STDIO_URL) {
         if (entry.adapter.type === 'mcp' && entry.namespace === options.stdio?.namespace) {
+          const { serveMcpStdio } = await import('./exposes/mcp/stdio.js');
           servers.push({ ...serveMcpStdio(entry.adapter, context, options.stdio), entry });
           states.set(entry, 'started');
         } else {
@@ -153,7 +152,7 @@ export async function startRuntime(capabilities: readonly CompiledCapability[], 
         }
         continue;
       }
-      const server = createServer(entry.adapter, context, view);
+      const server = await createServer(entry.adapter, context, view);
       servers.push({ ...server, entry });
       server.app.server.on('request', (_req, res) => {
         inFlight++;
@@ -180,20 +179,21 @@ export async function startRuntime(capabilities: readonly CompiledCapability[], 
 
 const served = ({ adapter: _a, secrets: _s, ...rest }: ServedAdapter & { adapter: CompiledAdapter; secrets: readonly string[] }): ServedAdapter => rest;
 
-function createServer(
+/** Each adapter type's module (Fastify, the MCP SDK, jose...) is imported only when a capability serves that type. */
+async function createServer(
   adapter: CompiledAdapter,
   context: AdapterContext,
   view: RuntimeView,
-): { app: FastifyInstance; close?: () => Promise<void>; announceToolsChanged?: () => void } {
+): Promise<{ app: FastifyInstance; close?: () => Promise<void>; announceToolsChanged?: () => void }> {
   switch (adapter.type) {
     case 'rest':
-      return { app: createRestServer(adapter, context) };
+      return { app: (await import('./exposes/rest/routes.js')).createRestServer(adapter, context) };
     case 'mcp':
-      return createMcpServer(adapter, context, view);
+      return (await import('./exposes/mcp/server.js')).createMcpServer(adapter, context, view);
     case 'skill':
-      return { app: createSkillServer(adapter, context, view) };
+      return { app: (await import('./exposes/skill/server.js')).createSkillServer(adapter, context, view) };
     case 'control':
-      return { app: createControlServer(adapter, context, view) };
+      return { app: (await import('./exposes/control/server.js')).createControlServer(adapter, context, view) };
   }
 }
 
