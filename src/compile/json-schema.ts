@@ -1,7 +1,9 @@
-// Compiles the JSON Schemas a capability declares (tool and route inputs, MCP output schemas) into ajv validators,
-// once per distinct schema: a thousand tools with the same input shape share one validator. Each schema is checked
-// against the JSON Schema 2020-12 meta-schema first, as ajv does by default, but with the meta-schema validator the
-// build generated (src/generated-code.ts) instead of compiling the large meta-schema in every process.
+// Compiles the JSON Schemas a capability declares (tool and route inputs, MCP output schemas) into ajv validators.
+// What can be wrong with a schema is found at load time, as before: the JSON Schema 2020-12 meta-schema check (with
+// the validator the build generated, src/generated-code.ts, instead of compiling the large meta-schema in every
+// process) and the regular expressions. ajv's code generation itself (about a millisecond per schema) runs on the
+// first call of the unit and is cached, so a capability with a thousand tools loads in well under a second; schemas
+// with references are compiled at once, since only ajv resolves them. Identical schemas share one validator.
 import { createRequire } from 'node:module';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
@@ -35,38 +37,77 @@ function checkSchema(schema: Record<string, unknown>): void {
   if (!metaSchema(schema)) throw new Error(`schema is invalid: ${ajv.errorsText((metaSchema as ValidateFunction).errors)}`);
 }
 
-const compiled = new Map<string, ValidateFunction>();
+/** A validator with ajv's interface: call it, then read `errors`. */
+export interface SchemaValidator {
+  (data: unknown): boolean;
+  errors?: ValidateFunction['errors'];
+}
 
-export function compileJsonSchema(schema: Record<string, unknown>, use: SchemaUse): ValidateFunction {
+/** Shared validators by schema text; bounded, since reloads keep bringing new schemas. */
+const validators = new Map<string, SchemaValidator>();
+const MAX_SHARED = 10_000;
+
+export function compileJsonSchema(schema: Record<string, unknown>, use: SchemaUse): SchemaValidator {
   const key = `${use} ${JSON.stringify(schema)}`;
-  let validate = compiled.get(key);
-  if (!validate) {
+  let validator = validators.get(key);
+  if (!validator) {
     checkSchema(schema);
     const ajv = instances[use];
-    declareFormats(ajv, schema);
-    validate = ajv.compile(schema);
-    compiled.set(key, validate);
+    const found = inspect(schema);
+    for (const format of found.formats) if (!ajv.formats[format]) ajv.addFormat(format, true);
+    validator = found.refs ? compile(ajv, schema) : compileOnFirstCall(ajv, schema);
+    if (validators.size >= MAX_SHARED) validators.clear();
+    validators.set(key, validator);
   }
+  return validator;
+}
+
+/** The validator lives as long as the unit that holds it: ajv's own cache (and `$id` registry) lets go of the schema. */
+function compile(ajv: Ajv2020, schema: Record<string, unknown>): ValidateFunction {
+  const validate = ajv.compile(schema);
+  ajv.removeSchema(schema);
   return validate;
 }
 
-/**
- * A `format` ajv does not know (e.g. `phone`) is an annotation, as JSON Schema 2020-12 says: declared as such, it is
- * accepted silently instead of ajv printing "unknown format ... ignored" on the console.
- */
-function declareFormats(ajv: Ajv2020, schema: unknown): void {
+function compileOnFirstCall(ajv: Ajv2020, schema: Record<string, unknown>): SchemaValidator {
+  let compiled: ValidateFunction | undefined;
+  const validator: SchemaValidator = (data) => {
+    compiled ??= compile(ajv, schema);
+    const valid = compiled(data) as boolean;
+    validator.errors = compiled.errors;
+    return valid;
+  };
+  return validator;
+}
+
+interface Inspection {
+  /** `format` values: one ajv does not know (e.g. `phone`) is an annotation, as JSON Schema 2020-12 says, and is
+   * declared as such instead of ajv printing "unknown format ... ignored" on the console. */
+  formats: Set<string>;
+  /** Whether the schema references (`$ref`, `$dynamicRef`...), which only compiling resolves. */
+  refs: boolean;
+}
+
+/** Walks the schema's subschemas: collects formats and references, and compiles each pattern as ajv would (throws). */
+function inspect(schema: unknown, found: Inspection = { formats: new Set(), refs: false }): Inspection {
   if (Array.isArray(schema)) {
-    for (const s of schema) declareFormats(ajv, s);
-    return;
+    for (const s of schema) inspect(s, found);
+    return found;
   }
-  if (!schema || typeof schema !== 'object') return;
+  if (!schema || typeof schema !== 'object') return found;
   for (const [keyword, value] of Object.entries(schema)) {
-    if (keyword === 'format' && typeof value === 'string' && !ajv.formats[value]) ajv.addFormat(value, true);
-    else if (SCHEMA_MAPS.has(keyword) && value && typeof value === 'object') for (const s of Object.values(value)) declareFormats(ajv, s);
-    else if (SUBSCHEMAS.has(keyword)) declareFormats(ajv, value);
+    if (keyword === 'format' && typeof value === 'string') found.formats.add(value);
+    else if (keyword === 'pattern' && typeof value === 'string') new RegExp(value, 'u');
+    else if (REFERENCES.has(keyword)) found.refs = true;
+    else if (SCHEMA_MAPS.has(keyword) && value && typeof value === 'object') {
+      if (keyword === 'patternProperties') for (const pattern of Object.keys(value)) new RegExp(pattern, 'u');
+      for (const s of Object.values(value)) inspect(s, found);
+    } else if (SUBSCHEMAS.has(keyword)) inspect(value, found);
   }
+  return found;
 }
 
 /** Keywords whose value is a schema or a list of schemas, and keywords whose value maps names to schemas. */
 const SUBSCHEMAS = new Set(['items', 'prefixItems', 'additionalItems', 'contains', 'additionalProperties', 'propertyNames', 'unevaluatedItems', 'unevaluatedProperties', 'not', 'if', 'then', 'else', 'allOf', 'anyOf', 'oneOf']);
 const SCHEMA_MAPS = new Set(['properties', 'patternProperties', '$defs', 'definitions', 'dependentSchemas']);
+const REFERENCES = new Set(['$ref', '$dynamicRef', '$recursiveRef', '$id', '$anchor', '$dynamicAnchor']);
