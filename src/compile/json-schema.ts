@@ -5,8 +5,7 @@
 // first call of the unit and is cached, so a capability with a thousand tools loads in well under a second; schemas
 // with references are compiled at once, since only ajv resolves them. Identical schemas share one validator.
 import { createRequire } from 'node:module';
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
+import type { Ajv2020, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { loadGenerated } from '../generated-code.js';
 
 const require = createRequire(import.meta.url);
@@ -15,13 +14,24 @@ const require = createRequire(import.meta.url);
 export type SchemaUse = 'input' | 'coercing-input' | 'output';
 
 // validateSchema: false because checkSchema below does what ajv would do, from generated code.
-const base = { strict: false, validateSchema: false } as const;
-const instances: Record<SchemaUse, Ajv2020> = {
-  input: new Ajv2020({ ...base, allErrors: true }),
-  'coercing-input': new Ajv2020({ ...base, allErrors: true, coerceTypes: 'array' }),
-  output: new Ajv2020({ ...base, allErrors: false }),
+const OPTIONS: Record<SchemaUse, Record<string, unknown>> = {
+  input: { strict: false, validateSchema: false, allErrors: true },
+  'coercing-input': { strict: false, validateSchema: false, allErrors: true, coerceTypes: 'array' },
+  output: { strict: false, validateSchema: false, allErrors: false },
 };
-for (const ajv of Object.values(instances)) (addFormats as unknown as (a: Ajv2020) => void)(ajv);
+const instances = new Map<SchemaUse, Ajv2020>();
+
+/** ajv's compiler is loaded on first need (a unit's first call), not by `validate`, `list` or a start-up. */
+function instance(use: SchemaUse): Ajv2020 {
+  let ajv = instances.get(use);
+  if (!ajv) {
+    const { Ajv2020: Ajv } = require('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
+    ajv = new Ajv(OPTIONS[use]);
+    (require('ajv-formats') as (a: Ajv2020) => void)(ajv);
+    instances.set(use, ajv);
+  }
+  return ajv;
+}
 
 export const META_SCHEMA_VALIDATOR = 'json-schema-2020-12';
 export const META_SCHEMA_URI = 'https://json-schema.org/draft/2020-12/schema';
@@ -32,15 +42,14 @@ let metaSchema: ((schema: unknown) => boolean) | undefined;
 
 /** Throws ajv's own "schema is invalid: ..." error for a schema that breaks the meta-schema. */
 function checkSchema(schema: Record<string, unknown>): void {
-  const ajv = instances.input;
-  metaSchema ??= loadGenerated<ValidateFunction>(META_SCHEMA_VALIDATOR, metaSchemaDigest()) ?? ((s) => ajv.validateSchema(s as Record<string, unknown>, true) as boolean);
-  if (!metaSchema(schema)) throw new Error(`schema is invalid: ${ajv.errorsText((metaSchema as ValidateFunction).errors)}`);
+  metaSchema ??= loadGenerated<ValidateFunction>(META_SCHEMA_VALIDATOR, metaSchemaDigest()) ?? ((s) => instance('input').validateSchema(s as Record<string, unknown>, true) as boolean);
+  if (!metaSchema(schema)) throw new Error(`schema is invalid: ${instance('input').errorsText((metaSchema as ValidateFunction).errors)}`);
 }
 
 /** A validator with ajv's interface: call it, then read `errors`. */
 export interface SchemaValidator {
   (data: unknown): boolean;
-  errors?: ValidateFunction['errors'];
+  errors?: ErrorObject[] | null;
 }
 
 /** Shared validators by schema text; bounded, since reloads keep bringing new schemas. */
@@ -52,27 +61,31 @@ export function compileJsonSchema(schema: Record<string, unknown>, use: SchemaUs
   let validator = validators.get(key);
   if (!validator) {
     checkSchema(schema);
-    const ajv = instances[use];
     const found = inspect(schema);
-    for (const format of found.formats) if (!ajv.formats[format]) ajv.addFormat(format, true);
-    validator = found.refs ? compile(ajv, schema) : compileOnFirstCall(ajv, schema);
+    validator = found.refs ? compile(use, schema, found.formats) : compileOnFirstCall(use, schema, found.formats);
     if (validators.size >= MAX_SHARED) validators.clear();
     validators.set(key, validator);
   }
   return validator;
 }
 
-/** The validator lives as long as the unit that holds it: ajv's own cache (and `$id` registry) lets go of the schema. */
-function compile(ajv: Ajv2020, schema: Record<string, unknown>): ValidateFunction {
+/**
+ * A format ajv does not know (e.g. `phone`) is an annotation, as JSON Schema 2020-12 says: declared as such, instead
+ * of ajv printing "unknown format ... ignored" on the console. The validator lives as long as the unit that holds it:
+ * ajv's own cache (and `$id` registry) lets go of the schema.
+ */
+function compile(use: SchemaUse, schema: Record<string, unknown>, formats: ReadonlySet<string>): ValidateFunction {
+  const ajv = instance(use);
+  for (const format of formats) if (!ajv.formats[format]) ajv.addFormat(format, true);
   const validate = ajv.compile(schema);
   ajv.removeSchema(schema);
   return validate;
 }
 
-function compileOnFirstCall(ajv: Ajv2020, schema: Record<string, unknown>): SchemaValidator {
+function compileOnFirstCall(use: SchemaUse, schema: Record<string, unknown>, formats: ReadonlySet<string>): SchemaValidator {
   let compiled: ValidateFunction | undefined;
   const validator: SchemaValidator = (data) => {
-    compiled ??= compile(ajv, schema);
+    compiled ??= compile(use, schema, formats);
     const valid = compiled(data) as boolean;
     validator.errors = compiled.errors;
     return valid;
@@ -81,8 +94,7 @@ function compileOnFirstCall(ajv: Ajv2020, schema: Record<string, unknown>): Sche
 }
 
 interface Inspection {
-  /** `format` values: one ajv does not know (e.g. `phone`) is an annotation, as JSON Schema 2020-12 says, and is
-   * declared as such instead of ajv printing "unknown format ... ignored" on the console. */
+  /** `format` values, declared to ajv when unknown to it. */
   formats: Set<string>;
   /** Whether the schema references (`$ref`, `$dynamicRef`...), which only compiling resolves. */
   refs: boolean;
