@@ -71,8 +71,8 @@ export function compileJsonSchema(schema: Record<string, unknown>, use: SchemaUs
 
 /**
  * A format ajv does not know (e.g. `phone`) is an annotation, as JSON Schema 2020-12 says: declared as such, instead
- * of ajv printing "unknown format ... ignored" on the console. The validator lives as long as the unit that holds it:
- * ajv's own cache (and `$id` registry) lets go of the schema.
+ * of ajv printing "unknown format ... ignored" on the console. ajv's own cache (and `$id` registry) lets go of the
+ * schema once compiled: the validator is kept by the units that use it (and the bounded map above), nothing else.
  */
 function compile(use: SchemaUse, schema: Record<string, unknown>, formats: ReadonlySet<string>): ValidateFunction {
   const ajv = instance(use);

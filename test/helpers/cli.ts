@@ -38,7 +38,7 @@ const runNode = (args: string[], what: string) =>
 /**
  * What `npm run build` does, when needed: compiles src/ into dist/ (tsc -p tsconfig.build.json) when dist/cli.js is
  * missing or older than any source file, and regenerates the standalone schema validators (dist/validate/generated)
- * when they are missing or older than the schemas, the generator or the build.
+ * when they are missing or older than the schemas or the generator.
  */
 export async function ensureFreshBuild(): Promise<'fresh' | 'rebuilt'> {
   const built = mtimeOf(join(ROOT, 'dist', 'cli.js'));
@@ -46,7 +46,8 @@ export async function ensureFreshBuild(): Promise<'fresh' | 'rebuilt'> {
   if (!compiled) await runNode([TSC, '-p', 'tsconfig.build.json'], 'tsc -p tsconfig.build.json');
   const generator = join(ROOT, 'scripts', 'generate-validators.mjs');
   const generated = mtimeOf(join(ROOT, 'dist', 'validate', 'generated', 'json-schema-2020-12.cjs'));
-  const stale = generated === 0 || !compiled || generated < Math.max(newestMtime(join(ROOT, 'schemas')), mtimeOf(generator), mtimeOf(join(ROOT, 'dist', 'cli.js')));
+  // (A validator older than the schemas is never used wrongly: its digest no longer matches and the schema is compiled.)
+  const stale = generated === 0 || generated < Math.max(newestMtime(join(ROOT, 'schemas')), mtimeOf(generator));
   if (stale) await runNode([generator], 'scripts/generate-validators.mjs');
   return compiled && !stale ? 'fresh' : 'rebuilt';
 }
