@@ -3,19 +3,15 @@
 // by all, and a graceful close. It tracks each adapter's state, which the control adapter reports as readiness.
 import type { FastifyInstance } from 'fastify';
 import type { AdapterType, CompiledAdapter, CompiledCapability } from './compile/compile.js';
-import { createControlServer } from './exposes/control/server.js';
-import { createRestServer } from './exposes/rest/routes.js';
-import { createMcpServer } from './exposes/mcp/server.js';
-import { serveMcpStdio, type StdioStreams } from './exposes/mcp/stdio.js';
-import { createSkillServer } from './exposes/skill/server.js';
-import { openPolicyStore } from './invoke/policies/redis-store.js';
+import type { StdioStreams } from './exposes/mcp/stdio.js';
+import { LocalStore } from './invoke/policies/store.js';
 import { policyDefaults } from './invoke/policies/types.js';
-import { createUpstreamClient, type UpstreamClient } from './invoke/upstream.js';
-import { addLogSecrets, createLogger, type Logger } from './observe/log.js';
-import { createMetrics, type Metrics } from './observe/metrics.js';
-import { startMetricsServer } from './observe/metrics-server.js';
-import { createObserver, type Observer } from './observe/observer.js';
-import { startTracingFromEnv, type Env } from './observe/start-tracing.js';
+import type { UpstreamClient } from './invoke/upstream.js';
+import type { Logger } from './observe/log.js';
+import type { Metrics } from './observe/metrics.js';
+import type { startMetricsServer } from './observe/metrics-server.js';
+import type { Observer } from './observe/observer.js';
+import type { Env } from './observe/start-tracing.js';
 import { assignPorts } from './ports.js';
 
 export interface RuntimeOptions {
@@ -121,9 +117,19 @@ const urlOf = (host: string, port: number, type: AdapterType): string => `http:/
 
 export async function startRuntime(capabilities: readonly CompiledCapability[], options: RuntimeOptions = {}): Promise<Runtime> {
   const host = options.host ?? DEFAULT_HOST;
+  // Loaded here, not at the top: `validate` and `list` import this module for planAdapters and never start anything.
+  // Loaded when a runtime starts, so that `validate` and `list` stay light.
+  const [{ addLogSecrets, createLogger }, { createUpstreamClient }, { createMetrics }, { createObserver }, { startTracingFromEnv }] = await Promise.all([
+    import('./observe/log.js'),
+    import('./invoke/upstream.js'),
+    import('./observe/metrics.js'),
+    import('./observe/observer.js'),
+    import('./observe/start-tracing.js'),
+  ]);
   const logger = options.logger ?? createLogger();
   for (const capability of capabilities) addLogSecrets(logger, capability.secrets);
-  const store = await openPolicyStore(options.redisUrl, logger);
+  // ioredis loads only when replicas share state.
+  const store = options.redisUrl ? await (await import('./invoke/policies/redis-store.js')).openPolicyStore(options.redisUrl, logger) : new LocalStore();
   const metrics = await createMetrics();
   const tracing = await startTracingFromEnv(options.otelEnv ?? process.env, logger);
   const allSecrets = capabilities.flatMap((c) => c.secrets);
@@ -189,6 +195,7 @@ export async function startRuntime(capabilities: readonly CompiledCapability[], 
       const context: AdapterContext = { upstream, secrets: entry.secrets, logger, host, allowedHosts: options.allowedHosts ?? [], observer };
       if (entry.url === STDIO_URL) {
         if (entry.adapter.type === 'mcp' && entry.namespace === options.stdio?.namespace) {
+          const { serveMcpStdio } = await import('./exposes/mcp/stdio.js');
           servers.push({ ...serveMcpStdio(entry.adapter, context, options.stdio), entry });
           states.set(entry, 'started');
         } else {
@@ -198,7 +205,7 @@ export async function startRuntime(capabilities: readonly CompiledCapability[], 
         }
         continue;
       }
-      const server = createServer(entry.adapter, context, view);
+      const server = await createServer(entry.adapter, context, view);
       servers.push({ ...server, entry });
       server.app.server.on('request', (_req, res) => {
         inFlight++;
@@ -210,7 +217,7 @@ export async function startRuntime(capabilities: readonly CompiledCapability[], 
       entry.url = urlOf(host, entry.port, entry.type);
       states.set(entry, 'started');
     }
-    if (options.metricsPort !== undefined) metricsServer = await startMetricsServer(metrics, { host, port: options.metricsPort, logger });
+    if (options.metricsPort !== undefined) metricsServer = await (await import('./observe/metrics-server.js')).startMetricsServer(metrics, { host, port: options.metricsPort, logger });
   } catch (err) {
     await closeAll();
     throw err;
@@ -232,20 +239,21 @@ export async function startRuntime(capabilities: readonly CompiledCapability[], 
 
 const served = ({ adapter: _a, secrets: _s, ...rest }: ServedAdapter & { adapter: CompiledAdapter; secrets: readonly string[] }): ServedAdapter => rest;
 
-function createServer(
+/** Each adapter type's module (Fastify, the MCP SDK, jose...) is imported only when a capability serves that type. */
+async function createServer(
   adapter: CompiledAdapter,
   context: AdapterContext,
   view: RuntimeView,
-): { app: FastifyInstance; close?: () => Promise<void>; announceToolsChanged?: () => void } {
+): Promise<{ app: FastifyInstance; close?: () => Promise<void>; announceToolsChanged?: () => void }> {
   switch (adapter.type) {
     case 'rest':
-      return { app: createRestServer(adapter, context) };
+      return { app: (await import('./exposes/rest/routes.js')).createRestServer(adapter, context) };
     case 'mcp':
-      return createMcpServer(adapter, context, view);
+      return (await import('./exposes/mcp/server.js')).createMcpServer(adapter, context, view);
     case 'skill':
-      return { app: createSkillServer(adapter, context, view) };
+      return { app: (await import('./exposes/skill/server.js')).createSkillServer(adapter, context, view) };
     case 'control':
-      return { app: createControlServer(adapter, context, view) };
+      return { app: (await import('./exposes/control/server.js')).createControlServer(adapter, context, view) };
   }
 }
 
