@@ -140,7 +140,7 @@ async function soak(pid, restUrl, mcpUrl, modern) {
 async function largeCapability() {
   const file = join(mkdtempSync(join(tmpdir(), 'capability-bench-')), 'large.yaml');
   writeFileSync(file, generateCapability(LARGE_TOOLS));
-  await step('1,000-tool load time', async () => {
+  if (wanted('largeLoad')) await step('1,000-tool load time', async () => {
     // Prints one line, then exits.
     const { info } = await startServer('load-time.mjs', { BENCH_TOKEN: TOKEN }, { args: [file] });
     if (info.error) throw new Error(info.error);
@@ -180,7 +180,7 @@ async function listShipped(env) {
 
 /** Cold start of `capability serve capabilities/` until every port accepts; `node -e 0`; `capability validate`. */
 async function startAndValidate() {
-  await step('cold start', async () => {
+  if (wanted('coldStart')) await step('cold start', async () => {
     const env = shippedSetup();
     const { exposes, consumes } = await listShipped(env);
     const upstream = await startServer('upstream.mjs', { BENCH_TOKEN: TOKEN });
@@ -209,12 +209,12 @@ async function startAndValidate() {
     results.coldStartMs = median(times);
     results.coldStartRunsMs = times;
   });
-  await step('node -e 0', async () => {
+  if (wanted('coldStart')) await step('node -e 0', async () => {
     const times = [];
     for (let i = 0; i < RUNS; i++) times.push(await timeNode(['-e', '0']));
     results.nodeBareMs = median(times);
   });
-  await step('validate', async () => {
+  if (wanted('validate')) await step('validate', async () => {
     const times = [];
     for (let i = 0; i < RUNS; i++) times.push(await timeNode([CLI, 'validate', VALIDATE_FILE]));
     results.validateMs = median(times);
