@@ -116,7 +116,7 @@ async function runtimeTargets(upstreamUrl) {
   }
 }
 
-/** REST and MCP (2026-07-28) load at once for SOAK_S seconds, RSS sampled every second. */
+/** REST and MCP (2026-07-28) load at once for SOAK_S seconds, RSS sampled every second; the trend skips the first quarter. */
 async function soak(pid, restUrl, mcpUrl, modern) {
   log(`soak, ${SOAK_S} s…`);
   const half = Math.max(1, Math.floor(CONNECTIONS / 2));
@@ -130,7 +130,9 @@ async function soak(pid, restUrl, mcpUrl, modern) {
       runLoad({ ...restTarget(restUrl, '/v1/items/w-1'), check: { kind: 'json-item', expect: ITEM }, connections: half, durationS: SOAK_S }),
       runLoad({ ...mcpTarget(mcpUrl, modern, toolCheck), connections: half, durationS: SOAK_S }),
     ]);
-    results.soak = { seconds: SOAK_S, ...rssTrend(samples), restRps: rest.rps, mcpRps: mcp.rps, failures: rest.failures + mcp.failures };
+    const trend = rssTrend(samples, SOAK_S / 4);
+    if (!trend) throw new Error(`too few RSS samples (${samples.length}) for a trend: give BENCH_SOAK_S at least 4`);
+    results.soak = { seconds: SOAK_S, ...trend, restRps: rest.rps, mcpRps: mcp.rps, failures: rest.failures + mcp.failures };
   } finally {
     clearInterval(timer);
   }

@@ -23,23 +23,28 @@ export function ratio(a, b) {
 /** Growth of at most this many MB per minute over a soak counts as flat (GC noise stays well under it). */
 export const FLAT_MB_PER_MIN = 1;
 
-/** Least-squares slope of RSS samples [{ t: seconds, rss: bytes }] in MB per minute, with first, last and max. */
-export function rssTrend(samples) {
-  if (samples.length < 2) return undefined;
-  const n = samples.length;
-  const mt = samples.reduce((s, x) => s + x.t, 0) / n;
-  const mr = samples.reduce((s, x) => s + x.rss, 0) / n;
+/**
+ * RSS samples [{ t: seconds, rss: bytes }] → first, last and max MB, and the least-squares slope in MB per minute
+ * over the samples from `settleS` on (the heap grows while the JIT warms up; the trend is about the steady state).
+ */
+export function rssTrend(samples, settleS = 0) {
+  const steady = samples.filter((s) => s.t >= settleS);
+  if (steady.length < 2) return undefined;
+  const n = steady.length;
+  const mt = steady.reduce((sum, x) => sum + x.t, 0) / n;
+  const mr = steady.reduce((sum, x) => sum + x.rss, 0) / n;
   let num = 0;
   let den = 0;
-  for (const { t, rss } of samples) {
+  for (const { t, rss } of steady) {
     num += (t - mt) * (rss - mr);
     den += (t - mt) ** 2;
   }
   const slopeMbPerMin = den === 0 ? 0 : ((num / den) * 60) / MB;
   return {
-    samples: n,
+    samples: samples.length,
+    settleS,
     firstMb: samples[0].rss / MB,
-    lastMb: samples[n - 1].rss / MB,
+    lastMb: samples[samples.length - 1].rss / MB,
     maxMb: Math.max(...samples.map((s) => s.rss)) / MB,
     slopeMbPerMin,
     flat: slopeMbPerMin <= FLAT_MB_PER_MIN,
@@ -130,7 +135,7 @@ export function formatReport(results) {
   if (results.soak) {
     const s = results.soak;
     row(`RSS over a ${s.seconds} s soak: first / last / max`, `${mb(s.firstMb)} / ${mb(s.lastMb)} / ${mb(s.maxMb)}`);
-    row('RSS trend over the soak (least squares)', `${s.slopeMbPerMin.toFixed(2)} MB/min (${s.flat ? 'flat' : 'growing'})`);
+    row(`RSS trend over the soak after its first ${Math.round(s.settleS ?? 0)} s (least squares)`, `${s.slopeMbPerMin.toFixed(2)} MB/min (${s.flat ? 'flat' : 'growing'})`);
   }
   lines.push('');
   lines.push('| goal (issue 9) | measured | target | met |');

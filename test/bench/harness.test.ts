@@ -81,6 +81,10 @@ describe('figures and tables', () => {
     const flat = Array.from({ length: 61 }, (_, t) => ({ t, rss: 100 * MB + (t % 2) * MB }));
     expect(Math.abs(rssTrend(flat).slopeMbPerMin)).toBeLessThan(1);
     expect(rssTrend(flat)).toMatchObject({ flat: true, firstMb: 100, maxMb: 101 });
+    // Warm-up growth in the first 20 s, flat after: the trend from 20 s on is flat; first and max still cover it all.
+    const settling = Array.from({ length: 61 }, (_, t) => ({ t, rss: (t < 20 ? 50 + t * 2.5 : 100) * MB }));
+    expect(rssTrend(settling).flat).toBe(false);
+    expect(rssTrend(settling, 20)).toMatchObject({ flat: true, slopeMbPerMin: 0, firstMb: 50, maxMb: 100 });
   });
 
   const results = {
