@@ -12,7 +12,7 @@ import { parse as parseYaml } from 'yaml';
 import { captureToolCall, captureToolsList } from './lib/capture.mjs';
 import { generateCapability, toolName } from './lib/generate.mjs';
 import { freePort, overrideArgs, ROOT, rssOf, runLoad, startCli, startServer, stop, stopAll, timeNode, waitForPorts, CLI } from './lib/processes.mjs';
-import { formatReport, median, MB, rssTrend, TARGETS } from './lib/report.mjs';
+import { formatReport, median, medianRound, MB, rssTrend, TARGETS } from './lib/report.mjs';
 
 const num = (name, fallback) => {
   const value = Number(process.env[name] ?? fallback);
@@ -24,13 +24,14 @@ const DURATION_S = num('BENCH_DURATION_S', 10);
 const WARMUP_S = num('BENCH_WARMUP_S', 2);
 const SOAK_S = num('BENCH_SOAK_S', 0);
 const RUNS = Math.max(1, num('BENCH_RUNS', 5));
+const ROUNDS = Math.max(1, Math.floor(num('BENCH_ROUNDS', 1)));
 const LARGE_TOOLS = Math.max(1, num('BENCH_LARGE_TOOLS', 1000));
 const ONLY = process.env.BENCH_TARGETS ? new Set(process.env.BENCH_TARGETS.split(',').map((s) => s.trim())) : undefined;
 const VALIDATE_FILE = process.env.BENCH_VALIDATE_FILE ?? 'capabilities/metronome.yaml';
 const TOKEN = 'bench-token';
 const ITEM = { id: 'w-1', name: 'Widget' };
 
-const results = { meta: { connections: CONNECTIONS, durationS: DURATION_S, warmupS: WARMUP_S, node: process.version, cpus: cpus().length, date: new Date().toISOString() }, load: {}, rss: {}, errors: [] };
+const results = { meta: { connections: CONNECTIONS, durationS: DURATION_S, warmupS: WARMUP_S, rounds: ROUNDS, node: process.version, cpus: cpus().length, date: new Date().toISOString() }, load: {}, rss: {}, errors: [] };
 const wanted = (key) => !ONLY || ONLY.has(key);
 const log = (message) => process.stderr.write(`bench: ${message}\n`);
 
@@ -45,79 +46,100 @@ async function step(name, fn) {
   }
 }
 
-/** Warms a target up (result discarded), then measures it. */
-async function measure(key, target) {
-  if (!wanted(key)) return;
-  await step(TARGETS[key], async () => {
-    log(`${TARGETS[key]}…`);
-    const spec = { ...target, connections: CONNECTIONS };
-    if (WARMUP_S > 0) await runLoad({ ...spec, durationS: WARMUP_S });
-    const r = await runLoad({ ...spec, durationS: DURATION_S });
-    results.load[key] = r;
-    if (r.failures > 0) log(`${key}: ${r.failures} failures, first: ${r.sample ?? '(connection errors or timeouts)'}`);
-  });
-}
-
 const restTarget = (url, path, extraHeaders = {}) => ({ url, method: 'GET', path, headers: extraHeaders });
 const mcpTarget = (url, captured, check) => ({ url: new URL(url).origin, method: 'POST', path: new URL(url).pathname, headers: captured.headers, body: captured.body, check: { ...check, rpcId: captured.rpcId } });
 const toolCheck = { kind: 'mcp-tool-item', expect: ITEM };
+const itemCheck = { kind: 'json-item', expect: ITEM };
+const upstreamCheck = { kind: 'json-item', at: ['data'], expect: ITEM };
 
+/** Starts a bench server and adds its targets to `plan`; a server that fails to start is reported and skipped. */
+async function addServer(plan, keys, name, start) {
+  if (!keys.some((key) => key === 'soak' || wanted(key))) return;
+  await step(name, async () => {
+    for (const [key, target] of Object.entries(await start())) if (wanted(key)) plan.push({ key, target });
+  });
+}
+
+/** Our runtime (the real CLI) on `file`, with free ports for `namespaces`; resolves once every port accepts. */
+async function serveRuntime(file, namespaces, upstreams = new Map()) {
+  const ports = new Map();
+  for (const ns of namespaces) ports.set(ns, await freePort());
+  const runtime = startCli(['serve', file, ...overrideArgs(ports, upstreams)], { BENCH_TOKEN: TOKEN });
+  try {
+    await waitForPorts([...ports.values()], runtime.child, 60_000);
+  } catch (err) {
+    throw new Error(`${err instanceof Error ? err.message : String(err)}\n${runtime.stderr()}`);
+  }
+  return { ...runtime, url: (ns) => `http://127.0.0.1:${ports.get(ns)}` };
+}
+
+/**
+ * Every server up at once (each idle while another is measured), the MCP requests captured from the SDK clients,
+ * then BENCH_ROUNDS rounds over all targets in turn (warm-up in the first round only); per target, the round with
+ * the median req/s is kept and failures are added up. Then the runtime's RSS after the load, and the soak.
+ */
 async function loadTargets() {
   const upstream = await startServer('upstream.mjs', { BENCH_TOKEN: TOKEN });
   const env = { UPSTREAM_URL: upstream.info.url, BENCH_TOKEN: TOKEN };
   const auth = { authorization: `Bearer ${TOKEN}` };
-  await measure('upstream', { ...restTarget(upstream.info.url, '/items/w-1', auth), check: { kind: 'json-item', at: ['data'], expect: ITEM } });
-
-  if (wanted('proxy')) {
-    const proxy = await startServer('proxy.mjs', env);
-    await measure('proxy', { ...restTarget(proxy.info.url, '/items/w-1', auth), check: { kind: 'json-item', at: ['data'], expect: ITEM } });
-    await stop(proxy.child);
-  }
-  if (wanted('handRoute')) {
-    const hand = await startServer('hand-route.mjs', env);
-    await measure('handRoute', { ...restTarget(hand.info.url, '/v1/items/w-1'), check: { kind: 'json-item', expect: ITEM } });
-    await stop(hand.child);
-  }
-  if (wanted('handMcp2025') || wanted('handMcp2026')) {
-    const hand = await startServer('hand-mcp.mjs', env);
-    await step('capture (hand-written MCP)', async () => {
-      const legacy = await captureToolCall('2025', hand.info.url, 'get-item', { id: 'w-1' });
-      const modern = await captureToolCall('2026-07-28', hand.info.url, 'get-item', { id: 'w-1' });
-      await measure('handMcp2025', mcpTarget(hand.info.url, legacy, toolCheck));
-      await measure('handMcp2026', mcpTarget(hand.info.url, modern, toolCheck));
-    });
-    await stop(hand.child);
-  }
-  if (['rest', 'mcp2025', 'mcp2026'].some(wanted) || SOAK_S > 0) await step('runtime', () => runtimeTargets(upstream.info.url));
-  await stop(upstream.child);
-}
-
-/** Our runtime (the real CLI) serving bench/capability.yaml: REST, MCP on both revisions, RSS and the soak. */
-async function runtimeTargets(upstreamUrl) {
-  const ports = new Map([['bench-rest', await freePort()], ['bench-mcp', await freePort()]]);
-  const runtime = startCli(['serve', 'bench/capability.yaml', ...overrideArgs(ports, new Map([['bench', upstreamUrl]]))], { BENCH_TOKEN: TOKEN });
-  try {
-    await waitForPorts([...ports.values()], runtime.child);
+  const plan = [];
+  if (wanted('upstream')) plan.push({ key: 'upstream', target: { ...restTarget(upstream.info.url, '/items/w-1', auth), check: upstreamCheck } });
+  await addServer(plan, ['proxy'], 'start @fastify/http-proxy', async () => {
+    const { info } = await startServer('proxy.mjs', env);
+    return { proxy: { ...restTarget(info.url, '/items/w-1', auth), check: upstreamCheck } };
+  });
+  await addServer(plan, ['handRoute'], 'start the hand-written route', async () => {
+    const { info } = await startServer('hand-route.mjs', env);
+    return { handRoute: { ...restTarget(info.url, '/v1/items/w-1'), check: itemCheck } };
+  });
+  await addServer(plan, ['handMcp2025', 'handMcp2026'], 'start the hand-written MCP server', async () => {
+    const { info } = await startServer('hand-mcp.mjs', env);
+    return {
+      handMcp2025: mcpTarget(info.url, await captureToolCall('2025', info.url, 'get-item', { id: 'w-1' }), toolCheck),
+      handMcp2026: mcpTarget(info.url, await captureToolCall('2026-07-28', info.url, 'get-item', { id: 'w-1' }), toolCheck),
+    };
+  });
+  let runtime;
+  const runtimeKeys = ['rest', 'mcp2025', 'mcp2026'];
+  await addServer(plan, SOAK_S > 0 ? [...runtimeKeys, 'soak'] : runtimeKeys, 'start the runtime', async () => {
+    runtime = await serveRuntime('bench/capability.yaml', ['bench-rest', 'bench-mcp'], new Map([['bench', upstream.info.url]]));
     await new Promise((resolve) => setTimeout(resolve, 1000));
     results.rss.idleMb = (await rssOf(runtime.child.pid)) / MB;
-    const restUrl = `http://127.0.0.1:${ports.get('bench-rest')}`;
-    const mcpUrl = `http://127.0.0.1:${ports.get('bench-mcp')}/mcp`;
-    await measure('rest', { ...restTarget(restUrl, '/v1/items/w-1'), check: { kind: 'json-item', expect: ITEM } });
-    const legacy = await captureToolCall('2025', mcpUrl, 'get-item', { id: 'w-1' });
-    const modern = await captureToolCall('2026-07-28', mcpUrl, 'get-item', { id: 'w-1' });
-    await measure('mcp2025', mcpTarget(mcpUrl, legacy, toolCheck));
-    await measure('mcp2026', mcpTarget(mcpUrl, modern, toolCheck));
-    results.rss.afterLoadMb = (await rssOf(runtime.child.pid)) / MB;
-    if (SOAK_S > 0) await step('soak', () => soak(runtime.child.pid, restUrl, mcpUrl, modern));
-  } catch (err) {
-    throw new Error(`${err instanceof Error ? err.message : String(err)}\n${runtime.stderr()}`);
-  } finally {
-    await stop(runtime.child);
+    const mcpUrl = `${runtime.url('bench-mcp')}/mcp`;
+    runtime.targets = {
+      rest: { ...restTarget(runtime.url('bench-rest'), '/v1/items/w-1'), check: itemCheck },
+      mcp2025: mcpTarget(mcpUrl, await captureToolCall('2025', mcpUrl, 'get-item', { id: 'w-1' }), toolCheck),
+      mcp2026: mcpTarget(mcpUrl, await captureToolCall('2026-07-28', mcpUrl, 'get-item', { id: 'w-1' }), toolCheck),
+    };
+    return runtime.targets;
+  });
+  await addServer(plan, ['toolsList'], 'start the runtime on the 1,000-tool capability', async () => {
+    const large = await serveRuntime(largeFile(), ['bench-large-mcp']);
+    const url = `${large.url('bench-large-mcp')}/mcp`;
+    return { toolsList: mcpTarget(url, await captureToolsList('2025', url), { kind: 'mcp-tools-list', firstTool: toolName(0) }) };
+  });
+
+  const rounds = new Map();
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const { key, target } of plan) {
+      await step(TARGETS[key], async () => {
+        log(`${TARGETS[key]}${ROUNDS > 1 ? ` (round ${round} of ${ROUNDS})` : ''}…`);
+        const spec = { ...target, connections: CONNECTIONS };
+        if (round === 1 && WARMUP_S > 0) await runLoad({ ...spec, durationS: WARMUP_S });
+        const r = await runLoad({ ...spec, durationS: DURATION_S });
+        if (r.failures > 0) log(`${key}: ${r.failures} failures, first: ${r.sample ?? '(connection errors or timeouts)'}`);
+        rounds.set(key, [...(rounds.get(key) ?? []), r]);
+      });
+    }
   }
+  for (const [key, runs] of rounds) results.load[key] = medianRound(runs);
+  if (runtime && runtimeKeys.some((k) => rounds.has(k))) results.rss.afterLoadMb = (await rssOf(runtime.child.pid)) / MB;
+  if (runtime && SOAK_S > 0) await step('soak', () => soak(runtime.child.pid, runtime.targets));
+  await stopAll();
 }
 
 /** REST and MCP (2026-07-28) load at once for SOAK_S seconds, RSS sampled every second; the trend skips the first quarter. */
-async function soak(pid, restUrl, mcpUrl, modern) {
+async function soak(pid, targets) {
   log(`soak, ${SOAK_S} s…`);
   const half = Math.max(1, Math.floor(CONNECTIONS / 2));
   const samples = [];
@@ -127,8 +149,8 @@ async function soak(pid, restUrl, mcpUrl, modern) {
   }, 1000);
   try {
     const [rest, mcp] = await Promise.all([
-      runLoad({ ...restTarget(restUrl, '/v1/items/w-1'), check: { kind: 'json-item', expect: ITEM }, connections: half, durationS: SOAK_S }),
-      runLoad({ ...mcpTarget(mcpUrl, modern, toolCheck), connections: half, durationS: SOAK_S }),
+      runLoad({ ...targets.rest, connections: half, durationS: SOAK_S }),
+      runLoad({ ...targets.mcp2026, connections: half, durationS: SOAK_S }),
     ]);
     const trend = rssTrend(samples, SOAK_S / 4);
     if (!trend) throw new Error(`too few RSS samples (${samples.length}) for a trend: give BENCH_SOAK_S at least 4`);
@@ -138,28 +160,26 @@ async function soak(pid, restUrl, mcpUrl, modern) {
   }
 }
 
-/** tools/list (first page, as the SDK client asks it) of a generated large capability, and its load time. */
-async function largeCapability() {
-  const file = join(mkdtempSync(join(tmpdir(), 'capability-bench-')), 'large.yaml');
-  writeFileSync(file, generateCapability(LARGE_TOOLS));
-  if (wanted('largeLoad')) await step('1,000-tool load time', async () => {
+let generated;
+/** The generated large capability (BENCH_LARGE_TOOLS tools), written once to a temporary directory. */
+function largeFile() {
+  if (!generated) {
+    generated = join(mkdtempSync(join(tmpdir(), 'capability-bench-')), 'large.yaml');
+    writeFileSync(generated, generateCapability(LARGE_TOOLS));
+  }
+  return generated;
+}
+
+/** load + validate + resolve + compile of the large capability, timed inside a fresh process. */
+async function largeLoadTime() {
+  if (!wanted('largeLoad')) return;
+  await step('1,000-tool load time', async () => {
     // Prints one line, then exits.
-    const { info } = await startServer('load-time.mjs', { BENCH_TOKEN: TOKEN }, { args: [file] });
+    const { info } = await startServer('load-time.mjs', { BENCH_TOKEN: TOKEN }, { args: [largeFile()] });
     if (info.error) throw new Error(info.error);
     results.loadThousandMs = info.firstMs;
     results.loadThousandWarmMs = info.warmMs;
   });
-  if (!wanted('toolsList')) return;
-  const port = await freePort();
-  const runtime = startCli(['serve', file, '--port', `bench-large-mcp=${port}`], { BENCH_TOKEN: TOKEN });
-  try {
-    await waitForPorts([port], runtime.child, 60_000);
-    const url = `http://127.0.0.1:${port}/mcp`;
-    const listing = await captureToolsList('2025', url);
-    await measure('toolsList', mcpTarget(url, listing, { kind: 'mcp-tools-list', firstTool: toolName(0) }));
-  } finally {
-    await stop(runtime.child);
-  }
 }
 
 /** Dummy values for every bound variable of the shipped capabilities, and their namespaces from `capability list`. */
@@ -227,7 +247,7 @@ async function startAndValidate() {
 process.on('SIGINT', () => stopAll().then(() => process.exit(130)));
 try {
   await loadTargets();
-  await largeCapability();
+  await largeLoadTime();
   await startAndValidate();
 } finally {
   await stopAll();

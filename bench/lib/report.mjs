@@ -15,6 +15,17 @@ export function median(values) {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
+/**
+ * One target's result over several rounds: the round with the median req/s (its latencies too, so p50 and p99 come
+ * from one consistent run), failures added up over every round, and every round's req/s.
+ */
+export function medianRound(runs) {
+  const byRps = [...runs].sort((a, b) => a.rps - b.rps);
+  const chosen = byRps[Math.floor((byRps.length - 1) / 2)];
+  const failures = runs.reduce((n, r) => n + r.failures, 0);
+  return runs.length === 1 ? chosen : { ...chosen, failures, roundsRps: runs.map((r) => r.rps) };
+}
+
 /** a / b, or undefined when either is missing or b is 0. */
 export function ratio(a, b) {
   return typeof a === 'number' && typeof b === 'number' && b !== 0 ? a / b : undefined;
@@ -104,7 +115,7 @@ export function formatReport(results) {
   const { load = {}, meta = {} } = results;
   const base = load.upstream?.rps;
   const lines = [];
-  lines.push(`${meta.connections ?? '?'} connections, ${meta.durationS ?? '?'} s per target, Node ${meta.node ?? '?'}, ${meta.cpus ?? '?'} CPUs`);
+  lines.push(`${meta.connections ?? '?'} connections, ${meta.durationS ?? '?'} s per target${meta.rounds > 1 ? ` (median of ${meta.rounds} rounds)` : ''}, Node ${meta.node ?? '?'}, ${meta.cpus ?? '?'} CPUs`);
   lines.push('');
   lines.push('| target | req/s | p50 ms | p99 ms | failures | vs upstream direct |');
   lines.push('|---|---:|---:|---:|---:|---:|');

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error plain ESM modules of the bench, without type declarations
 import { buildCheck, rpcMessage } from '../../bench/lib/checks.mjs';
 // @ts-expect-error idem
-import { formatReport, goals, median, percentile, ratio, rssTrend, MB } from '../../bench/lib/report.mjs';
+import { formatReport, goals, median, medianRound, percentile, ratio, rssTrend, MB } from '../../bench/lib/report.mjs';
 // @ts-expect-error idem
 import { generateCapability, toolName } from '../../bench/lib/generate.mjs';
 import { prepareCapabilities } from '../../src/prepare.js';
@@ -72,6 +72,16 @@ describe('figures and tables', () => {
     expect(ratio(3, 4)).toBe(0.75);
     expect(ratio(3, 0)).toBeUndefined();
     expect(ratio(undefined, 4)).toBeUndefined();
+  });
+
+  it('medianRound keeps the median round whole and adds up failures', () => {
+    const runs = [
+      { rps: 300, p50: 3, p99: 9, failures: 1 },
+      { rps: 100, p50: 1, p99: 7, failures: 0 },
+      { rps: 200, p50: 2, p99: 8, failures: 2 },
+    ];
+    expect(medianRound(runs)).toEqual({ rps: 200, p50: 2, p99: 8, failures: 3, roundsRps: [300, 100, 200] });
+    expect(medianRound([runs[0]])).toEqual(runs[0]);
   });
 
   it('rssTrend gives the slope in MB per minute and tells flat from growing', () => {
