@@ -4,9 +4,9 @@
 // tools/list of a generated 1,000-tool capability); then cold start, validate time, load time and RSS.
 // Prints markdown tables (target figures, other figures, the goals of issue 9); BENCH_JSON=path also writes JSON.
 // Knobs: see docs/performance.md. Needs dist/ (`npm run bench` builds it first).
-import { readdirSync, readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parse as parseYaml } from 'yaml';
 import { captureToolCall, captureToolsList } from './lib/capture.mjs';
@@ -19,7 +19,7 @@ const num = (name, fallback) => {
   if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a non-negative number`);
   return value;
 };
-const CONNECTIONS = num('BENCH_CONNECTIONS', 16);
+const CONNECTIONS = Math.max(1, Math.floor(num('BENCH_CONNECTIONS', 16)));
 const DURATION_S = num('BENCH_DURATION_S', 10);
 const WARMUP_S = num('BENCH_WARMUP_S', 2);
 const SOAK_S = num('BENCH_SOAK_S', 0);
@@ -27,6 +27,8 @@ const RUNS = Math.max(1, num('BENCH_RUNS', 5));
 const ROUNDS = Math.max(1, Math.floor(num('BENCH_ROUNDS', 1)));
 const LARGE_TOOLS = Math.max(1, num('BENCH_LARGE_TOOLS', 1000));
 const ONLY = process.env.BENCH_TARGETS ? new Set(process.env.BENCH_TARGETS.split(',').map((s) => s.trim())) : undefined;
+const STEPS = [...Object.keys(TARGETS), 'largeLoad', 'coldStart', 'validate'];
+for (const key of ONLY ?? []) if (!STEPS.includes(key)) throw new Error(`BENCH_TARGETS: unknown "${key}" (known: ${STEPS.join(', ')})`);
 const VALIDATE_FILE = process.env.BENCH_VALIDATE_FILE ?? 'capabilities/metronome.yaml';
 const TOKEN = 'bench-token';
 const ITEM = { id: 'w-1', name: 'Widget' };
@@ -251,9 +253,10 @@ try {
   await startAndValidate();
 } finally {
   await stopAll();
+  if (generated) rmSync(dirname(generated), { recursive: true, force: true });
 }
 console.log(formatReport(results));
 if (results.errors.length) console.log(`\nSteps that failed:\n${results.errors.map((e) => `- ${e.step}: ${e.message.split('\n')[0]}`).join('\n')}`);
 if (process.env.BENCH_JSON) writeFileSync(process.env.BENCH_JSON, `${JSON.stringify(results, null, 2)}\n`);
-const failures = Object.values(results.load).reduce((n, r) => n + (r.failures ?? 0), 0);
+const failures = Object.values(results.load).reduce((n, r) => n + (r.failures ?? 0), 0) + (results.soak?.failures ?? 0);
 process.exitCode = results.errors.length > 0 || failures > 0 ? 1 : 0;
