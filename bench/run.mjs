@@ -6,7 +6,7 @@
 // Knobs: see docs/performance.md. Needs dist/ (`npm run bench` builds it first).
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parse as parseYaml } from 'yaml';
 import { captureToolCall, captureToolsList } from './lib/capture.mjs';
@@ -29,6 +29,8 @@ const LARGE_TOOLS = Math.max(1, num('BENCH_LARGE_TOOLS', 1000));
 const ONLY = process.env.BENCH_TARGETS ? new Set(process.env.BENCH_TARGETS.split(',').map((s) => s.trim())) : undefined;
 const STEPS = [...Object.keys(TARGETS), 'largeLoad', 'coldStart', 'validate'];
 for (const key of ONLY ?? []) if (!STEPS.includes(key)) throw new Error(`BENCH_TARGETS: unknown "${key}" (known: ${STEPS.join(', ')})`);
+// Node writes a .cpuprofile per runtime process here when it exits (open it in Chrome DevTools or speedscope).
+const CPU_PROF = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${resolve(process.env.BENCH_CPU_PROF)}`] : [];
 const VALIDATE_FILE = process.env.BENCH_VALIDATE_FILE ?? 'capabilities/metronome.yaml';
 const TOKEN = 'bench-token';
 const ITEM = { id: 'w-1', name: 'Widget' };
@@ -66,7 +68,7 @@ async function addServer(plan, keys, name, start) {
 async function serveRuntime(file, namespaces, upstreams = new Map()) {
   const ports = new Map();
   for (const ns of namespaces) ports.set(ns, await freePort());
-  const runtime = startCli(['serve', file, ...overrideArgs(ports, upstreams)], { BENCH_TOKEN: TOKEN });
+  const runtime = startCli(['serve', file, ...overrideArgs(ports, upstreams)], { BENCH_TOKEN: TOKEN }, CPU_PROF);
   try {
     await waitForPorts([...ports.values()], runtime.child, 60_000);
   } catch (err) {

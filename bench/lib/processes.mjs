@@ -36,9 +36,9 @@ export async function startServer(script, env = {}, { args = [], timeoutMs = 60_
   return { child, info: JSON.parse(first), stderr };
 }
 
-/** Runs `capability serve` (the real CLI) with --port and --upstream overrides; does not wait for the ports. */
-export function startCli(args, env = {}) {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: childEnv(env), stdio: ['ignore', 'ignore', 'pipe'] });
+/** Runs `capability <args>` (the real CLI), e.g. serve with --port and --upstream overrides; does not wait for the ports. */
+export function startCli(args, env = {}, nodeFlags = []) {
+  const child = spawn(process.execPath, [...nodeFlags, CLI, ...args], { cwd: ROOT, env: childEnv(env), stdio: ['ignore', 'ignore', 'pipe'] });
   return { child, stderr: track(child) };
 }
 
