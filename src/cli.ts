@@ -5,7 +5,7 @@ import { parseArgs, parseEnv } from 'node:util';
 import type { CompiledAdapter } from './compile/compile.js';
 import { formatDiagnostic, type Diagnostic } from './errors/diagnostic.js';
 import { controlEndpoints } from './exposes/control/endpoints.js';
-import { createLogger } from './observe/log.js';
+import { createLogger, isLogLevel, LOG_LEVELS, type Logger } from './observe/log.js';
 import { prepareCapabilities, type PrepareOptions, type Prepared } from './prepare.js';
 import { reloadControlHandlers } from './reload/control.js';
 import { createReloader, type Reloader } from './reload/reloader.js';
@@ -36,8 +36,17 @@ Options:
   --drain-timeout <ms>                  on SIGINT/SIGTERM, how long requests in flight may finish
                                         before they are cut (default ${DEFAULT_DRAIN_TIMEOUT_MS})
   --max-response-bytes <n>              cap on an upstream response body (default 8388608 = 8 MiB)
+  --retries <n>                         retries of idempotent calls for upstreams that declare no
+                                        resilience.retry (default 0)
+  --circuit-breaker <failures>          circuit breaker for upstreams that declare none: opens after
+                                        this many failures in 10 s, for 10 s (default off)
+  --redis <url>                         share rate limits and circuit breakers with other replicas
+                                        (default REDIS_URL; without either, state is per process)
   --stdio                               serve the MCP adapter on stdin/stdout (for desktop clients)
   --watch                               reload when a served file, a file it names or a served folder changes
+  --log-level <level>                   fatal, error, warn, info (default), debug, trace or silent
+                                        (or LOG_LEVEL); LOG_FORMAT=json|pretty (pretty when stderr is a terminal)
+  --metrics-port <port>                 also serve Prometheus GET /metrics alone on this port
   --strict                              treat deviations from the Naftiko schema as errors
   -h, --help                            show this help
 
@@ -83,6 +92,11 @@ const OPTIONS = {
   'upstream-timeout': { type: 'string' },
   'drain-timeout': { type: 'string' },
   'max-response-bytes': { type: 'string' },
+  retries: { type: 'string' },
+  'circuit-breaker': { type: 'string' },
+  redis: { type: 'string' },
+  'log-level': { type: 'string' },
+  'metrics-port': { type: 'string' },
   strict: { type: 'boolean' },
   stdio: { type: 'boolean' },
   watch: { type: 'boolean' },
@@ -134,7 +148,9 @@ export async function main(argv: readonly string[], out = process.stdout, err = 
     if (!prepared.ok) return reportInvalid(prepared, warn, 2);
     const stdio = stdioNamespace(prepared, values.stdio === true);
     // On stdio, stdout carries protocol messages only: whatever the command prints goes to stderr.
-    const options: RuntimeOptions = { host: values.host, ports, timeoutMs, drainTimeoutMs, maxResponseBytes, allowedHosts: values['allow-host'], stdio };
+    const logger = loggerFor(values['log-level'], env);
+    const metricsPort = values['metrics-port'] === undefined ? undefined : toPort(values['metrics-port'], `--metrics-port ${values['metrics-port']}`);
+    const options: RuntimeOptions = { host: values.host, ports, timeoutMs, drainTimeoutMs, maxResponseBytes, allowedHosts: values['allow-host'], stdio, logger, metricsPort, otelEnv: env, ...resilienceOptions(values, env) };
     // A reload reads the --dotenv file again (the previous values stay when it cannot be read).
     const reload: ReloadSetup = {
       paths: positionals,
@@ -158,6 +174,13 @@ export async function main(argv: readonly string[], out = process.stdout, err = 
     }
     throw e;
   }
+}
+
+/** `--retries`, `--circuit-breaker` and `--redis` (or REDIS_URL). */
+function resilienceOptions(values: { retries?: string; 'circuit-breaker'?: string; redis?: string }, env: NodeJS.ProcessEnv): Partial<RuntimeOptions> {
+  const count = (v: string | undefined, flag: string) => (v === undefined || v === '0' ? undefined : positiveInt(v, flag, 'count'));
+  const redisUrl = values.redis ?? (env.REDIS_URL || undefined);
+  return { retries: count(values.retries, '--retries'), circuitBreakerFailures: count(values['circuit-breaker'], '--circuit-breaker'), redisUrl };
 }
 
 function validate(prepared: Prepared, print: (s: string) => void, warn: (s: string) => void): number {
@@ -283,6 +306,7 @@ async function serve(
   for (const a of runtime.adapters) {
     print(`${a.type.padEnd(4)} ${a.namespace}  ${a.url}${a.moved ? `  (${a.moved})` : ''}`);
   }
+  if (runtime.metricsUrl) warn(`metrics ${runtime.metricsUrl}`);
   warnOpenAdapters(prepared, options.host ?? DEFAULT_HOST, warn);
   reloader = createReloader({ ...reload, runtime, initial: prepared, logger, warn });
   const onHangUp = () => void reloader!.reload('SIGHUP').catch(() => undefined);
@@ -358,6 +382,15 @@ function positiveInt(value: string, flag: string, unit = 'milliseconds'): number
   const n = Number(value);
   if (!Number.isSafeInteger(n) || n <= 0) throw new UsageError(`${flag} must be a positive integer (${unit}), got "${value}"`);
   return n;
+}
+
+/** `--log-level` wins over LOG_LEVEL; lines are pretty on a terminal unless LOG_FORMAT=json (LOG_FORMAT=pretty forces them). */
+function loggerFor(flag: string | undefined, env: NodeJS.ProcessEnv): Logger {
+  const level = flag ?? env.LOG_LEVEL?.trim().toLowerCase() ?? 'info';
+  if (!isLogLevel(level)) throw new UsageError(`${flag !== undefined ? '--log-level' : 'LOG_LEVEL'} must be one of ${LOG_LEVELS.join(', ')}, got "${level}"`);
+  const format = env.LOG_FORMAT?.trim().toLowerCase();
+  if (format !== undefined && format !== 'json' && format !== 'pretty') throw new UsageError(`LOG_FORMAT must be json or pretty, got "${format}"`);
+  return createLogger({ level, pretty: format === 'pretty' || (format === undefined && process.stderr.isTTY === true) });
 }
 
 function readEnvFile(path: string, flag: string): string {

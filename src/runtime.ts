@@ -4,14 +4,16 @@
 // and a graceful close. It tracks each adapter's state, which the control adapter reports as readiness.
 import type { AdapterType, CompiledAdapter, CompiledCapability } from './compile/compile.js';
 import type { ControlEndpoint } from './exposes/control/endpoints.js';
-import { createControlServer } from './exposes/control/server.js';
 import type { McpEndpoint } from './exposes/mcp/endpoint.js';
-import { createRestServer } from './exposes/rest/routes.js';
-import { createMcpServer } from './exposes/mcp/server.js';
-import { serveMcpStdio, type StdioStreams } from './exposes/mcp/stdio.js';
-import { createSkillServer } from './exposes/skill/server.js';
-import { createUpstreamClient, type UpstreamClient } from './invoke/upstream.js';
-import { addLogSecrets, createLogger, type Logger } from './observe/log.js';
+import type { StdioStreams } from './exposes/mcp/stdio.js';
+import { LocalStore } from './invoke/policies/store.js';
+import { policyDefaults } from './invoke/policies/types.js';
+import type { UpstreamClient } from './invoke/upstream.js';
+import type { Logger } from './observe/log.js';
+import type { Metrics } from './observe/metrics.js';
+import type { startMetricsServer } from './observe/metrics-server.js';
+import type { Observer } from './observe/observer.js';
+import type { Env } from './observe/start-tracing.js';
 import { assignPorts } from './ports.js';
 import { listen, type Listener } from './runtime/listener.js';
 import { reloadAdapters, type AdapterChanges } from './runtime/reload-adapters.js';
@@ -24,6 +26,12 @@ export interface RuntimeOptions {
   timeoutMs?: number;
   /** Cap on every upstream response body, in bytes (`--max-response-bytes`); `x-max-response-bytes` on a consumes adapter wins. */
   maxResponseBytes?: number;
+  /** Retries of idempotent calls for upstreams without `resilience.retry` (`--retries`, default 0). */
+  retries?: number;
+  /** Circuit breaker for upstreams without `resilience.circuitBreaker`: failures in 10 s that open it (`--circuit-breaker`). */
+  circuitBreakerFailures?: number;
+  /** Share rate limits and circuit breakers with other replicas through this Redis (`--redis`, REDIS_URL). */
+  redisUrl?: string;
   /** Where the runtime logs (JSON lines on stderr by default). */
   logger?: Logger;
   /** Host names accepted in Host and Origin headers besides localhost and the listen address (`--allow-host`). */
@@ -34,6 +42,10 @@ export interface RuntimeOptions {
   stdio?: StdioStreams & { namespace: string };
   /** Handlers for control endpoints this runtime provides beyond health and status, e.g. `{ 'POST /reload': ... }`. */
   control?: Readonly<Record<string, ControlEndpoint['handle']>>;
+  /** Also serve GET /metrics alone on this port (`--metrics-port`; 0 = any free port). */
+  metricsPort?: number;
+  /** Where OTEL_* variables are read to turn traces on (process.env by default). */
+  otelEnv?: Env;
 }
 
 export interface ServedAdapter {
@@ -59,6 +71,10 @@ export interface Runtime {
    * port changed restarts. Pass the same CompiledCapability object for a file that did not change.
    */
   reload(capabilities: readonly CompiledCapability[]): Promise<AdapterChanges>;
+  /** This runtime's Prometheus metrics; the reloader counts in `metrics.reloads` / `metrics.reloadFailures`. */
+  metrics: Metrics;
+  /** URL of the `--metrics-port` listener, when there is one. */
+  metricsUrl?: string;
 }
 
 export const DEFAULT_DRAIN_TIMEOUT_MS = 10_000;
@@ -77,6 +93,8 @@ export interface RuntimeView {
   /** True once shutdown has begun. */
   draining(): boolean;
   adapters(): readonly (ServedAdapter & { state: AdapterState })[];
+  /** The runtime's metrics (the control adapter serves them at /metrics). */
+  readonly metrics?: Metrics;
 }
 
 /** What every adapter is given when it is mounted. */
@@ -89,6 +107,8 @@ export interface AdapterContext {
   host: string;
   /** Extra host names accepted in Host and Origin headers. */
   allowedHosts: readonly string[];
+  /** Request logs, metrics and traces (src/observe/); absent when an adapter is mounted outside a runtime. */
+  observer?: Observer;
 }
 
 /** Where each adapter will listen, without starting anything (also used by `capability list`). */
@@ -111,9 +131,36 @@ const urlOf = (host: string, port: number, type: AdapterType): string => `http:/
 
 export async function startRuntime(capabilities: readonly CompiledCapability[], options: RuntimeOptions = {}): Promise<Runtime> {
   const host = options.host ?? DEFAULT_HOST;
+  // Loaded when a runtime starts, so that `validate` and `list` stay light.
+  const [{ addLogSecrets, createLogger }, { createUpstreamClient }, { createMetrics }, { createObserver }, { startTracingFromEnv }] = await Promise.all([
+    import('./observe/log.js'),
+    import('./invoke/upstream.js'),
+    import('./observe/metrics.js'),
+    import('./observe/observer.js'),
+    import('./observe/start-tracing.js'),
+  ]);
   const logger = options.logger ?? createLogger();
-  for (const capability of capabilities) addLogSecrets(logger, capability.secrets);
-  const upstream: UpstreamClient = createUpstreamClient({ timeoutMs: options.timeoutMs, maxResponseBytes: options.maxResponseBytes });
+  // Every bound value ever served (a reload adds the new ones): redacted from logs and spans.
+  const allSecrets: string[] = [];
+  const addSecrets = (served: readonly CompiledCapability[]) => {
+    for (const capability of served) {
+      addLogSecrets(logger, capability.secrets);
+      for (const secret of capability.secrets) if (!allSecrets.includes(secret)) allSecrets.push(secret);
+    }
+  };
+  addSecrets(capabilities);
+  // ioredis loads only when replicas share state.
+  const store = options.redisUrl ? await (await import('./invoke/policies/redis-store.js')).openPolicyStore(options.redisUrl, logger) : new LocalStore();
+  const metrics = await createMetrics();
+  const tracing = await startTracingFromEnv(options.otelEnv ?? process.env, logger);
+  const observer = createObserver({ logger, metrics, tracing, secrets: () => allSecrets });
+  const upstream: UpstreamClient = createUpstreamClient({
+    timeoutMs: options.timeoutMs,
+    maxResponseBytes: options.maxResponseBytes,
+    defaults: policyDefaults(options),
+    store,
+    observer: observer.upstream,
+  });
   const drainTimeoutMs = options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS;
   // One slot per served adapter; a reload swaps what is mounted in a slot (src/runtime/reload-adapters.ts).
   const slots: Slot[] = [];
@@ -122,13 +169,14 @@ export async function startRuntime(capabilities: readonly CompiledCapability[], 
     startedAt: Date.now(),
     draining: () => draining,
     adapters: () => slots.map((slot) => ({ ...served(slot.entry), state: slot.state })),
+    metrics,
   };
+  let metricsServer: Awaited<ReturnType<typeof startMetricsServer>> | undefined;
   const stdioServers: { close(): Promise<void>; announceToolsChanged(): void }[] = [];
   const retiring = new Set<Promise<void>>();
-  const mount = (entry: PlannedAdapter, previous?: Mounted): Mounted => {
-    const context: AdapterContext = { upstream, secrets: entry.secrets, logger, host, allowedHosts: options.allowedHosts ?? [] };
-    return createServer(entry.adapter, context, view, { control: options.control, mcpEndpoint: previous?.endpoint });
-  };
+  const contextOf = (entry: PlannedAdapter): AdapterContext => ({ upstream, secrets: entry.secrets, logger, host, allowedHosts: options.allowedHosts ?? [], observer });
+  const mount = (entry: PlannedAdapter, previous?: Mounted): Promise<Mounted> =>
+    createServer(entry.adapter, contextOf(entry), view, { control: options.control, mcpEndpoint: previous?.endpoint });
   const start = async (slot: Slot): Promise<void> => {
     slot.listener = await listen(slot.mounted!.app, host, slot.entry.port);
     slot.entry.port = slot.listener.port; // port 0: the OS chose one
@@ -166,9 +214,12 @@ export async function startRuntime(capabilities: readonly CompiledCapability[], 
     await Promise.allSettled([...stdioServers.map((s) => s.close()), ...retiring]);
     for (const s of slots) s.state = 'stopped';
     await upstream.close().catch(() => undefined); // already destroyed when the drain timed out
+    await metricsServer?.close();
+    await tracing?.shutdown().catch((err: unknown) => logger.warn({ err }, 'traces could not be exported at shutdown'));
   };
   const inFlight = () => slots.reduce((n, s) => n + (s.listener?.inFlight() ?? 0), 0);
-  const closeAll = async (): Promise<{ cut: number }> => {
+  const drainAndClose = async (): Promise<{ cut: number }> => {
+    logger.info({ drainTimeoutMs }, 'runtime stopping');
     let timer: NodeJS.Timeout | undefined;
     const drained = graceful().then(() => true);
     const expired = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), drainTimeoutMs)));
@@ -181,6 +232,11 @@ export async function startRuntime(capabilities: readonly CompiledCapability[], 
     await upstream.destroy?.();
     await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
     return { cut };
+  };
+  const closeAll = async (): Promise<{ cut: number }> => {
+    const result = await drainAndClose();
+    logger.info({ cut: result.cut }, result.cut ? `runtime stopped; ${result.cut} request(s) cut at the drain timeout` : 'runtime stopped');
+    return result;
   };
   const servedNow = (plan: PlannedAdapter[]): PlannedAdapter[] =>
     plan.filter((entry) => {
@@ -196,23 +252,30 @@ export async function startRuntime(capabilities: readonly CompiledCapability[], 
     for (const slot of order) {
       const { entry } = slot;
       if (entry.url === STDIO_URL) {
-        const context: AdapterContext = { upstream, secrets: entry.secrets, logger, host, allowedHosts: options.allowedHosts ?? [] };
-        stdioServers.push(serveMcpStdio(entry.adapter as Extract<CompiledAdapter, { type: 'mcp' }>, context, options.stdio));
+        const { serveMcpStdio } = await import('./exposes/mcp/stdio.js');
+        stdioServers.push(serveMcpStdio(entry.adapter as Extract<CompiledAdapter, { type: 'mcp' }>, contextOf(entry), options.stdio));
         slot.state = 'started';
         continue;
       }
-      slot.mounted = mount(entry);
+      slot.mounted = await mount(entry);
       await start(slot);
     }
+    if (options.metricsPort !== undefined) metricsServer = await (await import('./observe/metrics-server.js')).startMetricsServer(metrics, { host, port: options.metricsPort, logger });
   } catch (err) {
     await closeAll();
     throw err;
   }
+  logger.info(
+    { adapters: slots.map(({ entry: e }) => ({ type: e.type, namespace: e.namespace, url: e.url })), metrics: metricsServer?.url, tracing: tracing ? 'otlp' : 'off' },
+    'runtime started',
+  );
   let reloading = Promise.resolve();
   return {
     get adapters() {
       return slots.map((slot) => served(slot.entry));
     },
+    metrics,
+    metricsUrl: metricsServer?.url,
     close: closeAll,
     announceToolsChanged: () => {
       for (const s of [...slots.map((slot) => slot.mounted), ...stdioServers]) s?.announceToolsChanged?.();
@@ -220,7 +283,7 @@ export async function startRuntime(capabilities: readonly CompiledCapability[], 
     reload(next) {
       // One reload at a time, in the order asked.
       const run = reloading.then(() => {
-        for (const capability of next) addLogSecrets(logger, capability.secrets);
+        addSecrets(next);
         return reloadAdapters({ slots, plan: servedNow(planAdapters(next, options)), mount, start, stop: (slot) => stop(slot, drainTimeoutMs), retire, logger });
       });
       reloading = run.then(
@@ -234,20 +297,21 @@ export async function startRuntime(capabilities: readonly CompiledCapability[], 
 
 const served = ({ adapter: _a, secrets: _s, ...rest }: PlannedAdapter): ServedAdapter => ({ ...rest });
 
-function createServer(
+/** Mounts one adapter; its module is imported the first time an adapter of its type is served. */
+async function createServer(
   adapter: CompiledAdapter,
   context: AdapterContext,
   view: RuntimeView,
   { control, mcpEndpoint }: { control?: RuntimeOptions['control']; mcpEndpoint?: McpEndpoint },
-): Mounted {
+): Promise<Mounted> {
   switch (adapter.type) {
     case 'rest':
-      return { app: createRestServer(adapter, context) };
+      return { app: (await import('./exposes/rest/routes.js')).createRestServer(adapter, context) };
     case 'mcp':
-      return createMcpServer(adapter, context, view, { endpoint: mcpEndpoint });
+      return (await import('./exposes/mcp/server.js')).createMcpServer(adapter, context, view, { endpoint: mcpEndpoint });
     case 'skill':
-      return { app: createSkillServer(adapter, context, view) };
+      return { app: (await import('./exposes/skill/server.js')).createSkillServer(adapter, context, view) };
     case 'control':
-      return { app: createControlServer(adapter, context, view, control) };
+      return { app: (await import('./exposes/control/server.js')).createControlServer(adapter, context, view, control) };
   }
 }

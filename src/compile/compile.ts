@@ -20,7 +20,8 @@ import { compileOutputSchema, type CompiledOutputSchema, type JsonSchema } from 
 import type { NameScope } from './names.js';
 import { compilePagination, type PaginationPlan } from './pagination.js';
 import { PlanError, type CallTarget } from './plan.js';
-import { compileRequestTemplate, type RequestTemplate } from './request-template.js';
+import { compileRequestTemplate, type RequestTemplate, type UpstreamLimits } from './request-template.js';
+import { compileOperationResilience, compileResilience, ResilienceError } from './resilience.js';
 import { compileSkillAdapter, type CompiledSkill, type CompiledSkillAdapter } from './skill.js';
 import { compileText } from './template.js';
 import { FormatError } from '../invoke/formats/index.js';
@@ -105,14 +106,24 @@ export function compileCapability(
   const exposes = loaded.document?.capability?.exposes ?? [];
   const inputPrefixes = new Set(['tools', 'rest', ...exposes.map((e) => e?.namespace).filter((n): n is string => !!n)]);
   const scope: NameScope = { bindings, inputPrefixes };
+  // A `resilience` block that cannot run is an error at its own key.
+  const compileAt = <T>(pointer: string, source: LoadedCapability['source'], compile: () => T): T | undefined => {
+    try {
+      return compile();
+    } catch (err) {
+      if (!(err instanceof ResilienceError)) throw err;
+      diagnostics.push(diagnose(source, `${pointer}/resilience${err.at}`, 'error', 'CAP_COMPILE', err.message));
+      return undefined;
+    }
+  };
 
-  const limits = new Map<ConsumesHttp, { maxResponseBytes?: number }>();
+  const limits = new Map<ConsumesHttp, UpstreamLimits>();
   for (const c of consumes) {
     const cap = c.value['x-max-response-bytes'];
     if (cap !== undefined && !(Number.isSafeInteger(cap) && cap > 0)) {
       diagnostics.push(diagnose(c.source, `${c.pointer}/x-max-response-bytes`, 'error', 'CAP_COMPILE', `x-max-response-bytes must be a positive integer (bytes), got ${JSON.stringify(cap)}`));
     }
-    limits.set(c.value, { maxResponseBytes: cap });
+    limits.set(c.value, { maxResponseBytes: cap, policy: compileAt(c.pointer, c.source, () => compileResilience(c.value.resilience)) });
   }
 
   const templates = new Map<string, CallTarget>();
@@ -122,8 +133,9 @@ export function compileCapability(
     const key = `${ref.adapter.namespace}.${ref.operation.name}`;
     if (templates.has(key)) continue;
     try {
+      const operationPolicy = compileAt(ref.pointer, ref.source, () => compileOperationResilience(ref.operation.resilience));
       // Schema files (protobuf, avro) are found beside the file that declares the operation (a shared file for imports).
-      const request = compileRequestTemplate(ref.adapter, ref.resource, ref.operation, scope, { ...limits.get(ref.adapter), schemaDir: dirname(ref.source.path) });
+      const request = compileRequestTemplate(ref.adapter, ref.resource, ref.operation, scope, { ...limits.get(ref.adapter), operationPolicy, schemaDir: dirname(ref.source.path) });
       const pagination = compileOperationPagination(ref, request, diagnostics);
       templates.set(key, { request, outputRawFormat: ref.operation.outputRawFormat, outputParameters: ref.operation.outputParameters, pagination });
       parameterNames.set(key, operationParameterNames(ref.resource, ref.operation, inputPrefixes));

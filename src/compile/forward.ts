@@ -1,7 +1,8 @@
 // `forward` on a REST resource (naftiko-semantics §4.7): the consumed adapter's base URI, its own headers and
 // authentication, compiled once. The request itself is copied per call by invoke/forward.ts.
 import type { UpstreamRequest } from './request-template.js';
-import { compileRequestTemplate } from './request-template.js';
+import { compileRequestTemplate, type UpstreamLimits } from './request-template.js';
+import type { UpstreamPolicy } from '../invoke/policies/types.js';
 import type { NameScope } from './names.js';
 import type { ConsumesHttp, Forward } from '../spec/capability.js';
 
@@ -14,11 +15,13 @@ export interface CompiledForward {
   readonly trustedHeaders: readonly string[];
   /** The adapter's response size cap (`x-max-response-bytes`), if it sets one. */
   readonly maxResponseBytes?: number;
+  /** The adapter's `resilience` policies, if it declares them. */
+  readonly policy?: UpstreamPolicy;
   /** The adapter's base path (with any query its authentication adds) and its own headers and credentials. */
   base(): UpstreamRequest;
 }
 
-export function compileForward(adapter: ConsumesHttp, forward: Forward, scope: NameScope, limits: { maxResponseBytes?: number } = {}): CompiledForward {
+export function compileForward(adapter: ConsumesHttp, forward: Forward, scope: NameScope, limits: UpstreamLimits = {}): CompiledForward {
   // An operation without a path or parameters of its own: what remains is the adapter-level part of every call.
   const template = compileRequestTemplate(adapter, { name: 'forward', path: '' }, { name: 'forward', method: 'GET' }, scope, limits);
   return {
@@ -27,6 +30,7 @@ export function compileForward(adapter: ConsumesHttp, forward: Forward, scope: N
     target: `${template.summary.slice('GET '.length)}/…`,
     trustedHeaders: (Array.isArray(forward.trustedHeaders) ? forward.trustedHeaders : []).map((h) => String(h).toLowerCase()),
     maxResponseBytes: template.maxResponseBytes,
+    policy: template.policy,
     base: () => template.build({}),
   };
 }

@@ -1,10 +1,10 @@
 // Input schemas for exposed units: declared inputParameters, or (when none are declared) derived from `with`, the
 // consumed operation's parameters and its template placeholders (naftiko-semantics §5.3 RECOMMENDED). Validators
 // are compiled here, once.
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
+import type { ErrorObject } from 'ajv/dist/2020.js';
 import type { FieldError } from '../errors/cap-error.js';
 import type { InputParameter } from '../spec/capability.js';
+import { compileJsonSchema } from './json-schema.js';
 import type { RequestInput, RequestTemplate } from './request-template.js';
 
 export interface JsonSchemaObject {
@@ -55,15 +55,11 @@ export function derivedInputSchema(request: RequestTemplate | undefined, withInp
   return required.size ? { type: 'object', properties, required: [...required] } : { type: 'object', properties };
 }
 
-const strictAjv = new Ajv2020({ allErrors: true, strict: false });
-const coercingAjv = new Ajv2020({ allErrors: true, strict: false, coerceTypes: 'array' });
-for (const ajv of [strictAjv, coercingAjv]) (addFormats as unknown as (a: Ajv2020) => void)(ajv);
-
 export type InputValidator = (input: Record<string, unknown>) => FieldError[] | null;
 
 /** REST inputs arrive as strings (path, query, headers), so their validator coerces; MCP arguments are JSON and are not coerced. */
 export function compileInputValidator(schema: JsonSchemaObject, coerce: boolean, locations?: ReadonlyMap<string, string>): InputValidator {
-  const validate: ValidateFunction = (coerce ? coercingAjv : strictAjv).compile(schema);
+  const validate = compileJsonSchema(schema as unknown as Record<string, unknown>, coerce ? 'coercing-input' : 'input');
   return (input) => (validate(input) ? null : (validate.errors ?? []).map((e) => toFieldError(e, locations)));
 }
 

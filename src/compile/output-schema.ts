@@ -1,8 +1,8 @@
 // outputParameters → the MCP tool's `outputSchema` (JSON Schema 2020-12) and a validator for the mapped result,
 // both built once. Only outputs that always map to a JSON object get one (MCP wants an object at the root):
 // a single object output with `properties`, whose mapper fills every property (null when the path finds nothing).
-import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { OutputParameter } from '../spec/capability.js';
+import { compileJsonSchema } from './json-schema.js';
 
 export type JsonSchema = Record<string, unknown>;
 
@@ -12,15 +12,13 @@ export interface CompiledOutputSchema {
   conforms(value: unknown): boolean;
 }
 
-const ajv = new Ajv2020({ strict: false, allErrors: false });
-
 export function compileOutputSchema(outputs: readonly OutputParameter[] | undefined): CompiledOutputSchema | undefined {
   const usable = (outputs ?? []).filter((o) => o && (o.in === undefined || o.in === 'body'));
   if (usable.length !== 1) return undefined;
   const [output] = usable as [OutputParameter];
   if ((output.type ?? 'object') !== 'object' || !output.properties || output.value !== undefined) return undefined;
   const schema = objectSchema(output.properties);
-  const validate = ajv.compile(schema);
+  const validate = compileJsonSchema(schema, 'output');
   return { schema, conforms: (value) => validate(value) };
 }
 

@@ -2,6 +2,7 @@
 // body renderer, all compiled once. build(params) is the only per-request work.
 import { CapError } from '../errors/cap-error.js';
 import type { UpstreamAuth } from '../invoke/auth/authenticate.js';
+import type { OperationPolicy, UpstreamPolicy } from '../invoke/policies/types.js';
 import { acceptFor, compileBodyReader, type BodyReader } from '../invoke/formats/index.js';
 import type { ConsumedInputParameter, ConsumedOperation, ConsumedResource, ConsumesHttp } from '../spec/capability.js';
 import { USER_AGENT } from '../version.js';
@@ -32,9 +33,22 @@ export interface RequestTemplate {
   readonly inputs: readonly RequestInput[];
   /** Per-upstream cap on the response body (`x-max-response-bytes` on the consumes adapter), if set. */
   readonly maxResponseBytes?: number;
+  /** The consumes adapter's `resilience` policies (one object per adapter: the upstream's state is shared by its operations). */
+  readonly policy?: UpstreamPolicy;
+  /** The operation's own `resilience` (idempotent, timeouts). */
+  readonly operationPolicy?: OperationPolicy;
   build(params: Params): UpstreamRequest;
   /** The upstream body → JSON per the operation's outputRawFormat (compiled once). */
   readonly readBody: BodyReader;
+}
+
+/** What the consumes adapter (and the operation) declare about calling the upstream, compiled once. */
+export interface UpstreamLimits {
+  maxResponseBytes?: number;
+  policy?: UpstreamPolicy;
+  operationPolicy?: OperationPolicy;
+  /** Where schema files (protobuf, avro) of the operation are found. */
+  schemaDir?: string;
 }
 
 export interface RequestInput {
@@ -59,7 +73,7 @@ export function compileRequestTemplate(
   resource: ConsumedResource,
   operation: ConsumedOperation,
   scope: NameScope,
-  limits: { maxResponseBytes?: number; schemaDir?: string } = {},
+  limits: UpstreamLimits = {},
 ): RequestTemplate {
   const base = new URL(adapter.baseUri);
   const inputs: RequestInput[] = [];
@@ -96,6 +110,8 @@ export function compileRequestTemplate(
     inputs,
     readBody,
     maxResponseBytes: limits.maxResponseBytes,
+    policy: limits.policy,
+    operationPolicy: limits.operationPolicy,
     build(params) {
       const search = new URLSearchParams();
       // A User-Agent header parameter of the file replaces the default one (several vendors refuse requests without).

@@ -16,6 +16,8 @@ export interface CapErrorData {
   upstreamStatus?: number;
   /** Upstream response body (parsed JSON or text), for CAP_UPSTREAM_STATUS. */
   upstreamBody?: unknown;
+  /** Seconds after which the caller may try again (sent as Retry-After), for the upstream policies' refusals. */
+  retryAfterSeconds?: number;
 }
 
 export class CapError extends Error {

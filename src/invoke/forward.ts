@@ -31,7 +31,7 @@ export async function forwardRequest(forward: CompiledForward, request: Forwarde
   if (request.body !== undefined && typeof contentType === 'string') headers['content-type'] = contentType;
   const query = [request.query, baseQuery].filter(Boolean).join('&');
   const path = `${basePath}/${encodePath(request.path)}${query ? `?${query}` : ''}`;
-  return upstream.send(forward.namespace, forward.origin, { method: request.method, path, headers, body: request.body }, { maxResponseBytes: forward.maxResponseBytes });
+  return upstream.send(forward.namespace, forward.origin, { method: request.method, path, headers, body: request.body }, { maxResponseBytes: forward.maxResponseBytes, policy: forward.policy, operation: 'forward' });
 }
 
 /**

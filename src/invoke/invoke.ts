@@ -38,7 +38,7 @@ export async function invoke(invoker: CompiledInvoker, input: Record<string, unk
 export async function sendCall(call: CompiledCall, params: Params, upstream: UpstreamClient): Promise<{ status: number; body: unknown }> {
   const request = call.request;
   const fetchPage = async (built: UpstreamRequest): Promise<Page> => {
-    const response = await upstream.send(request.namespace, request.origin, built, { maxResponseBytes: request.maxResponseBytes });
+    const response = await upstream.send(request.namespace, request.origin, built, { maxResponseBytes: request.maxResponseBytes, policy: request.policy, operationPolicy: request.operationPolicy, operation: request.operation });
     const body = request.readBody(response);
     if (response.status >= 400) {
       throw new CapError('CAP_UPSTREAM_STATUS', `upstream "${request.namespace}" answered ${response.status} to ${request.operation}`, {

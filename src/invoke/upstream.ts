@@ -1,15 +1,29 @@
 // The upstream client: one undici Agent for the runtime (connections reused per origin), one place for timeouts,
-// the response size cap, the redirect policy and for turning transport failures into CAP_UPSTREAM_* errors.
+// the response size cap, the redirect policy and for turning transport failures into CAP_UPSTREAM_* errors. The
+// upstream policies (src/invoke/policies/) are composed here, per upstream: circuit breaker, rate limit and
+// concurrency cap gate each call (UpstreamGuard); retries run in undici's retry interceptor (policies/retry.ts);
+// connect/headers/body timeouts are undici options and the whole-call deadline an abort signal.
 import { Agent, errors as undiciErrors, type Dispatcher } from 'undici';
 import { CapError } from '../errors/cap-error.js';
 import type { UpstreamRequest } from '../compile/request-template.js';
+import type { UpstreamObserver } from '../observe/observer.js';
 import { AuthState, sendAuthenticated, type TransportResponse } from './auth/authenticate.js';
+import { FAILURE_STATUSES, UpstreamGuard, type Admission } from './policies/guard.js';
+import { isIdempotent, retryDecision, withRetries } from './policies/retry.js';
+import { LocalStore, type PolicyStore } from './policies/store.js';
+import type { BreakerPolicy, OperationPolicy, RetryPolicy, Timeouts, UpstreamPolicy } from './policies/types.js';
 
 export type UpstreamResponse = TransportResponse;
 
 export interface SendOptions {
   /** Cap on the response body for this upstream (the client's default otherwise). */
   maxResponseBytes?: number;
+  /** The consumes adapter's `resilience` (compiled once per load); the client's defaults fill what it leaves out. */
+  policy?: UpstreamPolicy;
+  /** The consumed operation's own `resilience` (idempotent, timeouts). */
+  operationPolicy?: OperationPolicy;
+  /** The consumed operation's name, for metrics and traces. */
+  operation?: string;
 }
 
 export interface UpstreamClient {
@@ -29,58 +43,137 @@ export interface UpstreamClientOptions {
   timeoutMs?: number;
   maxResponseBytes?: number;
   dispatcher?: Dispatcher;
+  /** Policies for upstreams that do not declare their own (`--retries`, `--circuit-breaker`). */
+  defaults?: { retry?: RetryPolicy; circuitBreaker?: BreakerPolicy };
+  /** Where rate-limit and breaker state lives: per process by default, Redis with `--redis`. */
+  store?: PolicyStore;
+  /** Metrics, traces and the request id sent upstream (src/observe/); nothing is observed without it. */
+  observer?: UpstreamObserver;
 }
 
 export function createUpstreamClient(options: UpstreamClientOptions = {}): UpstreamClient {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const defaultCap = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-  const dispatcher = options.dispatcher ?? new Agent({ keepAliveTimeout: 10_000, connections: 128, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+  const agentOptions = { keepAliveTimeout: 10_000, connections: 128, headersTimeout: timeoutMs, bodyTimeout: timeoutMs };
+  const dispatcher = options.dispatcher ?? new Agent(agentOptions);
+  const store = options.store ?? new LocalStore();
+  // A connect timeout is an option of the connection pool: upstreams that declare one get an Agent of their own.
+  const agents = new Map<number, Dispatcher>();
+  const retrying = new Map<Dispatcher, Dispatcher>();
+  const guards = new Map<string, { declared: UpstreamPolicy | undefined; guard: UpstreamGuard | undefined }>();
+  const dispatcherFor = (connectMs: number | undefined, retries: boolean): Dispatcher => {
+    let base = dispatcher;
+    if (connectMs !== undefined) {
+      base = agents.get(connectMs) ?? new Agent({ ...agentOptions, connect: { timeout: connectMs } });
+      agents.set(connectMs, base);
+    }
+    if (!retries) return base;
+    let composed = retrying.get(base);
+    if (!composed) retrying.set(base, (composed = withRetries(base)));
+    return composed;
+  };
+  /** The gate of one upstream, built on first use and again when a reload brings another policy. */
+  const guardFor = (namespace: string, origin: string, declared: UpstreamPolicy | undefined): UpstreamGuard | undefined => {
+    const key = `${namespace}@${origin}`;
+    const known = guards.get(key);
+    if (known && known.declared === declared) return known.guard;
+    const policy: UpstreamPolicy = { ...declared, retry: declared?.retry ?? options.defaults?.retry, circuitBreaker: declared?.circuitBreaker ?? options.defaults?.circuitBreaker };
+    const active = policy.retry?.retries || policy.circuitBreaker || policy.rateLimit || policy.concurrency;
+    const guard = active ? new UpstreamGuard(policy, key, namespace, store) : undefined;
+    guards.set(key, { declared, guard });
+    return guard;
+  };
   // OAuth 2 tokens and answered Digest challenges, shared by every call of this runtime.
   const auth = new AuthState();
   async function sendOnce(namespace: string, origin: string, request: UpstreamRequest, sendOptions: SendOptions = {}): Promise<UpstreamResponse> {
     const where = `upstream "${namespace}" (${origin})`;
     const cap = sendOptions.maxResponseBytes ?? defaultCap;
-    // One deadline for the whole call, redirects and a slowly dripping body included. A timer cleared when the call
-    // ends (AbortSignal.timeout would keep a timer and a signal alive for the whole timeout after every call).
+    const timeouts: Timeouts = { ...sendOptions.policy?.timeouts, ...sendOptions.operationPolicy?.timeouts };
+    const callMs = timeouts.callMs ?? timeoutMs;
+    const deadline = Date.now() + callMs;
+    const guard = guardFor(namespace, origin, sendOptions.policy);
+    const admission: Admission | undefined = guard ? await guard.admit(deadline) : undefined;
+    const retry = guard?.policy.retry;
+    const retries = !!guard?.budget && !!retry && isIdempotent(request.method, sendOptions.operationPolicy?.idempotent);
+    const via = dispatcherFor(timeouts.connectMs, retries);
+    // One deadline for the whole call: queueing, redirects, retries and a slowly dripping body included. A timer
+    // cleared when the call ends (AbortSignal.timeout would keep a timer and a signal alive for the whole timeout).
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new DOMException(`${where} did not answer within ${timeoutMs} ms`, 'TimeoutError')), timeoutMs);
+    const timer = setTimeout(() => controller.abort(new DOMException(`${where} did not answer within ${callMs} ms`, 'TimeoutError')), Math.max(1, deadline - Date.now()));
     timer.unref();
     const signal = controller.signal;
     let current: UpstreamRequest = request;
     let answered = false;
+    let failed = false;
+    const watch = options.observer?.start({ namespace, operation: sendOptions.operation ?? 'call', method: request.method, origin });
     try {
+      if (retries) guard!.budget!.recordCall();
       for (let hop = 0; ; hop++) {
-        const response = await dispatcher.request({
+        const response = await via.request({
           origin,
           path: current.path,
           method: current.method as Dispatcher.HttpMethod,
-          headers: current.headers,
+          headers: watch?.headers ? withObservedHeaders(current.headers, watch.headers) : current.headers,
           body: current.body,
           signal,
-        });
+          ...(timeouts.headersMs !== undefined && { headersTimeout: timeouts.headersMs }),
+          ...(timeouts.bodyMs !== undefined && { bodyTimeout: timeouts.bodyMs }),
+          ...(retries && {
+            retryOptions: {
+              retry: retryDecision({ policy: retry!, budget: guard!.budget!, deadline, answered: () => answered, beforeRetry: (d) => guard!.takeToken(d) }),
+            },
+          }),
+        } as Dispatcher.RequestOptions);
+        answered = true;
         if (isRedirect(response.statusCode)) {
           await response.body.dump().catch(() => {});
           current = followRedirect(current, response, { origin, where, namespace, hop });
+          answered = false;
           continue;
         }
-        answered = true;
+        failed = FAILURE_STATUSES.has(response.statusCode);
         const bytes = await readCapped(response, cap, where, namespace);
         const contentType = String(response.headers['content-type'] ?? '');
+        watch?.answered(response.statusCode);
         return { status: response.statusCode, contentType, text: bytes.toString('utf8'), bytes, wwwAuthenticate: response.headers['www-authenticate'], headers: response.headers };
       }
     } catch (err) {
-      if (err instanceof CapError) throw err;
-      throw toCapError(err, where, namespace, timeoutMs, answered);
+      const failure = err instanceof CapError ? err : toCapError(err, where, namespace, { ...timeouts, callMs }, answered);
+      if (!(err instanceof CapError)) failed = true;
+      watch?.failed(failure, answered);
+      throw failure;
     } finally {
       clearTimeout(timer);
+      if (admission) {
+        admission.release();
+        await guard!.record(admission, failed).catch(() => undefined);
+      }
     }
   }
   return {
     // Digest and OAuth 2 client credentials wrap the plain send (src/invoke/auth/); other requests pass straight through.
     send: (namespace, origin, request, sendOptions) => sendAuthenticated((o, r) => sendOnce(namespace, o, r, sendOptions), auth, namespace, origin, request),
-    close: () => dispatcher.close(),
-    destroy: () => dispatcher.destroy(),
+    close: async () => {
+      await Promise.all([dispatcher.close(), ...[...agents.values()].map((a) => a.close())]);
+      await store.close();
+    },
+    destroy: async () => {
+      await Promise.all([dispatcher.destroy(), ...[...agents.values()].map((a) => a.destroy())]);
+      await store.close();
+    },
   };
+}
+
+/**
+ * The request id and trace context join the request's headers. A request id the capability sets itself is kept;
+ * the trace context is always ours (a forwarded caller's `traceparent` would skip this hop).
+ */
+function withObservedHeaders(headers: Record<string, string>, observed: Readonly<Record<string, string>>): Record<string, string> {
+  const merged = { ...observed, ...headers };
+  if (observed.traceparent) merged.traceparent = observed.traceparent;
+  if (observed.tracestate) merged.tracestate = observed.tracestate;
+  else if (observed.traceparent) delete merged.tracestate;
+  return merged;
 }
 
 /** Reads the body, aborting as soon as it exceeds `cap` bytes: never more than the cap is held. */
@@ -148,14 +241,23 @@ function followRedirect(
   throw refuse(`a ${request.method} is not repeated on a ${status} (only 303, 307 and 308 redirect a ${request.method})`, shown);
 }
 
-function toCapError(err: unknown, where: string, namespace: string, timeoutMs: number, answered: boolean): CapError {
+function toCapError(err: unknown, where: string, namespace: string, timeouts: Timeouts & { callMs: number }, answered: boolean): CapError {
   const e = err as { name?: string; code?: string; cause?: { code?: string } };
+  // A timeout the adapter declares is named; undici's own defaults equal the whole-call deadline.
+  const declared =
+    err instanceof undiciErrors.ConnectTimeoutError && timeouts.connectMs !== undefined
+      ? `could not connect within ${timeouts.connectMs} ms`
+      : err instanceof undiciErrors.HeadersTimeoutError && timeouts.headersMs !== undefined
+        ? `sent no response headers within ${timeouts.headersMs} ms`
+        : err instanceof undiciErrors.BodyTimeoutError && timeouts.bodyMs !== undefined
+          ? `paused its response body for more than ${timeouts.bodyMs} ms`
+          : undefined;
   const timedOut =
     e.name === 'TimeoutError' ||
     err instanceof undiciErrors.HeadersTimeoutError ||
     err instanceof undiciErrors.BodyTimeoutError ||
     err instanceof undiciErrors.ConnectTimeoutError;
-  if (timedOut) return new CapError('CAP_UPSTREAM_TIMEOUT', `${where} did not answer within ${timeoutMs} ms`, { upstream: namespace }, err);
+  if (timedOut) return new CapError('CAP_UPSTREAM_TIMEOUT', `${where} ${declared ?? `did not answer within ${timeouts.callMs} ms`}`, { upstream: namespace }, err);
   const code = e.code ?? e.cause?.code ?? e.name ?? 'error';
   const what = answered ? 'broke off its response' : 'is unreachable';
   return new CapError('CAP_UPSTREAM_UNREACHABLE', `${where} ${what} (${code})`, { upstream: namespace }, err);

@@ -1,16 +1,24 @@
 // The runtime's logger: pino (the logger Fastify is built on), JSON lines on stderr so that stdout stays for the
 // CLI's own output. Every line passes through the redactor of the secrets registered with addLogSecrets, so a bound
 // value that reaches a log message (an error cause, an upstream URL) is written as `[redacted]` in any encoding.
+// On a terminal the lines are rendered for people (./pretty.ts); anywhere else they stay JSON for collectors.
 import { pino, type Logger as PinoLogger, type DestinationStream } from 'pino';
 import { redactSecrets } from '../resolve/redaction.js';
+import { prettyLine } from './pretty.js';
 
 export type Logger = PinoLogger;
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export const isLogLevel = (value: string): value is LogLevel => (LOG_LEVELS as readonly string[]).includes(value);
 
 export interface LoggerOptions {
   level?: LogLevel;
   /** Where lines go; stderr by default (tests pass a memory stream). */
   destination?: DestinationStream;
+  /** Human-readable lines instead of JSON (the CLI turns it on when stderr is a terminal). */
+  pretty?: boolean;
 }
 
 const registered = new WeakMap<Logger, { secrets: string[] }>();
@@ -18,13 +26,30 @@ const registered = new WeakMap<Logger, { secrets: string[] }>();
 export function createLogger(options: LoggerOptions = {}): Logger {
   const state = { secrets: [] as string[] };
   const target = options.destination ?? pino.destination({ fd: 2, sync: true });
-  const destination: DestinationStream = { write: (line: string) => target.write(redactSecrets(line, state.secrets)) };
+  const color = options.pretty === true && !process.env.NO_COLOR;
+  const destination: DestinationStream = options.pretty
+    ? { write: (line: string) => target.write(prettyLine(redactSecrets(line, state.secrets), color)) }
+    : { write: (line: string) => target.write(redactSecrets(line, state.secrets)) };
   const logger = pino(
     {
       level: options.level ?? 'info',
       base: undefined,
       // Header values that may carry credentials are never written, whatever a caller logs.
-      redact: { paths: ['*.authorization', '*.cookie', '*["x-api-key"]', 'headers.*'], censor: '[redacted]' },
+      redact: {
+        paths: [
+          '*.authorization',
+          '*.cookie',
+          '*["x-api-key"]',
+          '*["proxy-authorization"]',
+          '*["set-cookie"]',
+          'headers.*',
+          '*.headers.authorization',
+          '*.headers.cookie',
+          '*.headers["x-api-key"]',
+          '*.headers["proxy-authorization"]',
+        ],
+        censor: '[redacted]',
+      },
     },
     destination,
   );

@@ -149,6 +149,7 @@ export function createReloader(options: ReloaderOptions): Reloader {
     reload(trigger) {
       const next = queue.then(async () => {
         const { report, quiet } = await run(trigger);
+        if (!quiet) (report.ok ? runtime.metrics.reloads : runtime.metrics.reloadFailures).inc();
         if (log(logger, report, quiet)) warn(reportLine(report));
         // Where new and moved adapters listen now, as `serve` prints them at start-up.
         for (const a of runtime.adapters) {
@@ -159,6 +160,7 @@ export function createReloader(options: ReloaderOptions): Reloader {
       queue = next.catch(() => undefined);
       return next.catch((err: unknown) => {
         // Building an adapter failed (a bug): nothing was swapped, the previous version keeps serving.
+        runtime.metrics.reloadFailures.inc();
         logger.error({ trigger, err }, 'reload failed; the previous version keeps serving');
         throw err;
       });

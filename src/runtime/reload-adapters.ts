@@ -25,7 +25,7 @@ export interface ReloadHost {
   slots: Slot[];
   /** The adapters of the new set of capabilities, as planAdapters placed them. */
   plan: PlannedAdapter[];
-  mount(entry: PlannedAdapter, previous?: Mounted): Mounted;
+  mount(entry: PlannedAdapter, previous?: Mounted): Promise<Mounted>;
   start(slot: Slot): Promise<void>;
   stop(slot: Slot): Promise<void>;
   retire(listener: Listener, old: Mounted): void;
@@ -51,7 +51,7 @@ export async function reloadAdapters(host: ReloadHost): Promise<AdapterChanges> 
         // stdin/stdout belong to one client connection for the life of the process.
         changes.failed.push({ namespace: entry.namespace, message: 'an MCP adapter on stdio is not reloaded; restart the process to apply the change' });
       } else if (old?.listener && old.planned === entry.port) {
-        const mounted = host.mount(entry, old.mounted);
+        const mounted = await host.mount(entry, old.mounted);
         built.push(mounted);
         await mounted.app.ready();
         swaps.push({ slot: old, entry, mounted });
@@ -60,7 +60,7 @@ export async function reloadAdapters(host: ReloadHost): Promise<AdapterChanges> 
         changes.failed.push({ namespace: entry.namespace, message: 'an MCP adapter on stdio cannot be added by a reload; restart the process' });
         continue;
       } else {
-        const mounted = host.mount(entry);
+        const mounted = await host.mount(entry);
         built.push(mounted);
         await mounted.app.ready();
         const slot: Slot = { entry, planned: entry.port, state: 'starting', mounted };

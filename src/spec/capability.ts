@@ -61,6 +61,31 @@ export interface ConsumesHttp {
   resources?: ConsumedResource[];
   /** Runtime extension: cap on this upstream's response body, in bytes. */
   'x-max-response-bytes'?: number;
+  /** Runtime extension: upstream policies (timeouts, retry, circuitBreaker, rateLimit, concurrency); README, Resilience. */
+  resilience?: Resilience;
+}
+
+/** Runtime extension on a consumes adapter; every duration is in milliseconds. */
+export interface Resilience {
+  timeouts?: ResilienceTimeouts;
+  retry?: { retries?: number; minDelayMs?: number; maxDelayMs?: number; maxRetryAfterMs?: number; budgetPercent?: number };
+  circuitBreaker?: { failures?: number; windowMs?: number; coolDownMs?: number };
+  rateLimit?: { requestsPerSecond: number; burst?: number; maxWaitMs?: number };
+  concurrency?: { max: number; maxWaitMs?: number };
+}
+
+export interface ResilienceTimeouts {
+  connectMs?: number;
+  headersMs?: number;
+  bodyMs?: number;
+  callMs?: number;
+}
+
+/** Runtime extension on a consumed operation. */
+export interface OperationResilience {
+  /** true: retried like a GET even when the method is POST or PATCH; false: never retried. */
+  idempotent?: boolean;
+  timeouts?: ResilienceTimeouts;
 }
 
 export type Authentication =
@@ -86,6 +111,8 @@ export interface ConsumedOperation {
   /** html: CSS selector scoping the tables; markdown: heading prefix (naftiko-semantics §3.6). */
   outputSchema?: unknown;
   outputParameters?: OutputParameter[];
+  /** Runtime extension: per-operation policies. */
+  resilience?: OperationResilience;
   /** Runtime extension: how this list operation pages, so one call collects several pages (README "Pagination"). */
   pagination?: Pagination;
 }

@@ -1,62 +1,21 @@
-// JSON Schema validation of a capability document (ajv, compiled once per schema version and dialect) → diagnostics.
+// JSON Schema validation of a capability document (one validator per schema version and dialect: schema-validators.ts) → diagnostics.
 // --strict reports the schema's verdict as errors (with the runtime extensions only when the document declares them).
 // Lenient mode (the default) accepts the runtime extensions, rejects only what cannot run and reports the rest
 // (unknown keys, missing descriptions, constructs of a later version...) as warnings with a hint, because the
 // reference engine does not validate on load (naftiko-semantics §1.9).
-import { readFileSync } from 'node:fs';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
+import type { ErrorObject } from 'ajv/dist/2020.js';
 import { diagnose, type Diagnostic, type Severity } from '../errors/diagnostic.js';
 import { escapePointer, type SourceFile } from '../load/source.js';
+import { DIALECT_KEY, LATEST_VERSION, RUNTIME_EXTENSIONS, SUPPORTED_VERSIONS } from './schema-sources.js';
+import { schemaValidator } from './schema-validators.js';
 
-export const SUPPORTED_VERSIONS = ['1.0.0-alpha1', '1.0.0-alpha2', '1.0.0-alpha3'] as const;
-const LATEST_VERSION = '1.0.0-alpha3';
-
-/** The root key and value by which a document opts into the runtime extensions (schemas/runtime-extensions.json). */
-export const DIALECT_KEY = 'x-dialect';
-export const RUNTIME_EXTENSIONS = 'runtime-extensions';
-
-interface Overlay {
-  addProperties: Record<string, Record<string, unknown>>;
-  dropRequired: Record<string, string[]>;
-}
-
-const schemaUrl = (name: string) => new URL(`../../schemas/${name}`, import.meta.url);
-const readJson = (name: string): Record<string, unknown> => JSON.parse(readFileSync(schemaUrl(name), 'utf8')) as Record<string, unknown>;
-
-const validators = new Map<string, ValidateFunction>();
-
-function validatorFor(version: string, extended: boolean): ValidateFunction {
-  const key = `${version}|${extended}`;
-  let validate = validators.get(key);
-  if (!validate) {
-    const schema = readJson(`naftiko-${version}.schema.json`);
-    const ajv = new Ajv2020({ allErrors: true, strict: false });
-    (addFormats as unknown as (a: Ajv2020) => void)(ajv);
-    validate = ajv.compile(extended ? withRuntimeExtensions(schema) : schema);
-    validators.set(key, validate);
-  }
-  return validate;
-}
-
-/** Applies the overlay: a distinct `$id`, the dialect key at the root, added properties and relaxed `required` lists. */
-function withRuntimeExtensions(schema: Record<string, unknown>): Record<string, unknown> {
-  const overlay = readJson('runtime-extensions.json') as unknown as Overlay;
-  type Definition = { properties: Record<string, unknown>; required: string[] };
-  const out = structuredClone(schema) as { $id: string; properties: Record<string, unknown>; $defs: Record<string, Definition> };
-  out.$id = out.$id.replace(/\.schema\.json$/, `+${RUNTIME_EXTENSIONS}.schema.json`);
-  out.properties[DIALECT_KEY] = { const: RUNTIME_EXTENSIONS };
-  // A definition a version does not have (alpha1 has no AuthOAuth2) gains nothing.
-  for (const [name, properties] of Object.entries(overlay.addProperties)) if (out.$defs[name]) Object.assign(out.$defs[name].properties, properties);
-  for (const [name, dropped] of Object.entries(overlay.dropRequired)) out.$defs[name]!.required = out.$defs[name]!.required.filter((r) => !dropped.includes(r));
-  return out;
-}
+export { DIALECT_KEY, RUNTIME_EXTENSIONS, SUPPORTED_VERSIONS };
 
 const errorKey = (e: ErrorObject) => `${e.instancePath}|${e.keyword}|${JSON.stringify(e.params)}`;
 
 /** Ajv's errors minus the noise of the discriminated chains and, optionally, the version const. */
 function run(version: string, extended: boolean, document: Record<string, unknown>, ignoreVersion: boolean): ErrorObject[] {
-  const validate = validatorFor(version, extended);
+  const validate = schemaValidator(version, extended);
   if (validate(document)) return [];
   return (validate.errors ?? []).filter((e) => !['if', 'then', 'else'].includes(e.keyword) && !(ignoreVersion && e.keyword === 'const' && e.instancePath === '/naftiko'));
 }

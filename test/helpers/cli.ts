@@ -19,22 +19,37 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-/** Compiles src/ into dist/ (tsc -p tsconfig.build.json) when dist/cli.js is missing or older than any source file. */
-export async function ensureFreshBuild(): Promise<'fresh' | 'rebuilt'> {
-  let built = 0;
+const mtimeOf = (path: string): number => {
   try {
-    built = statSync(join(ROOT, 'dist', 'cli.js')).mtimeMs;
+    return statSync(path).mtimeMs;
   } catch {
-    built = 0;
+    return 0;
   }
-  if (built > newestMtime(join(ROOT, 'src'))) return 'fresh';
-  await new Promise<void>((resolve, reject) => {
-    execFile(process.execPath, [TSC, '-p', 'tsconfig.build.json'], { cwd: ROOT }, (err, stdout, stderr) => {
-      if (err) reject(new Error(`tsc -p tsconfig.build.json failed:\n${stdout}${stderr}`));
+};
+
+const runNode = (args: string[], what: string) =>
+  new Promise<void>((resolve, reject) => {
+    execFile(process.execPath, args, { cwd: ROOT }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`${what} failed:\n${stdout}${stderr}`));
       else resolve();
     });
   });
-  return 'rebuilt';
+
+/**
+ * What `npm run build` does, when needed: compiles src/ into dist/ (tsc -p tsconfig.build.json) when dist/cli.js is
+ * missing or older than any source file, and regenerates the standalone schema validators (dist/validate/generated)
+ * when they are missing or older than the schemas or the generator.
+ */
+export async function ensureFreshBuild(): Promise<'fresh' | 'rebuilt'> {
+  const built = mtimeOf(join(ROOT, 'dist', 'cli.js'));
+  const compiled = built > newestMtime(join(ROOT, 'src'));
+  if (!compiled) await runNode([TSC, '-p', 'tsconfig.build.json'], 'tsc -p tsconfig.build.json');
+  const generator = join(ROOT, 'scripts', 'generate-validators.mjs');
+  const generated = mtimeOf(join(ROOT, 'dist', 'validate', 'generated', 'json-schema-2020-12.cjs'));
+  // (A validator older than the schemas is never used wrongly: its digest no longer matches and the schema is compiled.)
+  const stale = generated === 0 || generated < Math.max(newestMtime(join(ROOT, 'schemas')), mtimeOf(generator));
+  if (stale) await runNode([generator], 'scripts/generate-validators.mjs');
+  return compiled && !stale ? 'fresh' : 'rebuilt';
 }
 
 /** A child environment with only PATH and what the test gives (never the outer process's secrets). */

@@ -9,6 +9,8 @@ export interface FaultRequest {
   path: string;
   headers: IncomingHttpHeaders;
   body: string;
+  /** Arrival time (epoch ms), for rate measurements. */
+  at: number;
 }
 
 export type Fault = (req: IncomingMessage, res: ServerResponse, recorded: FaultRequest) => void;
@@ -18,6 +20,8 @@ export interface FaultUpstream {
   requests: FaultRequest[];
   /** Body bytes written by the responses so far (what the runtime could have been made to hold). */
   bytesWritten(): number;
+  /** Most requests that were being answered at the same moment since the last reset. */
+  maxInFlight(): number;
   handle(fault: Fault): void;
   reset(): void;
   close(): Promise<void>;
@@ -33,14 +37,18 @@ export const jsonReply =
 export async function startFaultUpstream(initial: Fault = jsonReply(200, { ok: true })): Promise<FaultUpstream> {
   let fault = initial;
   let written = 0;
+  let inFlight = 0;
+  let maxInFlight = 0;
   const requests: FaultRequest[] = [];
   const sockets = new Set<Socket>();
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const recorded = { method: req.method ?? '', path: req.url ?? '/', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+      const recorded = { method: req.method ?? '', path: req.url ?? '/', headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() };
       requests.push(recorded);
+      maxInFlight = Math.max(maxInFlight, ++inFlight);
+      res.once('close', () => inFlight--);
       const write = res.write.bind(res) as (chunk: string | Buffer) => boolean;
       res.write = ((chunk: string | Buffer, ...rest: unknown[]) => {
         written += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
@@ -59,12 +67,14 @@ export async function startFaultUpstream(initial: Fault = jsonReply(200, { ok: t
     url: `http://127.0.0.1:${port}`,
     requests,
     bytesWritten: () => written,
+    maxInFlight: () => maxInFlight,
     handle(next) {
       fault = next;
     },
     reset() {
       requests.length = 0;
       written = 0;
+      maxInFlight = inFlight;
     },
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -113,3 +123,25 @@ export function hugeBody(total: number, options: { contentLength?: boolean } = {
     pump();
   };
 }
+
+/** Answers each request with the fault of its path (without the query); `fallback` for the others. */
+export function byPath(faults: Record<string, Fault>, fallback: Fault = jsonReply(404, { error: 'no such path' })): Fault {
+  return (req, res, recorded) => (faults[recorded.path.split('?')[0]!] ?? fallback)(req, res, recorded);
+}
+
+/** The first `times` requests get `failing`, the later ones `then` (a flaky upstream that recovers). */
+export function failFirst(times: number, failing: Fault, then: Fault): Fault {
+  let seen = 0;
+  return (req, res, recorded) => (seen++ < times ? failing : then)(req, res, recorded);
+}
+
+/** Answers with `fault` after `ms` (a slow upstream). */
+export function delayed(ms: number, fault: Fault): Fault {
+  return (req, res, recorded) => {
+    const timer = setTimeout(() => fault(req, res, recorded), ms);
+    res.on('close', () => clearTimeout(timer));
+  };
+}
+
+/** Drops the connection without answering (a hard-down upstream as seen mid-request). */
+export const hangUp: Fault = (req) => req.socket.destroy();

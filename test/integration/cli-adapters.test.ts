@@ -19,7 +19,8 @@ describe('capability list and serve with skill and control adapters', () => {
     expect(lines).toContain(`       ${'skill fleet-ops'.padEnd(58)} → list-ships (shipyard-tools.list-ships), get-ship (shipyard-tools.get-ship)`);
     expect(lines).toContain(`control control  http://127.0.0.1:9199  (${SHIPYARD})`);
     expect(lines).toContain('       GET /health/ready');
-    expect(lines).toContain(`       ${'GET /metrics'.padEnd(58)} → not provided yet (503)`);
+    expect(lines).toContain('       GET /metrics');
+    expect(lines).toContain(`       ${'GET /traces'.padEnd(58)} → not provided yet (503)`);
 
     const json = JSON.parse((await runCli(['list', '--json', SHIPYARD])).stdout) as { type: string; url: string; units: unknown[] }[];
     expect(json.find((r) => r.type === 'skill')).toMatchObject({

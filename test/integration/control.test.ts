@@ -52,9 +52,13 @@ describe('case 45: control endpoints follow the management and observability fla
     expect(status.body.adapters).toStrictEqual([{ type: 'control', namespace: 'control', port: Number(new URL(control).port), state: 'started' }]);
   });
 
-  it('case 45: metrics and traces (observability on by default) answer 503 until this runtime provides them', async () => {
+  it('case 45: metrics (observability on by default) answer Prometheus text; traces answer 503 until this runtime provides them', async () => {
     const { control } = await serve(`${DIR}control-capability.yaml`);
-    for (const path of ['/metrics', '/traces', '/traces/abc123']) {
+    const metrics = await fetch(`${control}/metrics`);
+    expect(metrics.status).toBe(200);
+    expect(metrics.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+    expect(await metrics.text()).toMatch(/^# TYPE capability_requests_total counter$/m);
+    for (const path of ['/traces', '/traces/abc123']) {
       const res = await getJson(`${control}${path}`);
       expect(res.status, path).toBe(503);
       expect(res.type).toMatch(/^application\/problem\+json/);

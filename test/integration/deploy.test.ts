@@ -131,6 +131,9 @@ describe('deployment files', () => {
     expect(dockerfile).toMatch(/^USER node$/m);
     expect(dockerfile).toMatch(/^ENTRYPOINT \["node", "bin\/capability\.js"\]$/m);
     expect(dockerfile).not.toMatch(/npx/);
+    // The build stage runs `npm run build` (through npm ci's prepare): every script it calls must be in the image.
+    const { scripts } = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { scripts: { build: string } };
+    for (const [, script] of scripts.build.matchAll(/node (scripts\/\S+)/g)) expect(dockerfile).toContain(`COPY ${script} `);
     const compose = parse(await readFile(join(ROOT, 'compose.yaml'), 'utf8')) as { services: { capability: { ports: string[]; volumes: string[] } } };
     const published = compose.services.capability.ports.flatMap((spec) => {
       const [, from, to] = /^127\.0\.0\.1:(\d+)(?:-(\d+))?:/.exec(spec)!;

@@ -294,7 +294,8 @@ describe('fault injection against a hostile upstream', () => {
     it('a timeout and a refused redirect are each logged at error level with the upstream and cause', async () => {
       logLines.length = 0;
       await callEverywhere(() => {});
-      const timeouts = parsed().filter((l) => l.code === 'CAP_UPSTREAM_TIMEOUT');
+      // Failure lines (error level), not the info-level request lines that also name the code.
+      const timeouts = parsed().filter((l) => l.code === 'CAP_UPSTREAM_TIMEOUT' && l.level === 50);
       expect(timeouts).toHaveLength(3); // REST and both MCP generations
       expect(timeouts.map((l) => l.adapter).sort()).toStrictEqual(['items-api', 'items-mcp', 'items-mcp']);
       expect(timeouts.find((l) => l.tool === 'list-items')).toMatchObject({ level: 50, status: 504, upstream: 'items' });
@@ -303,7 +304,7 @@ describe('fault injection against a hostile upstream', () => {
       logLines.length = 0;
       upstream.handle((_req, res) => void res.writeHead(302, { location: `${foreign.url}/k/${API_KEY}` }).end());
       await rest(served.rest, 'GET', '/v1/items');
-      const redirect = parsed().find((l) => l.code === 'CAP_UPSTREAM_REDIRECT');
+      const redirect = parsed().find((l) => l.code === 'CAP_UPSTREAM_REDIRECT' && l.level === 50);
       expect(redirect).toMatchObject({ level: 50, status: 502, upstream: 'items' });
       expect(String(redirect?.msg)).toContain(`${foreign.url}/k/[redacted]`);
     });
@@ -312,7 +313,7 @@ describe('fault injection against a hostile upstream', () => {
       logLines.length = 0;
       upstream.handle(jsonReply(502, { message: 'bad gateway' }));
       await rest(served.rest, 'GET', '/v1/items');
-      expect(parsed().find((l) => l.code === 'CAP_UPSTREAM_STATUS')).toMatchObject({ level: 40, status: 502, upstream: 'items' });
+      expect(parsed().find((l) => l.code === 'CAP_UPSTREAM_STATUS' && l.level === 40)).toMatchObject({ level: 40, status: 502, upstream: 'items' });
     });
 
     it('no log line ever held the key', () => {

@@ -3,11 +3,10 @@
 // removes the caller's credential from the request, so no adapter can forward it upstream or take it as an input.
 // Failures are logged with adapter, method, path, reason and remote address: never the presented value.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { OAuthError } from '@modelcontextprotocol/server';
 import type { Credential, InboundAuth } from '../../compile/inbound-auth.js';
 import type { Logger } from '../../observe/log.js';
 import { matcher } from './compare.js';
-import { AuthUnavailableError, createJwtCheck } from './oauth2.js';
+import { protectedResourceMetadata } from './oauth2-metadata.js';
 
 export interface AuthFailure {
   status: 401 | 403 | 503;
@@ -142,13 +141,17 @@ function buildCheck(auth: InboundAuth, options: InboundAuthOptions): BuiltCheck 
       };
     }
     case 'oauth2': {
-      const jwt = createJwtCheck(auth, options.adapter);
+      // The token checker (jose, the MCP SDK's bearer helpers) loads now but is awaited on the first request: an
+      // adapter without oauth2 never loads it.
+      const checker = import('./oauth2.js').then((m) => ({ jwt: m.createJwtCheck(auth, options.adapter), OAuthError: m.OAuthError, AuthUnavailableError: m.AuthUnavailableError }));
+      checker.catch(() => undefined); // a failure surfaces on the request that awaits it, not as an unhandled rejection
       const resourcePath = new URL(auth.resource).pathname.replace(/\/$/, '');
       const paths = [...new Set([PRM_PATH, ...[resourcePath, ...(options.resourcePaths ?? [])].filter((p) => p && p !== '/').map((p) => `${PRM_PATH}${p}`)])];
       return {
-        metadata: { paths, document: jwt.metadata },
+        metadata: { paths, document: protectedResourceMetadata(auth, options.adapter) },
         strip: dropAuthorization,
         check: async (request) => {
+          const { jwt, OAuthError, AuthUnavailableError } = await checker;
           const header = request.headers.authorization;
           if (header === undefined) return unauthorized('no bearer token', 'send `Authorization: Bearer <access token>`', jwt.missingChallenge);
           try {

@@ -4,6 +4,9 @@
 import { OAuthError, OAuthErrorCode, bearerAuthChallengeResponse, getOAuthProtectedResourceMetadataUrl, verifyBearerToken, type AuthInfo } from '@modelcontextprotocol/server';
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 import type { InboundAuth } from '../../compile/inbound-auth.js';
+import { protectedResourceMetadata } from './oauth2-metadata.js';
+
+export { OAuthError };
 
 type OAuth2 = Extract<InboundAuth, { type: 'oauth2' }>;
 
@@ -54,18 +57,10 @@ export function createJwtCheck(auth: OAuth2, adapterName: string): JwtCheck {
     },
   };
 
-  const metadata: Record<string, unknown> = {
-    resource: auth.resource,
-    authorization_servers: [auth.issuer],
-    bearer_methods_supported: ['header'],
-    resource_name: adapterName,
-  };
-  if (auth.scopes.length > 0) metadata.scopes_supported = [...auth.scopes];
-
   const scope = auth.scopes.length > 0 ? `, scope="${auth.scopes.join(' ')}"` : '';
   return {
     resourceMetadataUrl,
-    metadata,
+    metadata: protectedResourceMetadata(auth, adapterName),
     missingChallenge: `Bearer resource_metadata="${resourceMetadataUrl}"${scope}`,
     verify: (authorization) => verifyBearerToken(authorization, { verifier, requiredScopes: [...auth.scopes], resourceMetadataUrl }),
     challenge(error) {

@@ -2,11 +2,22 @@
 // runtime implements it, its handler. An endpoint without a handler answers 503 CAP_CONTROL_UNAVAILABLE; one whose
 // flag is off answers 404 naming the flag. Metrics, traces and reload plug in here by giving a handler.
 import type { ControlFeatures } from '../../compile/control.js';
+import { CapError } from '../../errors/cap-error.js';
+import { METRICS_CONTENT_TYPE } from '../../observe/metrics.js';
 import { liveBody, readyBody, statusBody, type ControlView } from './health.js';
 
 export interface ControlAnswer {
   status: number;
+  /** Sent as JSON, unless `contentType` says the body is text of another type. */
   body: unknown;
+  contentType?: string;
+}
+
+/** Prometheus text of the runtime's metrics (src/observe/metrics.ts). */
+async function metricsAnswer(view: ControlView): Promise<ControlAnswer> {
+  const metrics = view.runtime.metrics;
+  if (!metrics) throw new CapError('CAP_CONTROL_UNAVAILABLE', 'GET /metrics: this control adapter runs without a metrics registry');
+  return { status: 200, body: await metrics.scrape(), contentType: METRICS_CONTENT_TYPE };
 }
 
 export interface ControlEndpoint {
@@ -22,8 +33,8 @@ export const CONTROL_ENDPOINTS: readonly ControlEndpoint[] = [
   { method: 'GET', url: '/health/live', feature: 'health', flag: 'management.health', handle: () => ({ status: 200, body: liveBody() }) },
   { method: 'GET', url: '/health/ready', feature: 'health', flag: 'management.health', handle: (view) => readyBody(view) },
   { method: 'GET', url: '/status', feature: 'info', flag: 'management.info', handle: (view) => ({ status: 200, body: statusBody(view) }) },
-  // Arrive with the operations work (Prometheus metrics, a trace ring buffer, reload by swapping graphs):
-  { method: 'GET', url: '/metrics', feature: 'metrics', flag: 'observability.metrics.local.enabled' },
+  { method: 'GET', url: '/metrics', feature: 'metrics', flag: 'observability.metrics.local.enabled', handle: metricsAnswer },
+  // Arrive with the operations work (a trace ring buffer, reload by swapping graphs):
   { method: 'GET', url: '/traces', feature: 'traces', flag: 'observability.traces.local.enabled' },
   { method: 'GET', url: '/traces/:traceId', feature: 'traces', flag: 'observability.traces.local.enabled' },
   { method: 'POST', url: '/reload', feature: 'reload', flag: 'management.reload' },

@@ -33,6 +33,7 @@ export function createControlServer(
           return sendProblem(reply.request, reply, new CapError('CAP_CONTROL_UNAVAILABLE', `${name} is enabled (${endpoint.flag}) but this runtime does not provide it yet`));
         }
         const answer = await endpoint.handle(view);
+        if (answer.contentType) return reply.code(answer.status).header('cache-control', 'no-store').type(answer.contentType).send(String(answer.body));
         return reply.code(answer.status).header('cache-control', 'no-store').type('application/json').send(JSON.stringify(answer.body));
       },
     });

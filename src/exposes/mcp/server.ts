@@ -5,6 +5,7 @@ import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { CompiledMcpAdapter } from '../../compile/compile.js';
 import { exceedsDepth, MAX_JSON_DEPTH } from '../../invoke/json-depth.js';
 import type { AdapterContext, RuntimeView } from '../../runtime.js';
+import { observeRequests } from '../../observe/http-hooks.js';
 import { installInboundAuth } from '../auth/install.js';
 import { BODY_LIMIT_BYTES, classifyRequestError } from '../request-errors.js';
 import { createRequestGuard } from '../request-guard.js';
@@ -47,6 +48,7 @@ export function createMcpServer(
   const fastPath = options.fastPath === false || extension ? undefined : createFastPath(adapter, { upstream: context.upstream, secrets: context.secrets, logger, adapter: adapter.namespace });
 
   const app = Fastify({ logger: false, return503OnClosing: true, bodyLimit: BODY_LIMIT_BYTES });
+  observeRequests(app, adapter, context.observer);
   const rpcError = (reply: FastifyReply, status: number, code: number, message: string) =>
     reply.code(status).type('application/json').send({ jsonrpc: '2.0', error: { code, message }, id: null });
   // DNS-rebinding and cross-site protection (MCP Streamable HTTP security rules): refused as a JSON-RPC error.

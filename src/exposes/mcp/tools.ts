@@ -8,6 +8,8 @@ import { asCapError, CapError } from '../../errors/cap-error.js';
 import { invoke } from '../../invoke/invoke.js';
 import type { UpstreamClient } from '../../invoke/upstream.js';
 import type { Logger } from '../../observe/log.js';
+import { currentObservation, noteFailure, noteTool } from '../../observe/observation.js';
+import { observeToolCall } from '../../observe/stdio-calls.js';
 import { redactedJsonText } from '../../resolve/redaction.js';
 import { logFailure, problemOf } from '../respond.js';
 
@@ -32,7 +34,12 @@ export interface ToolCallContext {
  */
 type ToolOutcome = { ok: true; text: string; structured?: Record<string, unknown> } | { ok: false; result: ToolResult };
 
-async function runTool(tool: CompiledTool, args: unknown, { upstream, secrets, logger, adapter }: ToolCallContext): Promise<ToolOutcome> {
+/** Over HTTP the request hooks observe the call; on stdio it is observed here. */
+const runTool = (tool: CompiledTool, args: unknown, context: ToolCallContext): Promise<ToolOutcome> =>
+  observeToolCall(context.logger, context.adapter, tool.listing.name, () => runToolObserved(tool, args, context));
+
+async function runToolObserved(tool: CompiledTool, args: unknown, { upstream, secrets, logger, adapter }: ToolCallContext): Promise<ToolOutcome> {
+  noteTool(tool.listing.name);
   const input = args !== null && typeof args === 'object' && !Array.isArray(args) ? (args as Record<string, unknown>) : {};
   try {
     const { value } = await invoke(tool.invoker, input, upstream);
@@ -46,8 +53,9 @@ async function runTool(tool: CompiledTool, args: unknown, { upstream, secrets, l
     return { ok: true, text, structured };
   } catch (err) {
     const failure = asCapError(err);
-    logFailure(logger, failure, { adapter, tool: tool.listing.name });
+    logFailure(logger, failure, { adapter, tool: tool.listing.name, reqId: currentObservation()?.id });
     const { problem, text } = problemOf(failure, secrets);
+    noteFailure(problem.status, problem.code);
     return { ok: false, result: { content: [{ type: 'text', text: `${problem.code}: ${problem.detail}\n${text}` }], isError: true } };
   }
 }

@@ -7,6 +7,7 @@ import { CapError } from '../../errors/cap-error.js';
 import { forwardRequest } from '../../invoke/forward.js';
 import { invoke } from '../../invoke/invoke.js';
 import { exceedsDepth, MAX_JSON_DEPTH } from '../../invoke/json-depth.js';
+import type { ObservedRouteConfig } from '../../observe/http-hooks.js';
 import type { AdapterContext } from '../../runtime.js';
 import { BODY_LIMIT_BYTES, classifyRequestError } from '../request-errors.js';
 import { redact, resultText } from '../respond.js';
@@ -50,6 +51,7 @@ export function createRestServer(adapter: RestAdapter, context: AdapterContext):
       app.route({
         method: route.method,
         url,
+        config: { operation: route.invoker.name, route: `${route.method} ${shownPath(path)}` } satisfies ObservedRouteConfig,
         handler: async (req, reply) => {
           const result = await invoke(route.invoker, gather(req), upstream);
           const text = resultText(result.value, secrets);
@@ -68,6 +70,7 @@ export function createRestServer(adapter: RestAdapter, context: AdapterContext):
         scope.route({
           method: others,
           url,
+          config: { operation: 'forward', route: `* ${shownPath(path)}` } satisfies ObservedRouteConfig,
           handler: async (req, reply) => {
             const rest = variables.find((v) => v.name === 'path');
             const params = req.params as Record<string, string>;
@@ -94,6 +97,9 @@ export function createRestServer(adapter: RestAdapter, context: AdapterContext):
   }
   return app;
 }
+
+/** `/ships/{{imo}}` → `/ships/{imo}`: the route as logs, metrics and traces name it. */
+const shownPath = (path: string): string => path.replace(/\{\{?\s*([^{}\s]+)\s*\}?\}/g, '{$1}');
 
 interface RouteVariable {
   name: string;

@@ -1,0 +1,71 @@
+// Correctness checks for benchmark responses: a response counts as a success only when its status is the expected
+// one and its body carries the expected item. A wrong or error answer is a failure, never a fast request.
+// A check is described by plain data (it crosses from run.mjs to the load process as JSON) and built here.
+
+/** The JSON-RPC message of an MCP answer: the whole body (JSON) or the last `data:` line of an SSE stream. */
+export function rpcMessage(body) {
+  const text = String(body ?? '').trim();
+  if (text.startsWith('{')) return JSON.parse(text);
+  const data = text.split('\n').filter((line) => line.startsWith('data:')).map((line) => line.slice(5).trim()).filter(Boolean);
+  if (data.length === 0) throw new Error('no JSON body and no SSE data line');
+  return JSON.parse(data[data.length - 1]);
+}
+
+const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** The item a tool result holds: its structuredContent, or the JSON in its first text block. */
+function toolItem(result) {
+  if (isObject(result.structuredContent)) return result.structuredContent;
+  const text = Array.isArray(result.content) ? result.content.find((c) => c?.type === 'text')?.text : undefined;
+  return typeof text === 'string' ? JSON.parse(text) : undefined;
+}
+
+const itemMatches = (item, expect) => isObject(item) && Object.entries(expect).every(([k, v]) => item[k] === v);
+
+/**
+ * Builds `(status, body) => string | undefined`: undefined for a correct answer, else why it is wrong.
+ * Kinds: `json-item` (the body, or the value at `at`, holds the `expect` fields), `mcp-tool-item` (a JSON-RPC result
+ * for `rpcId`, not isError, whose item holds `expect`), `mcp-tools-list` (a result whose tools start with `firstTool`).
+ */
+export function buildCheck(spec) {
+  const status = spec.status ?? 200;
+  const judge = bodyJudge(spec);
+  return (statusCode, body) => {
+    if (statusCode !== status) return `status ${statusCode}, expected ${status}`;
+    try {
+      return judge(body);
+    } catch (err) {
+      return `unreadable body (${err instanceof Error ? err.message : String(err)})`;
+    }
+  };
+}
+
+function bodyJudge(spec) {
+  switch (spec.kind) {
+    case 'json-item':
+      return (body) => {
+        let item = JSON.parse(body);
+        for (const key of spec.at ?? []) item = isObject(item) ? item[key] : undefined;
+        return itemMatches(item, spec.expect) ? undefined : `body does not hold ${JSON.stringify(spec.expect)}`;
+      };
+    case 'mcp-tool-item':
+      return (body) => {
+        const message = rpcMessage(body);
+        if (message.id !== spec.rpcId) return `JSON-RPC id ${JSON.stringify(message.id)}, expected ${JSON.stringify(spec.rpcId)}`;
+        if (message.error) return `JSON-RPC error ${message.error.code}: ${message.error.message}`;
+        if (!isObject(message.result)) return 'no JSON-RPC result';
+        if (message.result.isError) return 'tool result is an error (isError)';
+        return itemMatches(toolItem(message.result), spec.expect) ? undefined : `tool result does not hold ${JSON.stringify(spec.expect)}`;
+      };
+    case 'mcp-tools-list':
+      return (body) => {
+        const message = rpcMessage(body);
+        if (message.error) return `JSON-RPC error ${message.error.code}: ${message.error.message}`;
+        const tools = message.result?.tools;
+        if (!Array.isArray(tools) || tools.length === 0) return 'no tools in the result';
+        return tools[0]?.name === spec.firstTool ? undefined : `first tool is ${JSON.stringify(tools[0]?.name)}, expected ${spec.firstTool}`;
+      };
+    default:
+      throw new Error(`unknown check kind: ${spec.kind}`);
+  }
+}

@@ -1,0 +1,22 @@
+// Validation code that `npm run build` generates ahead of time (scripts/generate-validators.mjs), so a process loads
+// a ready ajv validator instead of compiling a large JSON Schema at every start. Each generated module carries a
+// digest of what it was generated from; a caller uses it only while the digest still matches, and otherwise compiles
+// the schema itself (same verdicts, just slower).
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+const require = createRequire(import.meta.url);
+
+/** Where the build writes generated code: the same folder whether this module runs from src/ or from dist/. */
+export const GENERATED_DIR = fileURLToPath(new URL('../dist/validate/generated/', import.meta.url));
+
+export const generatedPath = (name: string): string => `${GENERATED_DIR}${name}.cjs`;
+
+/** The generated module `name` (a validation function), or undefined when it is missing or its digest differs. */
+export function loadGenerated<T extends (data: unknown) => boolean>(name: string, digest: string): T | undefined {
+  const path = generatedPath(name);
+  if (!existsSync(path)) return undefined;
+  const generated = require(path) as T & { digest?: string };
+  return generated.digest === digest ? generated : undefined;
+}

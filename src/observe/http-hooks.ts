@@ -1,0 +1,95 @@
+// Fastify hooks that observe every request of an adapter: the request id (echoed in `x-request-id`), one log line,
+// the request metrics and, when tracing is on, the server span. They only watch: no hook changes what is answered.
+// The handler runs inside the request's observation, so the MCP tool path and the upstream client can add to it.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AdapterType } from '../compile/compile.js';
+import { attachObservation, observationOf, runObserved, type Observation } from './observation.js';
+import type { Observer } from './observer.js';
+import { recordRequest } from './record.js';
+import { REQUEST_ID_HEADER, requestIdOf } from './request-id.js';
+import type { TraceCarrier } from './tracing.js';
+
+/** A route's own name for what it runs (set as Fastify route `config` by the REST adapter). */
+export interface ObservedRouteConfig {
+  operation?: string;
+  route?: string;
+}
+
+// MCP methods are counted by name only when they are MCP's own: a client cannot mint new metric series.
+const MCP_METHODS = new Set([
+  'initialize',
+  'ping',
+  'tools/list',
+  'tools/call',
+  'resources/list',
+  'resources/read',
+  'resources/templates/list',
+  'resources/subscribe',
+  'resources/unsubscribe',
+  'prompts/list',
+  'prompts/get',
+  'completion/complete',
+  'logging/setLevel',
+  'subscriptions/listen',
+  'server/discover',
+  'notifications/initialized',
+  'notifications/cancelled',
+]);
+
+export function observeRequests(app: FastifyInstance, adapter: { namespace: string; type: AdapterType }, observer: Observer | undefined): void {
+  if (!observer) return;
+  const { metrics, tracing } = observer;
+  const kind = adapter.type;
+  const inFlight = metrics.inFlight.labels(adapter.namespace);
+
+  // First hook of the app, before the Host/Origin guard and authentication, so refused requests are seen too.
+  app.addHook('onRequest', (req, reply, done) => {
+    const observation: Observation = { id: requestIdOf(req.headers[REQUEST_ID_HEADER]), start: process.hrtime.bigint(), startedAt: Date.now() };
+    attachObservation(req, observation);
+    // On the raw response, so that it is sent by hijacked replies (MCP) as well.
+    reply.raw.setHeader(REQUEST_ID_HEADER, observation.id);
+    inFlight.inc();
+    // 'close' comes after the last byte or when the caller goes away: every request is finished exactly once.
+    reply.raw.once('close', () => finish(req, reply, observation));
+    done();
+  });
+
+  // The body is parsed by now (MCP: the JSON-RPC method, the tool and `params._meta`); the handler runs observed.
+  app.addHook('preHandler', (req, _reply, done) => {
+    const observation = observationOf(req);
+    if (!observation) return done();
+    let carrier: TraceCarrier = req.headers;
+    if (kind === 'mcp') {
+      const message = (Array.isArray(req.body) ? req.body[0] : req.body) as { method?: unknown; params?: { _meta?: TraceCarrier } } | null | undefined;
+      if (typeof message?.method === 'string') observation.rpc = MCP_METHODS.has(message.method) ? message.method : 'other';
+      // MCP 2026-07-28 carries the W3C trace context in params._meta; it wins over the HTTP headers.
+      const meta = message?.params?._meta;
+      if (meta && typeof meta === 'object' && typeof meta.traceparent === 'string') carrier = meta;
+    }
+    if (tracing) observation.span = tracing.startServer(carrier, observation.startedAt, kind);
+    runObserved(observation, done);
+  });
+
+  function finish(req: FastifyRequest, reply: FastifyReply, observation: Observation): void {
+    inFlight.dec();
+    const config = req.routeOptions.config as ObservedRouteConfig | undefined;
+    const pattern = req.routeOptions.url;
+    const route = config?.route ?? (pattern ? `${req.method} ${pattern}` : undefined);
+    recordRequest(observer!, adapter, observation, {
+      method: req.method,
+      route,
+      path: route ? undefined : pathOf(req.url),
+      pattern: config?.route ? config.route.slice(config.route.indexOf(' ') + 1) : pattern,
+      operation: config?.operation,
+      httpStatus: reply.raw.statusCode,
+      aborted: !reply.raw.writableFinished,
+      carrier: req.headers,
+    });
+  }
+}
+
+/** The path without its query (it may carry a caller's credentials), cut to a readable length. */
+const pathOf = (url: string): string => {
+  const path = url.split('?')[0] ?? '';
+  return path.length > 200 ? `${path.slice(0, 200)}…` : path;
+};

@@ -1,0 +1,74 @@
+// The end of an observed request, shared by the HTTP hooks (./http-hooks.ts) and MCP over stdio (./stdio-calls.ts):
+// request metrics, the one log line and the server span, from what the observation gathered.
+import type { AdapterType } from '../compile/compile.js';
+import { elapsedMs, round, type Observation } from './observation.js';
+import type { Observer } from './observer.js';
+import type { TraceCarrier } from './tracing.js';
+
+export interface Finished {
+  /** The HTTP method (absent on stdio). */
+  method?: string;
+  /** The capability's route (`GET /ships/{imo}`), when one matched. */
+  route?: string;
+  /** The path without query, when no route matched. */
+  path?: string;
+  /** The route pattern alone, for the span's http.route. */
+  pattern?: string;
+  /** The route's operation name (REST), if any. */
+  operation?: string;
+  /** What the transport answered (an MCP isError result is 200 on HTTP). */
+  httpStatus: number;
+  aborted: boolean;
+  /** The trace context of the caller, for a span not started yet. */
+  carrier: TraceCarrier;
+}
+
+/** Nginx's "client closed request": the caller went away before the answer was sent. */
+export const CLIENT_CLOSED = 499;
+
+export function recordRequest(observer: Observer, adapter: { namespace: string; type: AdapterType }, observation: Observation, done: Finished): void {
+  const { logger, metrics, tracing } = observer;
+  const kind = adapter.type;
+  const ms = elapsedMs(observation.start);
+  const status = done.aborted ? CLIENT_CLOSED : (observation.status ?? done.httpStatus);
+  const operation = observation.operation ?? done.operation ?? (kind === 'mcp' ? (observation.rpc ?? done.method ?? 'other') : (done.route ?? 'unmatched'));
+  metrics.requests.inc({ adapter: adapter.namespace, kind, operation, status: String(status) });
+  metrics.requestDuration.observe({ adapter: adapter.namespace, kind, operation }, ms / 1000);
+  const upstream = observation.upstream;
+  const line = {
+    reqId: observation.id,
+    adapter: adapter.namespace,
+    kind,
+    ...(done.method ? { method: done.method } : { transport: 'stdio' }),
+    ...(done.route ? { route: done.route } : done.path !== undefined ? { path: done.path } : {}),
+    ...(kind === 'mcp' ? { rpc: observation.rpc, tool: observation.tool } : { operation }),
+    status,
+    ...(done.httpStatus !== status && !done.aborted ? { httpStatus: done.httpStatus } : {}),
+    ...(observation.code ? { code: observation.code } : {}),
+    ms: round(ms),
+    ...(upstream ? { upstream: upstream.length === 1 ? upstream[0] : upstream } : {}),
+    ...(done.aborted ? { aborted: true } : {}),
+  };
+  const rpc = [observation.rpc, observation.tool].filter(Boolean).join(' ');
+  const what = kind === 'mcp' ? rpc || done.method : (done.route ?? done.path ?? done.method);
+  const name = what ?? 'request';
+  logger.info(line, `${name} ${status} ${line.ms}ms`);
+  if (tracing) {
+    const span = observation.span ?? tracing.startServer(done.carrier, observation.startedAt, kind);
+    span.end(
+      kind === 'mcp' ? name : (done.route ?? done.method ?? name),
+      status,
+      {
+        'http.request.method': done.method,
+        'http.route': done.pattern,
+        'capability.adapter': adapter.namespace,
+        'capability.operation': operation,
+        'capability.request_id': observation.id,
+        'mcp.method.name': observation.rpc,
+        'gen_ai.tool.name': observation.tool,
+        'error.type': observation.code,
+      },
+      observation.code,
+    );
+  }
+}

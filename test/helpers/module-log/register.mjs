@@ -1,0 +1,11 @@
+// `node --import <this file>`: records every module the process loads into the file named by CAPABILITY_MODULE_LOG,
+// one URL or path per line (ES modules as they load, CommonJS modules at exit), so that tests can check what a
+// command pulls in (test/integration/startup.test.ts). Test-only; never imported by the runtime.
+import { appendFileSync } from 'node:fs';
+import { createRequire, register } from 'node:module';
+
+const log = process.env.CAPABILITY_MODULE_LOG;
+if (log) {
+  register(new URL('./hooks.mjs', import.meta.url), { data: { log } });
+  process.on('exit', () => appendFileSync(log, Object.keys(createRequire(import.meta.url).cache).join('\n') + '\n'));
+}
