@@ -5,7 +5,7 @@ import { parseArgs, parseEnv } from 'node:util';
 import type { CompiledAdapter } from './compile/compile.js';
 import { formatDiagnostic, type Diagnostic } from './errors/diagnostic.js';
 import { controlEndpoints } from './exposes/control/endpoints.js';
-import { createLogger, isLogLevel, LOG_LEVELS, type Logger } from './observe/log.js';
+import type { Logger } from './observe/log.js';
 import { prepareCapabilities, type PrepareOptions, type Prepared } from './prepare.js';
 import { reloadControlHandlers } from './reload/control.js';
 import { createReloader, type Reloader } from './reload/reloader.js';
@@ -148,7 +148,7 @@ export async function main(argv: readonly string[], out = process.stdout, err = 
     if (!prepared.ok) return reportInvalid(prepared, warn, 2);
     const stdio = stdioNamespace(prepared, values.stdio === true);
     // On stdio, stdout carries protocol messages only: whatever the command prints goes to stderr.
-    const logger = loggerFor(values['log-level'], env);
+    const logger = await loggerFor(values['log-level'], env);
     const metricsPort = values['metrics-port'] === undefined ? undefined : toPort(values['metrics-port'], `--metrics-port ${values['metrics-port']}`);
     const options: RuntimeOptions = { host: values.host, ports, timeoutMs, drainTimeoutMs, maxResponseBytes, allowedHosts: values['allow-host'], stdio, logger, metricsPort, otelEnv: env, ...resilienceOptions(values, env) };
     // A reload reads the --dotenv file again (the previous values stay when it cannot be read).
@@ -289,7 +289,7 @@ async function serve(
   let runtime: Awaited<ReturnType<typeof startRuntime>>;
   let clientGone: () => void = () => undefined;
   const stdinEnded = new Promise<string>((resolve) => (clientGone = () => resolve('stdin closed')));
-  const logger = options.logger ?? createLogger();
+  const logger = options.logger ?? (await import('./observe/log.js')).createLogger();
   let reloader: Reloader | undefined;
   options = { ...options, logger, control: { ...options.control, ...reloadControlHandlers(() => reloader) } };
   try {
@@ -385,7 +385,9 @@ function positiveInt(value: string, flag: string, unit = 'milliseconds'): number
 }
 
 /** `--log-level` wins over LOG_LEVEL; lines are pretty on a terminal unless LOG_FORMAT=json (LOG_FORMAT=pretty forces them). */
-function loggerFor(flag: string | undefined, env: NodeJS.ProcessEnv): Logger {
+/** The serve logger (pino loads here, so that validate and list never load it). */
+async function loggerFor(flag: string | undefined, env: NodeJS.ProcessEnv): Promise<Logger> {
+  const { createLogger, isLogLevel, LOG_LEVELS } = await import('./observe/log.js');
   const level = flag ?? env.LOG_LEVEL?.trim().toLowerCase() ?? 'info';
   if (!isLogLevel(level)) throw new UsageError(`${flag !== undefined ? '--log-level' : 'LOG_LEVEL'} must be one of ${LOG_LEVELS.join(', ')}, got "${level}"`);
   const format = env.LOG_FORMAT?.trim().toLowerCase();

@@ -278,13 +278,14 @@ describe('serve --watch', () => {
 
     unlinkSync(join(dir, 'b.yaml'));
     await waitFor('b-api to stop', async () => (await fetch(`${b}/items`).then(() => false, () => true)) || undefined);
-    expect(process.stderr()).toMatch(/files 1 removed; adapters 1 stopped/);
+    // The port closes while the reload is still finishing; its summary line follows.
+    await waitFor('the removal to be reported', () => /files 1 removed; adapters 1 stopped/.test(process.stderr()) || undefined);
     expect((await fetch(`${a}/items`)).status).toBe(200);
 
     writeFileSync(join(dir, 'a.yaml'), restOnly('a-api', secondPort!));
     const moved = `http://127.0.0.1:${secondPort}`;
     await waitFor('a-api on its new port', async () => (await fetch(`${moved}/items`).then((r) => r.status === 200, () => false)) || undefined);
-    expect(process.stderr()).toMatch(/adapters 1 restarted on a new port/);
+    await waitFor('the restart to be reported', () => /adapters 1 restarted on a new port/.test(process.stderr()) || undefined);
     await waitFor('the old port to close', async () => (await fetch(`${a}/items`).then(() => false, () => true)) || undefined);
     await process.stop();
   }, 120_000);
