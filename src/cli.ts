@@ -8,6 +8,7 @@ import { controlEndpoints } from './exposes/control/endpoints.js';
 import { prepareCapabilities, type Prepared } from './prepare.js';
 import { DEFAULT_DRAIN_TIMEOUT_MS, DEFAULT_HOST, planAdapters, startRuntime, type RuntimeOptions } from './runtime.js';
 import { installShutdownSignals, type ShutdownSignals } from './shutdown-signals.js';
+import { commandSummaries, isModuleCommand, runModuleCommand } from './commands/index.js';
 
 const HELP: Record<string, string> = {
   main: `capability: serve Naftiko capability files as REST routes and MCP tools
@@ -16,6 +17,7 @@ Usage:
   capability serve <file|dir>... [options]     start the REST, MCP, skill and control adapters
   capability validate <file|dir>... [--strict] check files; exit 0 when valid, 1 when not
   capability list <file|dir>... [--json]       show the tools and routes and what each calls
+${commandSummaries()}
 
 Run \`capability <command> --help\` for the options of a command.`,
   serve: `Usage: capability serve <file|dir>... [options]
@@ -33,6 +35,7 @@ Options:
                                         before they are cut (default ${DEFAULT_DRAIN_TIMEOUT_MS})
   --max-response-bytes <n>              cap on an upstream response body (default 8388608 = 8 MiB)
   --stdio                               serve the MCP adapter on stdin/stdout (for desktop clients)
+  --no-docs                             do not serve the OpenAPI document and docs page at /docs on REST adapters
   --strict                              treat deviations from the Naftiko schema as errors
   -h, --help                            show this help
 
@@ -77,6 +80,7 @@ const OPTIONS = {
   'max-response-bytes': { type: 'string' },
   strict: { type: 'boolean' },
   stdio: { type: 'boolean' },
+  'no-docs': { type: 'boolean' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -91,6 +95,7 @@ export async function main(argv: readonly string[], out = process.stdout, err = 
     print(HELP.main!);
     return command ? 0 : 1;
   }
+  if (isModuleCommand(command)) return runModuleCommand(command, rest, { print, warn });
   if (!HELP[command] || command === 'main') {
     warn(`unknown command "${command}"\n\n${HELP.main}`);
     return 1;
@@ -124,7 +129,7 @@ export async function main(argv: readonly string[], out = process.stdout, err = 
     if (!prepared.ok) return reportInvalid(prepared, warn, 2);
     const stdio = stdioNamespace(prepared, values.stdio === true);
     // On stdio, stdout carries protocol messages only: whatever the command prints goes to stderr.
-    const options: RuntimeOptions = { host: values.host, ports, timeoutMs, drainTimeoutMs, maxResponseBytes, allowedHosts: values['allow-host'], stdio };
+    const options: RuntimeOptions = { host: values.host, ports, timeoutMs, drainTimeoutMs, maxResponseBytes, allowedHosts: values['allow-host'], stdio, docs: values['no-docs'] !== true };
     return await serve(prepared, options, signals, stdio ? warn : print, warn);
   } catch (e) {
     if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {

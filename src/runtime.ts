@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AdapterType, CompiledAdapter, CompiledCapability } from './compile/compile.js';
 import { createControlServer } from './exposes/control/server.js';
 import { createRestServer } from './exposes/rest/routes.js';
+import type { OpenApiInfo } from './exposes/rest/openapi.js';
 import { createMcpServer } from './exposes/mcp/server.js';
 import { serveMcpStdio, type StdioStreams } from './exposes/mcp/stdio.js';
 import { createSkillServer } from './exposes/skill/server.js';
@@ -25,6 +26,8 @@ export interface RuntimeOptions {
   allowedHosts?: readonly string[];
   /** How long close() lets requests in flight finish before cutting them (`--drain-timeout`). */
   drainTimeoutMs?: number;
+  /** Serve each REST adapter's OpenAPI document and docs page at /docs (default true; `serve --no-docs`). */
+  docs?: boolean;
   /** Serve this MCP adapter on stdin/stdout (`transport: stdio`, or `serve --stdio`); the streams default to the process's. */
   stdio?: StdioStreams & { namespace: string };
 }
@@ -153,7 +156,9 @@ export async function startRuntime(capabilities: readonly CompiledCapability[], 
         }
         continue;
       }
-      const server = createServer(entry.adapter, context, view);
+      const capability = capabilities.find((c) => c.adapters.includes(entry.adapter));
+      const docs = options.docs !== false && capability ? { title: capability.label, description: capability.description } : undefined;
+      const server = createServer(entry.adapter, context, view, docs);
       servers.push({ ...server, entry });
       server.app.server.on('request', (_req, res) => {
         inFlight++;
@@ -184,10 +189,11 @@ function createServer(
   adapter: CompiledAdapter,
   context: AdapterContext,
   view: RuntimeView,
+  docs: OpenApiInfo | undefined,
 ): { app: FastifyInstance; close?: () => Promise<void>; announceToolsChanged?: () => void } {
   switch (adapter.type) {
     case 'rest':
-      return { app: createRestServer(adapter, context) };
+      return { app: createRestServer(adapter, context, docs) };
     case 'mcp':
       return createMcpServer(adapter, context, view);
     case 'skill':
