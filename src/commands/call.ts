@@ -15,7 +15,8 @@ import { CommandUsageError, environmentWith, keyValuePairs, positiveInteger, typ
 
 export const CALL_HELP = `Usage: capability call <file> <tool | "METHOD /path" | operation-name> [options]
 
-Runs one MCP tool or REST operation of the capability through the same invoke path as \`serve\`
+Runs one MCP tool (by name) or REST operation (by "METHOD /path", or by its name when no tool
+has that name; --adapter picks a REST adapter's) of the capability through the same invoke path as \`serve\`
 (input validation, upstream request, output mapping), without starting a server. Prints the
 result as JSON on stdout; a failure prints its code and problem JSON on stderr and exits 1.
 
@@ -112,20 +113,25 @@ async function runTarget(
   }
 }
 
+/** MCP tools by name first; then REST operations by `METHOD /path`, or by their `name` when no tool has it. */
 function findTargets(capabilities: readonly CompiledCapability[], name: string, only: string | undefined): Target[] {
   const wanted = routeKey(name);
-  const targets: Target[] = [];
+  const tools: Target[] = [];
+  const routes: Target[] = [];
   for (const adapter of capabilities.flatMap((c) => c.adapters)) {
     if (only !== undefined && adapter.namespace !== only) continue;
     if (adapter.type === 'mcp') {
-      for (const tool of adapter.tools) if (tool.listing.name === name) targets.push({ kind: 'tool', adapter: adapter.namespace, tool });
+      for (const tool of adapter.tools) if (tool.listing.name === name) tools.push({ kind: 'tool', adapter: adapter.namespace, tool });
     } else if (adapter.type === 'rest') {
       for (const route of adapter.routes) {
-        if (routeKey(`${route.method} ${route.path}`) === wanted || route.invoker.name === name) targets.push({ kind: 'route', adapter: adapter.namespace, route });
+        if (routeKey(`${route.method} ${route.path}`) === wanted) routes.unshift({ kind: 'route', adapter: adapter.namespace, route });
+        else if (route.operationName === name) routes.push({ kind: 'route', adapter: adapter.namespace, route });
       }
     }
   }
-  return targets;
+  if (tools.length > 0) return tools;
+  const byPath = routes.filter((t) => t.kind === 'route' && routeKey(`${t.route.method} ${t.route.path}`) === wanted);
+  return byPath.length > 0 ? byPath : routes;
 }
 
 /** `get /v1/x/{{id}}` and `GET /v1/x/{id}` name the same route. */

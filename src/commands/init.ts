@@ -2,6 +2,7 @@
 // validates as it is, and never overwrites an existing file.
 import { writeFile } from 'node:fs/promises';
 import { basename, dirname, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { CommandUsageError, type CommandIo } from './args.js';
 import { starterCapability } from './init-template.js';
@@ -18,7 +19,8 @@ as written (\`capability validate --strict\`). An existing file is never overwri
   -h, --help     show this help`;
 
 const NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
-const SCHEMA_URL = 'node_modules/capability-runtime/schemas/naftiko-1.0.0-alpha2.schema.json';
+// The schema this package ships (one level up from src/ and dist/): in a project, node_modules/capability-runtime/schemas.
+const SCHEMA_FILE = fileURLToPath(new URL('../../schemas/naftiko-1.0.0-alpha2.schema.json', import.meta.url));
 
 export async function runInit(argv: readonly string[], io: CommandIo): Promise<number> {
   const { values, positionals } = parseArgs({ args: [...argv], options: { file: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
@@ -34,8 +36,8 @@ export async function runInit(argv: readonly string[], io: CommandIo): Promise<n
     name,
     label: name.split('-').map((w) => w[0]!.toUpperCase() + w.slice(1)).join(' '),
     tokenVariable: `${name.replace(/-/g, '_').toUpperCase()}_API_TOKEN`,
-    // Relative to the file, where `npm install capability-runtime` puts the package.
-    schema: relative(dirname(path), resolve(SCHEMA_URL)).split('\\').join('/'),
+    // Relative to the new file, so the line keeps working when the project folder moves.
+    schema: relative(dirname(path), SCHEMA_FILE).split('\\').join('/'),
     file: basename(path),
   });
   try {

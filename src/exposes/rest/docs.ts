@@ -1,8 +1,6 @@
 // Mounts a REST adapter's OpenAPI document and a Swagger UI page at /docs (@fastify/swagger in static mode serves
 // the document built from the graph as it is; @fastify/swagger-ui the page, /docs/json and /docs/yaml). The routes
 // are registered on the adapter's app, so the Host/Origin guard and inbound authentication run on them too.
-import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import type { CompiledAdapter } from '../../compile/compile.js';
 import type { Logger } from '../../observe/log.js';
@@ -23,6 +21,10 @@ export function mountDocs(app: FastifyInstance, adapter: RestAdapter, info: Open
     return;
   }
   const document = buildOpenApi(adapter, info);
-  void app.register(swagger, { mode: 'static', specification: { document: document as never } });
-  void app.register(swaggerUi, { routePrefix: DOCS_PREFIX });
+  // Loaded when a REST adapter starts, so that `validate` and `list` never load the docs plugins.
+  void app.register(async (scope) => {
+    const [{ default: swagger }, { default: swaggerUi }] = await Promise.all([import('@fastify/swagger'), import('@fastify/swagger-ui')]);
+    await scope.register(swagger, { mode: 'static', specification: { document: document as never } });
+    await scope.register(swaggerUi, { routePrefix: DOCS_PREFIX });
+  });
 }
