@@ -4,7 +4,7 @@ import { diagnose, type Diagnostic } from '../errors/diagnostic.js';
 import type { Located, LoadedCapability } from '../load/load.js';
 import { isRecord, records } from '../load/shape.js';
 import { escapePointer } from '../load/source.js';
-import { consumedOperations, exposedUnits } from '../load/walk.js';
+import { consumedOperations, exposedUnits, type ConsumedOperationRef } from '../load/walk.js';
 import { secretValues, type Bindings } from '../resolve/bindings.js';
 import { dirname } from 'node:path';
 import type { AggregateFunction, ConsumesHttp, ExposedResource, ExposesControl, ExposesMcp, ExposesRest, ExposesSkill, Invocable, McpPrompt, McpResource, McpTool } from '../spec/capability.js';
@@ -18,8 +18,9 @@ import { compilePrompt, type CompiledPrompt } from './mcp-prompts.js';
 import { compileDynamicResource, compileStaticResource, type CompiledResource } from './mcp-resources.js';
 import { compileOutputSchema, type CompiledOutputSchema, type JsonSchema } from './output-schema.js';
 import type { NameScope } from './names.js';
+import { compilePagination, type PaginationPlan } from './pagination.js';
 import { PlanError, type CallTarget } from './plan.js';
-import { compileRequestTemplate } from './request-template.js';
+import { compileRequestTemplate, type RequestTemplate } from './request-template.js';
 import { compileSkillAdapter, type CompiledSkill, type CompiledSkillAdapter } from './skill.js';
 import { compileText } from './template.js';
 import { FormatError } from '../invoke/formats/index.js';
@@ -128,7 +129,8 @@ export function compileCapability(
     if (templates.has(key)) continue;
     try {
       const request = compileRequestTemplate(ref.adapter, ref.resource, ref.operation, scope, limits.get(ref.adapter));
-      templates.set(key, { request, outputRawFormat: ref.operation.outputRawFormat, outputParameters: ref.operation.outputParameters });
+      const pagination = compileOperationPagination(ref, request, diagnostics);
+      templates.set(key, { request, outputRawFormat: ref.operation.outputRawFormat, outputParameters: ref.operation.outputParameters, pagination });
       parameterNames.set(key, operationParameterNames(ref.resource, ref.operation, inputPrefixes));
     } catch (err) {
       failed.add(key);
@@ -364,4 +366,16 @@ function deepFreeze<T>(value: T): T {
     for (const v of Object.values(value)) deepFreeze(v);
   }
   return value;
+}
+
+/** The operation's `pagination`, compiled; a mistake in it is an error at the key that is wrong, and the call pages no further. */
+function compileOperationPagination(ref: ConsumedOperationRef, request: RequestTemplate, diagnostics: Diagnostic[]): PaginationPlan | undefined {
+  if (ref.operation.pagination === undefined) return undefined;
+  try {
+    return compilePagination(ref.operation.pagination, request);
+  } catch (err) {
+    const at = err instanceof PlanError ? err.at : '';
+    diagnostics.push(diagnose(ref.source, `${ref.pointer}/pagination${at}`, 'error', 'CAP_COMPILE', `pagination: ${(err as Error).message}`));
+    return undefined;
+  }
 }

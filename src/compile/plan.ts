@@ -4,6 +4,7 @@ import type { CallStep, Invocable, LookupStep, OutputParameter, StepOutputMappin
 import { compileJsonPath, type Extractor } from './jsonpath.js';
 import { compileInputKey, type Getter, type NameScope, type Params } from './names.js';
 import { compileMock, compileOutputMapper, type MockBuilder, type OutputMapper } from './output-mapper.js';
+import type { PaginationPlan } from './pagination.js';
 import type { RequestTemplate } from './request-template.js';
 import { compileText, TemplateError } from './template.js';
 
@@ -13,6 +14,8 @@ export interface CallTarget {
   readonly outputRawFormat?: string;
   /** The consumed operation's own outputParameters: they project a step's output (§3.7). */
   readonly outputParameters?: readonly OutputParameter[];
+  /** How the operation pages (runtime extension), if it declares it. */
+  readonly pagination?: PaginationPlan;
 }
 
 /** One upstream call: its request and the `with` values merged over the parameters it is given. */
@@ -20,6 +23,7 @@ export interface CompiledCall {
   readonly call: string;
   readonly request: RequestTemplate;
   readonly outputRawFormat: string;
+  readonly pagination?: PaginationPlan;
   withParams(params: Params): Params;
 }
 
@@ -155,6 +159,7 @@ function compileCall(
     call: name,
     request: target.request,
     outputRawFormat: target.outputRawFormat ?? 'json',
+    pagination: target.pagination,
     withParams(params) {
       if (entries.length === 0) return params;
       const out: Record<string, unknown> = { ...params };

@@ -19,6 +19,7 @@ export const CAP_ERRORS = {
   CAP_STEP_OUTPUT_MISSING: { title: 'A step has no output to use', status: 502 },
   CAP_UPSTREAM_TOO_LARGE: { title: 'Upstream response too large', status: 502 },
   CAP_UPSTREAM_REDIRECT: { title: 'Upstream redirect not followed', status: 502 },
+  CAP_UPSTREAM_PAGINATION: { title: 'Upstream pages could not be followed', status: 502 },
   CAP_ROUTE_NOT_FOUND: { title: 'No such route', status: 404 },
   CAP_METHOD_NOT_ALLOWED: { title: 'Method not allowed', status: 405 },
   CAP_SKILL_NOT_FOUND: { title: 'No such skill or skill file', status: 404 },

@@ -3,7 +3,9 @@
 import type { CompiledInvoker } from '../compile/invoker.js';
 import type { CompiledCall } from '../compile/plan.js';
 import type { Params } from '../compile/names.js';
+import type { UpstreamRequest } from '../compile/request-template.js';
 import { CapError } from '../errors/cap-error.js';
+import { collectPages, type Page } from './pages.js';
 import { runSteps } from './steps.js';
 import type { UpstreamClient } from './upstream.js';
 
@@ -32,18 +34,22 @@ export async function invoke(invoker: CompiledInvoker, input: Record<string, unk
   return { status, value: plan.mapOutput ? plan.mapOutput(body, params) : body };
 }
 
-/** Builds and sends one consumed call; an upstream error status is a CAP_UPSTREAM_STATUS failure. */
+/** Builds and sends one consumed call (every page of it, when it declares pagination); an upstream error status is a CAP_UPSTREAM_STATUS failure. */
 export async function sendCall(call: CompiledCall, params: Params, upstream: UpstreamClient): Promise<{ status: number; body: unknown }> {
   const request = call.request;
-  const built = request.build(params);
-  const response = await upstream.send(request.namespace, request.origin, built, { maxResponseBytes: request.maxResponseBytes });
-  const body = request.readBody(response);
-  if (response.status >= 400) {
-    throw new CapError('CAP_UPSTREAM_STATUS', `upstream "${request.namespace}" answered ${response.status} to ${request.operation}`, {
-      upstream: request.namespace,
-      upstreamStatus: response.status,
-      upstreamBody: body,
-    });
-  }
-  return { status: response.status, body };
+  const fetchPage = async (built: UpstreamRequest): Promise<Page> => {
+    const response = await upstream.send(request.namespace, request.origin, built, { maxResponseBytes: request.maxResponseBytes });
+    const body = request.readBody(response);
+    if (response.status >= 400) {
+      throw new CapError('CAP_UPSTREAM_STATUS', `upstream "${request.namespace}" answered ${response.status} to ${request.operation}`, {
+        upstream: request.namespace,
+        upstreamStatus: response.status,
+        upstreamBody: body,
+      });
+    }
+    return { status: response.status, body, headers: response.headers ?? {} };
+  };
+  if (call.pagination) return collectPages(call.pagination, params, (p) => request.build(p), fetchPage, request);
+  const { status, body } = await fetchPage(request.build(params));
+  return { status, body };
 }

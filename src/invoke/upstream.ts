@@ -62,7 +62,7 @@ export function createUpstreamClient(options: UpstreamClientOptions = {}): Upstr
         answered = true;
         const text = await readCapped(response, cap, where, namespace);
         const contentType = String(response.headers['content-type'] ?? '');
-        return { status: response.statusCode, contentType, text, wwwAuthenticate: response.headers['www-authenticate'] };
+        return { status: response.statusCode, contentType, text, wwwAuthenticate: response.headers['www-authenticate'], headers: response.headers };
       }
     } catch (err) {
       if (err instanceof CapError) throw err;

@@ -86,6 +86,30 @@ export interface ConsumedOperation {
   /** html: CSS selector scoping the tables; markdown: heading prefix (naftiko-semantics §3.6). */
   outputSchema?: unknown;
   outputParameters?: OutputParameter[];
+  /** Runtime extension: how this list operation pages, so one call collects several pages (README "Pagination"). */
+  pagination?: Pagination;
+}
+
+/** Runtime extension on a consumed operation (schemas/runtime-extensions.json). */
+export interface Pagination {
+  style: 'cursor' | 'offset' | 'page' | 'link';
+  /** Dot path of the array of items in a page (default `$`: the body is the array). */
+  items?: string;
+  /** cursor: the parameter the cursor is sent in, and where the next one is read (a body path or a header). */
+  cursorParam?: string;
+  nextCursor?: string;
+  nextCursorHeader?: string;
+  /** offset: the parameter holding the position of the first item. */
+  offsetParam?: string;
+  /** page: the parameter holding the page number, and the number of the first page (default 1). */
+  pageParam?: string;
+  firstPage?: number;
+  /** The parameter holding the page size, and the size sent when the caller gives none. */
+  limitParam?: string;
+  pageSize?: number;
+  /** Caps on one call (defaults 10 pages, 1000 items). */
+  maxPages?: number;
+  maxItems?: number;
 }
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';

@@ -120,7 +120,7 @@ const restCases: RestCase[] = [
   {
     route: 'GET /v1/customers',
     query: { ingest_alias: 'team@acme.example', next_page: 'eyJvZmZzZXQiOjIwfQ' },
-    upstream: { method: 'GET', path: '/v1/customers', query: { next_page: 'eyJvZmZzZXQiOjIwfQ', ingest_alias: 'team@acme.example' } },
+    upstream: { method: 'GET', path: '/v1/customers', query: { next_page: 'eyJvZmZzZXQiOjIwfQ', ingest_alias: 'team@acme.example', limit: '100' }, pages: { items: 'data', cursor: 'next_page' } },
     mapping: '$',
   },
   {

@@ -82,7 +82,7 @@ const restCases: RestCase[] = [
   {
     route: 'GET /v1/users',
     query: { q: 'ada', ids: 'user_1' },
-    upstream: { method: 'GET', path: '/users', query: { q: 'ada', ids: 'user_1' } },
+    upstream: { method: 'GET', path: '/users', query: { q: 'ada', ids: 'user_1', limit: '100' } },
     mapping: '$',
   },
   {

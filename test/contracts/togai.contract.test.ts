@@ -46,7 +46,7 @@ const toolCases: ToolCase[] = [
   {
     tool: 'list-accounts',
     args: { nextToken: 'eyJwYWdlU2l6ZSI6IDEwfQ==' },
-    upstream: { method: 'GET', path: '/accounts', query: { nextToken: 'eyJwYWdlU2l6ZSI6IDEwfQ==' } },
+    upstream: { method: 'GET', path: '/accounts', query: { nextToken: 'eyJwYWdlU2l6ZSI6IDEwfQ==', pageSize: '50' }, pages: { items: 'data', cursor: 'nextToken' } },
     mapping: '$',
   },
   {
@@ -55,7 +55,7 @@ const toolCases: ToolCase[] = [
     upstream: { method: 'POST', path: '/ingestBatch', body: { events: [event('evt-0001', '1'), event('evt-0002', '12.5')] } },
     mapping: '$',
   },
-  { tool: 'list-price-plans', args: {}, upstream: { method: 'GET', path: '/price_plans' }, mapping: '$' },
+  { tool: 'list-price-plans', args: {}, upstream: { method: 'GET', path: '/price_plans', query: { pageSize: '50' }, pages: { items: 'data', cursor: 'nextToken' } }, mapping: '$' },
   {
     tool: 'create-price-plan',
     args: { name: 'Growth', type: 'BILLING', description: 'Usage-based growth plan', supportedCurrencies: ['USD'], pricingCycleConfig, usageRateCards },
@@ -69,7 +69,7 @@ const toolCases: ToolCase[] = [
   {
     tool: 'list-invoices',
     args: { accountId: 'ACC001', status: 'DUE', start_time: 1761955200000 },
-    upstream: { method: 'GET', path: '/invoices', query: { owner_id: 'ACC001', status: 'DUE', start_time: '1761955200000' } },
+    upstream: { method: 'GET', path: '/invoices', query: { owner_id: 'ACC001', status: 'DUE', start_time: '1761955200000', pageSize: '50' }, pages: { items: 'data', cursor: 'nextToken' } },
     mapping: '$',
   },
   {
@@ -85,13 +85,13 @@ const toolCases: ToolCase[] = [
   {
     tool: 'list-usage-meters',
     args: { status: 'ACTIVE', aggregations: 'SUM' },
-    upstream: { method: 'GET', path: '/usage_meters', query: { status: 'ACTIVE', aggregations: 'SUM' } },
+    upstream: { method: 'GET', path: '/usage_meters', query: { status: 'ACTIVE', aggregations: 'SUM', pageSize: '50' }, pages: { items: 'data', cursor: 'nextToken' } },
     mapping: '$',
   },
 ];
 
 const restCases: RestCase[] = [
-  { route: 'GET /v1/customers', upstream: { method: 'GET', path: '/customers' }, mapping: '$' },
+  { route: 'GET /v1/customers', upstream: { method: 'GET', path: '/customers', query: { pageSize: '50' }, pages: { items: 'data', cursor: 'nextToken' } }, mapping: '$' },
   {
     route: 'POST /v1/customers',
     body: { id: 'GLOBEX', name: 'Globex Corp', primaryEmail: 'ap@globex.example', address: {} },
@@ -135,13 +135,13 @@ const restCases: RestCase[] = [
     route: 'GET /v1/accounts/{accountId}/invoices',
     path: '/v1/accounts/GLOBEX-EU/invoices',
     query: { status: 'PAID' },
-    upstream: { method: 'GET', path: '/invoices', query: { owner_id: 'GLOBEX-EU', status: 'PAID' } },
+    upstream: { method: 'GET', path: '/invoices', query: { owner_id: 'GLOBEX-EU', status: 'PAID', pageSize: '50' }, pages: { items: 'data', cursor: 'nextToken' } },
     mapping: '$',
   },
   {
     route: 'GET /v1/accounts/{accountId}/credits',
     path: '/v1/accounts/GLOBEX-EU/credits',
-    upstream: { method: 'GET', path: '/credits', query: { account_id: 'GLOBEX-EU' } },
+    upstream: { method: 'GET', path: '/credits', query: { account_id: 'GLOBEX-EU', pageSize: '50' }, pages: { items: 'data', cursor: 'nextToken' } },
     mapping: '$',
   },
   {

@@ -14,6 +14,8 @@ export interface TransportResponse {
   text: string;
   /** WWW-Authenticate of a 401, for Digest. */
   wwwAuthenticate?: string | string[];
+  /** Every response header (lower-cased names), for pagination cursors and Link. */
+  headers?: Readonly<Record<string, string | string[] | undefined>>;
 }
 
 export type Transport = (origin: string, request: UpstreamRequest) => Promise<TransportResponse>;
