@@ -124,8 +124,7 @@ function findTargets(capabilities: readonly CompiledCapability[], name: string, 
       for (const tool of adapter.tools) if (tool.listing.name === name) tools.push({ kind: 'tool', adapter: adapter.namespace, tool });
     } else if (adapter.type === 'rest') {
       for (const route of adapter.routes) {
-        if (routeKey(`${route.method} ${route.path}`) === wanted) routes.unshift({ kind: 'route', adapter: adapter.namespace, route });
-        else if (route.operationName === name) routes.push({ kind: 'route', adapter: adapter.namespace, route });
+        if (routeKey(`${route.method} ${route.path}`) === wanted || route.operationName === name) routes.push({ kind: 'route', adapter: adapter.namespace, route });
       }
     }
   }

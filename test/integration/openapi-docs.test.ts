@@ -11,7 +11,7 @@ import { Writable } from 'node:stream';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/observe/log.js';
-import { ensureFreshBuild, killRunningChildren, ROOT, runCli } from '../helpers/cli.js';
+import { ensureFreshBuild, killRunningChildren, ROOT, runCli, startServe } from '../helpers/cli.js';
 import { serveCapability, type Served } from '../helpers/runtime.js';
 import { startUpstream, type Upstream } from '../helpers/upstream.js';
 
@@ -133,6 +133,17 @@ describe('OpenAPI docs on a REST adapter', { timeout: 90_000 }, () => {
     const several = await runCli(['openapi', guardedFile]);
     expect(several.code).toBe(1);
     expect(several.stderr).toContain('several REST adapters (guarded-api, own-docs-api); pick one with --adapter');
+  });
+
+  it('`serve --no-docs` serves the routes without the docs', async () => {
+    const serve = await startServe([ORDERS, '--no-docs', '--port', 'orders-api=0', '--port', 'orders-mcp=0', '--upstream', `shop=${upstream.url}`], 2, { env: { SHOP_TOKEN: 'x' } });
+    try {
+      const rest = /^rest\s+orders-api\s+(\S+)/m.exec(serve.lines.join('\n'))![1]!;
+      expect((await fetch(`${rest}/docs/json`)).status).toBe(404);
+      expect((await fetch(`${rest}/v1/orders/o1`)).status).toBe(200);
+    } finally {
+      await serve.stop();
+    }
   });
 
   it('serves no docs with docs: false (serve --no-docs)', async () => {
