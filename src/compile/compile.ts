@@ -128,7 +128,8 @@ export function compileCapability(
     const key = `${ref.adapter.namespace}.${ref.operation.name}`;
     if (templates.has(key)) continue;
     try {
-      const request = compileRequestTemplate(ref.adapter, ref.resource, ref.operation, scope, limits.get(ref.adapter));
+      // Schema files (protobuf, avro) are found beside the file that declares the operation (a shared file for imports).
+      const request = compileRequestTemplate(ref.adapter, ref.resource, ref.operation, scope, { ...limits.get(ref.adapter), schemaDir: dirname(ref.source.path) });
       const pagination = compileOperationPagination(ref, request, diagnostics);
       templates.set(key, { request, outputRawFormat: ref.operation.outputRawFormat, outputParameters: ref.operation.outputParameters, pagination });
       parameterNames.set(key, operationParameterNames(ref.resource, ref.operation, inputPrefixes));

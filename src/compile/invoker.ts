@@ -6,6 +6,7 @@ import { compileInputValidator, declaredInputSchema, derivedInputSchema, type In
 import type { NameScope } from './names.js';
 import { compilePlan, type CallTarget, type ExecutionPlan } from './plan.js';
 import type { RequestTemplate } from './request-template.js';
+import { compileRestInputs, type RestInputSource } from './rest-inputs.js';
 
 export interface CompiledInvoker {
   readonly name: string;
@@ -19,6 +20,8 @@ export interface CompiledInvoker {
   readonly inputSchema: JsonSchemaObject;
   /** Declared inputs with their location; null when the unit declares none (REST then takes inputs implicitly). */
   readonly declaredInputs: readonly { name: string; in: string }[] | null;
+  /** REST: how each declared input is read from the request (null when none is declared). */
+  readonly restInputs: readonly RestInputSource[] | null;
   validateInput(input: Record<string, unknown>): FieldError[] | null;
 }
 
@@ -52,6 +55,7 @@ export function compileInvoker(source: InvokerSource, targets: ReadonlyMap<strin
     plan,
     inputSchema,
     declaredInputs: declared.length > 0 ? declared.map((p) => ({ name: p.name, in: p.in ?? 'body' })) : null,
+    restInputs: kind === 'rest' && declared.length > 0 ? compileRestInputs(declared) : null,
     validateInput: validate,
   };
 }

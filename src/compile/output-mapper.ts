@@ -1,6 +1,7 @@
 // outputParameters → one function from the upstream body to the result (naftiko-semantics §4.4).
 // Deliberate difference from the reference engine: an object/array output with `mapping` and no
 // properties/items/values passes the selected node through (§4.4 RECOMMENDED; the seeds' `mapping: $.`).
+// A second one: for XML bodies an array output also takes a lone element (`{ listsFromSingles: true }`), see below.
 import type { OutputParameter } from '../spec/capability.js';
 import { compileJsonPath, type Extractor } from './jsonpath.js';
 import type { NameScope, Params } from './names.js';
@@ -9,11 +10,24 @@ import { compileText } from './template.js';
 /** Upstream body (and the call parameters, for `value` templates) → result. */
 export type OutputMapper = (body: unknown, params?: Params) => unknown;
 
+export interface OutputMapperOptions {
+  /**
+   * XML cannot tell a list of one from a single child: `<vessels><vessel>…</vessel></vessels>` reads as
+   * `{vessel: {…}}`. The reference then maps an array output to null and returns the raw body (tutorial step 5,
+   * `?status=active`); the author meant a list of one, so with this flag an array output wraps a lone element.
+   */
+  listsFromSingles?: boolean;
+}
+
+/** Formats whose trees cannot tell a one-element list from a single value. */
+export const listsFromSinglesFor = (outputRawFormat: string | undefined): boolean => String(outputRawFormat ?? '').toLowerCase() === 'xml';
+
 /** Returns null when there is nothing to map: the upstream body is the result. */
-export function compileOutputMapper(outputs: readonly OutputParameter[] | undefined, scope?: NameScope): OutputMapper | null {
+export function compileOutputMapper(outputs: readonly OutputParameter[] | undefined, scope?: NameScope, options: OutputMapperOptions = {}): OutputMapper | null {
   const usable = (outputs ?? []).filter((o) => o && (o.in === undefined || o.in === 'body'));
   if (usable.length === 0) return null;
-  const mappers = usable.map((o) => compileOutput(o, scope));
+  const toList = options.listsFromSingles ? asList : asArray;
+  const mappers = usable.map((o) => compileOutput(o, scope, toList));
   // The first output that yields a value wins; when none does, the raw body is returned.
   return (body, params = {}) => {
     for (const map of mappers) {
@@ -27,7 +41,7 @@ export function compileOutputMapper(outputs: readonly OutputParameter[] | undefi
 /** A `value` that is not JSONPath: a constant, or a template over the call parameters. */
 const isConstant = (output: OutputParameter): boolean => output.value !== undefined && !(typeof output.value === 'string' && output.value.startsWith('$'));
 
-function compileOutput(output: OutputParameter, scope?: NameScope): OutputMapper {
+function compileOutput(output: OutputParameter, scope?: NameScope, toList: (v: unknown) => unknown[] | undefined = asArray): OutputMapper {
   if (isConstant(output)) {
     // `value` wins over `mapping` and always yields a string (naftiko-semantics §4.4).
     const render = compileValue(output.value, scope);
@@ -36,13 +50,13 @@ function compileOutput(output: OutputParameter, scope?: NameScope): OutputMapper
   const select: Extractor = compileJsonPath(String(output.mapping ?? output.value ?? '$'));
   const type = output.type ?? 'object';
   if (type === 'array') {
-    if (!output.items) return (body) => asArray(select(body));
-    const item = compileItem(output.items, scope);
-    return (body, params) => asArray(select(body))?.map((element) => item(element, params));
+    if (!output.items) return (body) => toList(select(body));
+    const item = compileItem(output.items, scope, toList);
+    return (body, params) => toList(select(body))?.map((element) => item(element, params));
   }
   if (type === 'object') {
     if (output.values) {
-      const each = compileItem(output.values, scope);
+      const each = compileItem(output.values, scope, toList);
       return (body, params) => {
         const selected = select(body);
         if (!isObject(selected)) return undefined;
@@ -50,7 +64,7 @@ function compileOutput(output: OutputParameter, scope?: NameScope): OutputMapper
       };
     }
     if (output.properties) {
-      const props = compileProperties(output.properties, scope);
+      const props = compileProperties(output.properties, scope, toList);
       // Property paths are evaluated against the selected node (the root when `mapping` is absent or `$`).
       return (body, params) => props(select(body) ?? body, params);
     }
@@ -66,17 +80,19 @@ function compileOutput(output: OutputParameter, scope?: NameScope): OutputMapper
   return select;
 }
 
-function compileProperties(properties: Record<string, OutputParameter>, scope?: NameScope): (node: unknown, params?: Params) => Record<string, unknown> {
+type ToList = (v: unknown) => unknown[] | undefined;
+
+function compileProperties(properties: Record<string, OutputParameter>, scope?: NameScope, toList: ToList = asArray): (node: unknown, params?: Params) => Record<string, unknown> {
   const entries = Object.entries(properties).map(([name, p]) => {
     // A nested object without `mapping` builds itself from the same node (naftiko-semantics case 20).
-    const nested = p && p.type === 'object' && p.properties && p.mapping === undefined && !isConstant(p) ? compileProperties(p.properties, scope) : null;
-    return [name, nested ?? compileOutput(p, scope)] as const;
+    const nested = p && p.type === 'object' && p.properties && p.mapping === undefined && !isConstant(p) ? compileProperties(p.properties, scope, toList) : null;
+    return [name, nested ?? compileOutput(p, scope, toList)] as const;
   });
   return (node, params) => Object.fromEntries(entries.map(([name, map]) => [name, map(node, params) ?? null]));
 }
 
-function compileItem(item: OutputParameter, scope?: NameScope): (element: unknown, params?: Params) => unknown {
-  if (item.properties) return compileProperties(item.properties, scope);
+function compileItem(item: OutputParameter, scope?: NameScope, toList: ToList = asArray): (element: unknown, params?: Params) => unknown {
+  if (item.properties) return compileProperties(item.properties, scope, toList);
   if (item.mapping) {
     const select = compileJsonPath(item.mapping);
     return (element) => select(element) ?? null;
@@ -85,6 +101,8 @@ function compileItem(item: OutputParameter, scope?: NameScope): (element: unknow
 }
 
 const asArray = (v: unknown): unknown[] | undefined => (Array.isArray(v) ? v : undefined);
+/** asArray, but a lone element (not null, not missing) is a list of one. */
+const asList = (v: unknown): unknown[] | undefined => (Array.isArray(v) ? v : v === undefined || v === null ? undefined : [v]);
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** A `value`: rendered as text over the call parameters (numbers and booleans become their text, as in the reference). */

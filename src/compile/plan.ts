@@ -3,7 +3,7 @@
 import type { CallStep, Invocable, LookupStep, OutputParameter, StepOutputMapping } from '../spec/capability.js';
 import { compileJsonPath, type Extractor } from './jsonpath.js';
 import { compileInputKey, type Getter, type NameScope, type Params } from './names.js';
-import { compileMock, compileOutputMapper, type MockBuilder, type OutputMapper } from './output-mapper.js';
+import { compileMock, compileOutputMapper, listsFromSinglesFor, type MockBuilder, type OutputMapper } from './output-mapper.js';
 import type { PaginationPlan } from './pagination.js';
 import type { RequestTemplate } from './request-template.js';
 import { compileText, TemplateError } from './template.js';
@@ -129,7 +129,8 @@ export function compilePlan(source: PlanSource, targets: ReadonlyMap<string, Cal
   if (unit.call) {
     const target = targetOf(targets, unit.call, 'call');
     const call = compileCall(unit.call, target, unit.with, unitScope, withInputs, withKeys, new Set());
-    return { plan: { kind: 'call', call, mapOutput: compileOutputMapper(unit.outputParameters, unitScope) }, withInputs, withKeys, request: target.request, calls: [unit.call] };
+    const mapOutput = compileOutputMapper(unit.outputParameters, unitScope, { listsFromSingles: listsFromSinglesFor(target.outputRawFormat) });
+    return { plan: { kind: 'call', call, mapOutput }, withInputs, withKeys, request: target.request, calls: [unit.call] };
   }
   return { plan: { kind: 'mock', build: compileMock(unit.outputParameters, unitScope) }, withInputs, withKeys, calls: [] };
 }

@@ -6,6 +6,7 @@ import { acceptFor, compileBodyReader, type BodyReader } from '../invoke/formats
 import type { ConsumedInputParameter, ConsumedOperation, ConsumedResource, ConsumesHttp } from '../spec/capability.js';
 import { USER_AGENT } from '../version.js';
 import { checkHeaderName, headerValueProblem } from './header-rules.js';
+import { compileJsonText } from './json-text-template.js';
 import { compileInputKey, stringify, type Getter, type NameScope, type Params } from './names.js';
 import { compileJson, compileText, TemplateError } from './template.js';
 
@@ -58,7 +59,7 @@ export function compileRequestTemplate(
   resource: ConsumedResource,
   operation: ConsumedOperation,
   scope: NameScope,
-  limits: { maxResponseBytes?: number } = {},
+  limits: { maxResponseBytes?: number; schemaDir?: string } = {},
 ): RequestTemplate {
   const base = new URL(adapter.baseUri);
   const inputs: RequestInput[] = [];
@@ -71,17 +72,19 @@ export function compileRequestTemplate(
   // Adapter-level parameters go with every call: their values come from constants and binds, never from the caller.
   const boundScope: NameScope = { ...scope, bindingsOnly: true };
   const sendable = (p: ConsumedInputParameter | undefined) => p && p.in !== 'path' && p.in !== 'environment';
-  const parameters = [
-    ...(adapter.inputParameters ?? []).filter(sendable).map((p) => compileParameter(p, boundScope, inputs)),
-    ...(operation.inputParameters ?? []).filter(sendable).map((p) => compileParameter(p, scope, inputs)),
-  ];
+  const operationParameters = (operation.inputParameters ?? []).filter(sendable).map((p) => compileParameter(p, scope, inputs));
+  const parameters = [...(adapter.inputParameters ?? []).filter(sendable).map((p) => compileParameter(p, boundScope, inputs)), ...operationParameters];
+  // An operation parameter rendered from a `value` is visible to the body template under its own name
+  // (naftiko-semantics §2.3, case 8: `search: "{{term}}"` then `{{search}}` in the body).
+  const valued = new Set((operation.inputParameters ?? []).filter((p) => sendable(p) && p!.value !== undefined).map((p) => p!.name));
+  const writtenBack = operationParameters.filter((p) => valued.has(p.name));
   const query = parameters.filter((p) => p.in === 'query');
   const headers = parameters.filter((p) => p.in === 'header');
   const cookies = parameters.filter((p) => p.in === 'cookie');
   const auth = compileAuthentication(adapter, boundScope);
   const authHeaders = authHeaderNames(adapter);
   const body = compileBody(operation, scope, inputs);
-  const readBody = compileBodyReader(operation.outputRawFormat, operation.outputSchema, adapter.namespace);
+  const readBody = compileBodyReader(operation.outputRawFormat, operation.outputSchema, adapter.namespace, limits.schemaDir);
   const accept = acceptFor(operation.outputRawFormat);
 
   return {
@@ -109,7 +112,7 @@ export function compileRequestTemplate(
       if (cookie.length) out.cookie = cookie.join('; ');
       const dynamic = auth(out, search, params);
       for (const name of authHeaders) if (out[name] !== undefined) checkedHeader({ name, in: 'header', bound: true }, out[name]!);
-      const rendered = body?.(params);
+      const rendered = body?.(writtenBack.length > 0 ? withWrittenBack(writtenBack, params) : params);
       if (rendered) out['content-type'] = rendered.contentType;
       const qs = search.toString();
       const request: UpstreamRequest = { method, path: renderPath(params) + (qs ? `?${qs}` : ''), headers: out, body: rendered?.text };
@@ -138,6 +141,15 @@ function authHeaderNames(adapter: ConsumesHttp): string[] {
   if (auth?.type === 'bearer' || auth?.type === 'basic') return ['authorization'];
   if (auth?.type === 'apikey' && auth.placement !== 'query') return [String(auth.key).toLowerCase()];
   return [];
+}
+
+function withWrittenBack(parameters: readonly CompiledParameter[], params: Params): Params {
+  const out: Record<string, unknown> = { ...params };
+  for (const p of parameters) {
+    const value = p.get(params);
+    if (value !== undefined) out[p.name] = value;
+  }
+  return out;
 }
 
 function read(p: CompiledParameter, params: Params): unknown {
@@ -292,7 +304,7 @@ function compileBody(operation: ConsumedOperation, scope: NameScope, inputs: Req
   }
   const collect = (names: readonly string[]) => names.forEach((n) => addInput(inputs, n, scope, 'body', {}));
   if (typeof body === 'string') {
-    const template = compileText(body, scope);
+    const template = compileJsonText(body, scope) ?? compileText(body, scope);
     collect(template.names);
     return (params) => ({ text: template.render(params), contentType: 'application/json' });
   }

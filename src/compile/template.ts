@@ -8,6 +8,8 @@ export interface TextTemplate {
   readonly names: readonly string[];
   /** The getter when the whole template is exactly one placeholder, so callers can keep the value's type. */
   readonly single?: Getter;
+  /** One getter per placeholder, in order of appearance. */
+  readonly getters?: readonly Getter[];
   render(params: Params): string;
 }
 
@@ -37,6 +39,7 @@ export function compileText(text: string, scope: NameScope): TextTemplate {
   return {
     names,
     single,
+    getters: parts.filter((p): p is Getter => typeof p === 'function'),
     render: (params) => parts.map((p) => (typeof p === 'string' ? p : stringify(p(params)))).join(''),
   };
 }

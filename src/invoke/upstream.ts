@@ -60,9 +60,9 @@ export function createUpstreamClient(options: UpstreamClientOptions = {}): Upstr
           continue;
         }
         answered = true;
-        const text = await readCapped(response, cap, where, namespace);
+        const bytes = await readCapped(response, cap, where, namespace);
         const contentType = String(response.headers['content-type'] ?? '');
-        return { status: response.statusCode, contentType, text, wwwAuthenticate: response.headers['www-authenticate'], headers: response.headers };
+        return { status: response.statusCode, contentType, text: bytes.toString('utf8'), bytes, wwwAuthenticate: response.headers['www-authenticate'], headers: response.headers };
       }
     } catch (err) {
       if (err instanceof CapError) throw err;
@@ -77,8 +77,8 @@ export function createUpstreamClient(options: UpstreamClientOptions = {}): Upstr
   };
 }
 
-/** Reads the body as UTF-8 text, aborting as soon as it exceeds `cap` bytes: never more than the cap is held. */
-async function readCapped(response: Dispatcher.ResponseData, cap: number, where: string, namespace: string): Promise<string> {
+/** Reads the body, aborting as soon as it exceeds `cap` bytes: never more than the cap is held. */
+async function readCapped(response: Dispatcher.ResponseData, cap: number, where: string, namespace: string): Promise<Buffer> {
   const tooLarge = (seen: string) =>
     new CapError('CAP_UPSTREAM_TOO_LARGE', `${where} sent a response body larger than ${cap} bytes (${seen})`, { upstream: namespace, upstreamStatus: response.statusCode });
   const declared = Number(response.headers['content-length']);
@@ -96,7 +96,7 @@ async function readCapped(response: Dispatcher.ResponseData, cap: number, where:
     }
     chunks.push(chunk);
   }
-  return Buffer.concat(chunks, size).toString('utf8');
+  return Buffer.concat(chunks, size);
 }
 
 // 304 Not Modified is an answer, not a redirect.

@@ -1,6 +1,7 @@
 // Validate stage: JSON Schema plus the semantic rules the schema cannot express → Diagnostic[].
 import type { Diagnostic } from '../errors/diagnostic.js';
 import type { LoadedCapability } from '../load/load.js';
+import { bindNameAsLiteral } from './rules/bind-name-as-literal.js';
 import { callTargetExists } from './rules/call-target-exists.js';
 import { consumedAdapterShape } from './rules/consumed-adapter-shape.js';
 import { controlAdapter } from './rules/control-adapter.js';
@@ -14,7 +15,7 @@ import { skillTools } from './rules/skill-tools.js';
 import { unreachableOperation } from './rules/unreachable-operation.js';
 import { validateSchema } from './schema.js';
 
-const RULES = [callTargetExists, refTargetExists, forwardTargetExists, unreachableOperation, pathParameterInPath, namespacesUnique, credentialsFromBinds, skillTools, controlAdapter, outputJsonPathValid, consumedAdapterShape];
+const RULES = [callTargetExists, refTargetExists, forwardTargetExists, unreachableOperation, pathParameterInPath, namespacesUnique, credentialsFromBinds, skillTools, controlAdapter, outputJsonPathValid, consumedAdapterShape, bindNameAsLiteral];
 
 export function validateCapability(loaded: LoadedCapability, options: { strict?: boolean } = {}): Diagnostic[] {
   if (!loaded.document) return [];

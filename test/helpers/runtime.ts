@@ -13,6 +13,8 @@ export interface ServeOptions {
   env: Record<string, string | undefined>;
   /** Base URL every consumed namespace is pointed at (`--upstream ns=url`). */
   upstreamUrl: string;
+  /** Per consumed namespace, a base URL that wins over `upstreamUrl` (capabilities that consume several APIs). */
+  upstreamUrls?: Record<string, string>;
   /** Upstream timeout passed to startRuntime. */
   timeoutMs?: number;
   /** The runtime's logger (tests that read log lines pass one with a memory destination; logs are dropped otherwise). */
@@ -40,7 +42,7 @@ export async function serveCapability(file: string, options: ServeOptions): Prom
   const probe = await prepareCapabilities([file], { env: options.env });
   if (!probe.ok || probe.capabilities.length !== 1) throw new Error(`cannot prepare ${file}:\n${describe(probe)}`);
   const capability = probe.capabilities[0]!;
-  const upstreams = new Map(capability.upstreams.map((u) => [u.namespace, options.upstreamUrl] as const));
+  const upstreams = new Map(capability.upstreams.map((u) => [u.namespace, options.upstreamUrls?.[u.namespace] ?? options.upstreamUrl] as const));
   const prepared = await prepareCapabilities([file], { env: options.env, upstreams });
   if (!prepared.ok) throw new Error(`cannot prepare ${file}:\n${describe(prepared)}`);
   const ports = new Map(capability.adapters.map((a) => [a.namespace, 0] as const));

@@ -22,7 +22,7 @@ export interface RecordedRequest {
 
 export interface UpstreamReply {
   status?: number;
-  /** A JSON value to send; a string is sent as is (use with a custom content-type). */
+  /** A JSON value to send; a string or a Buffer is sent as is (use with a custom content-type). */
   body?: unknown;
   headers?: Record<string, string>;
   /** Wait this long before answering. */
@@ -100,8 +100,16 @@ export async function startUpstream(handler?: UpstreamHandler): Promise<Upstream
       return;
     }
     const status = reply.status ?? 200;
-    const body = reply.body === undefined ? (status === 204 ? '' : JSON.stringify(defaultReply(record).body)) : typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
-    record.answered = { status, bodyText: body, body: parseJson(body) };
+    const body =
+      reply.body === undefined
+        ? status === 204
+          ? ''
+          : JSON.stringify(defaultReply(record).body)
+        : typeof reply.body === 'string' || Buffer.isBuffer(reply.body)
+          ? reply.body
+          : JSON.stringify(reply.body);
+    const sentText = typeof body === 'string' ? body : body.toString('utf8');
+    record.answered = { status, bodyText: sentText, body: parseJson(sentText) };
     res.writeHead(status, { 'content-type': 'application/json', ...reply.headers });
     res.end(body);
   }

@@ -128,7 +128,7 @@ function gatherInput(route: CompiledRoute, req: FastifyRequest, variables: reado
   const query = req.query as Record<string, unknown>;
   const body = req.body;
   const fields = body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
-  const declared = route.invoker.declaredInputs;
+  const declared = route.invoker.restInputs;
   if (!declared) {
     // Implicit inputs (naftiko-semantics §8.6 item 4): body fields, the whole body as `body`, query, route variables.
     // Route variables win under their kebab/snake twin too: `{customer-id}` must not lose to a `customer_id` query/body field.
@@ -140,9 +140,25 @@ function gatherInput(route: CompiledRoute, req: FastifyRequest, variables: reado
     return { ...fields, ...(body === undefined ? {} : { body }), ...query, ...twins, ...pathValues };
   }
   const input: Record<string, unknown> = {};
-  for (const { name, in: where } of declared) {
+  for (const { name, in: where, constant, select, wholeBody } of declared) {
     const value =
-      where === 'path' ? pathValues[name] : where === 'query' ? query[name] : where === 'header' ? req.headers[name.toLowerCase()] : where === 'cookie' ? cookie(req, name) : fields[name];
+      constant !== undefined
+        ? constant
+        : where === 'path'
+          ? pathValues[name]
+          : where === 'query'
+            ? query[name]
+            : where === 'header'
+              ? req.headers[name.toLowerCase()]
+              : where === 'cookie'
+                ? cookie(req, name)
+                : select
+                  ? (select(body) ?? undefined)
+                  : name in fields
+                    ? fields[name]
+                    : wholeBody
+                      ? body
+                      : undefined;
     if (value !== undefined) input[name] = value;
   }
   return input;

@@ -12,6 +12,8 @@ export interface TransportResponse {
   status: number;
   contentType: string;
   text: string;
+  /** The same body as bytes, for the binary formats (protobuf, avro). */
+  bytes?: Uint8Array;
   /** WWW-Authenticate of a 401, for Digest. */
   wwwAuthenticate?: string | string[];
   /** Every response header (lower-cased names), for pagination cursors and Link. */

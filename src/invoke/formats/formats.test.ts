@@ -45,9 +45,9 @@ describe('formats', () => {
     expect(read('csv', '')).toBeUndefined();
   });
 
-  it('refuses unknown formats, binary formats and unusable selectors at compile time', () => {
+  it('refuses unknown formats, binary formats without a readable schema file and unusable selectors at compile time', () => {
     expect(() => compileBodyReader('ini', undefined, 'samples')).toThrow(expect.objectContaining({ code: 'CAP_COMPILE' }));
-    expect(() => compileBodyReader('avro', 'schema.avsc', 'samples')).toThrow(expect.objectContaining({ code: 'CAP_COMPILE_UNSUPPORTED' }));
+    expect(() => compileBodyReader('avro', 'no-such-schema.avsc', 'samples', '/nonexistent')).toThrow(/cannot read the schema file no-such-schema\.avsc/);
     expect(() => compileBodyReader('html', 'table[', 'samples')).toThrow(/outputSchema "table\[" is not a CSS selector/);
   });
 });

@@ -3,14 +3,13 @@
 import { parse as parseYaml } from 'yaml';
 import { CapError } from '../../errors/cap-error.js';
 import { exceedsDepth, MAX_JSON_DEPTH } from '../json-depth.js';
+import { compileAvro, compileProtobuf, SchemaFileError, type BinaryParser } from './binary.js';
 import { compileDelimited, DELIMITERS } from './delimited.js';
 import { compileHtml } from './html.js';
 import { compileMarkdown } from './markdown.js';
 import { compileXml } from './xml.js';
 
-export const OUTPUT_FORMATS = ['json', 'yaml', 'xml', 'csv', 'tsv', 'psv', 'html', 'markdown'] as const;
-/** Binary formats of the reference that need a schema file; refused with CAP_COMPILE_UNSUPPORTED. */
-const BINARY_FORMATS = ['protobuf', 'avro'];
+export const OUTPUT_FORMATS = ['json', 'yaml', 'xml', 'csv', 'tsv', 'psv', 'html', 'markdown', 'protobuf', 'avro'] as const;
 
 /** The Accept header each format asks the upstream for (JSON stays the fallback some APIs need to answer at all). */
 const ACCEPT: Record<string, string> = {
@@ -22,6 +21,8 @@ const ACCEPT: Record<string, string> = {
   psv: 'text/plain, */*;q=0.1',
   html: 'text/html, */*;q=0.1',
   markdown: 'text/markdown, text/plain;q=0.9, */*;q=0.1',
+  protobuf: 'application/x-protobuf, application/protobuf;q=0.9, */*;q=0.1',
+  avro: 'application/avro, avro/binary;q=0.9, */*;q=0.1',
 };
 
 export const acceptFor = (format: unknown): string => ACCEPT[format === undefined || format === null ? 'json' : String(format).toLowerCase()] ?? 'application/json';
@@ -30,6 +31,8 @@ export interface RawResponse {
   status: number;
   contentType: string;
   text: string;
+  /** The body's bytes (the binary formats decode these, not the text). */
+  bytes?: Uint8Array;
 }
 
 /** Upstream response → JSON value; `undefined` for an empty body. Throws CAP_UPSTREAM_BODY_INVALID on bad bytes. */
@@ -45,17 +48,19 @@ export class FormatError extends Error {
   }
 }
 
-export function compileBodyReader(format: unknown, outputSchema: unknown, namespace: string): BodyReader {
+/** `schemaDir`: the folder of the file declaring the operation, where relative protobuf/avro schema paths start. */
+export function compileBodyReader(format: unknown, outputSchema: unknown, namespace: string, schemaDir?: string): BodyReader {
   const name = format === undefined || format === null ? 'json' : String(format).toLowerCase();
   const schema = typeof outputSchema === 'string' && outputSchema.trim() !== '' ? outputSchema.trim() : undefined;
-  const parse = compileParser(name, schema);
+  const binary = compileBinary(name, schema, schemaDir);
+  const parse: (response: RawResponse) => unknown = binary ? (response) => binary(response.bytes ?? Buffer.from(response.text, 'utf8')) : compileTextParser(name, schema);
   return (response) => {
-    if (response.text.length === 0) return undefined;
+    if (response.text.length === 0 && !response.bytes?.length) return undefined;
     // JSON keeps the historical leniency: a non-JSON media type (an HTML error page) passes through as text.
     if (name === 'json' && response.contentType !== '' && !/json/i.test(response.contentType)) return response.text;
     let body: unknown;
     try {
-      body = parse(response.text);
+      body = parse(response);
     } catch (err) {
       // An error answer in another format is still worth showing to the caller as it came.
       if (response.status >= 400) return response.text;
@@ -67,6 +72,21 @@ export function compileBodyReader(format: unknown, outputSchema: unknown, namesp
     }
     return body;
   };
+}
+
+function compileBinary(name: string, schema: string | undefined, schemaDir: string | undefined): BinaryParser | undefined {
+  if (name !== 'protobuf' && name !== 'avro') return undefined;
+  try {
+    return name === 'protobuf' ? compileProtobuf(schema, schemaDir) : compileAvro(schema, schemaDir);
+  } catch (err) {
+    if (err instanceof SchemaFileError) throw new FormatError(err.message, 'CAP_COMPILE');
+    throw err;
+  }
+}
+
+function compileTextParser(name: string, schema: string | undefined): (response: RawResponse) => unknown {
+  const parse = compileParser(name, schema);
+  return (response) => parse(response.text);
 }
 
 function compileParser(name: string, schema: string | undefined): (text: string) => unknown {
@@ -90,9 +110,6 @@ function compileParser(name: string, schema: string | undefined): (text: string)
     case 'markdown':
       return compileMarkdown(schema);
     default:
-      if (BINARY_FORMATS.includes(name)) {
-        throw new FormatError(`outputRawFormat "${name}" (binary decoding with a schema file) is not supported by this runtime yet`, 'CAP_COMPILE_UNSUPPORTED');
-      }
       throw new FormatError(`unsupported outputRawFormat "${String(name)}"; use one of ${OUTPUT_FORMATS.join(', ')}`, 'CAP_COMPILE');
   }
 }

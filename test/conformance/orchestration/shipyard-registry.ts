@@ -1,6 +1,7 @@
 // Answers like the Maritime Registry mock API of the Naftiko shipyard tutorial, for the recording upstream
 // (test/helpers/upstream.ts). SOURCE: the `examples` of naftiko-reference/mock-apis/naftiko-shipyard-maritime-registry-api.yaml
-// (naftiko/framework .github/microcks/, commit e884353, Apache-2.0): ships, ship details, voyage VOY-2026-042, crew, cargo (trimmed).
+// (naftiko/framework .github/microcks/, commit e884353, Apache-2.0): ships (filtered by status), ship details, voyage
+// VOY-2026-042 and its creation (POST /voyages → 201), crew, cargo (trimmed).
 import type { RecordedRequest, UpstreamReply } from '../../helpers/upstream.js';
 
 export const SHIPS = [
@@ -44,9 +45,32 @@ export const CARGO = [
 
 const notFound = (message: string): UpstreamReply => ({ status: 404, body: { error: 'not_found', message } });
 
+/** POST /voyages answers 201 like the mock: the posted scalars echoed, the arrays static (the mock cannot echo them). */
+function createVoyage(request: RecordedRequest): UpstreamReply {
+  const posted = (request.json ?? {}) as Record<string, unknown>;
+  const echo = (key: string) => posted[key];
+  return {
+    status: 201,
+    body: {
+      voyageId: VOYAGE.voyageId,
+      shipImo: echo('shipImo'),
+      departurePort: echo('departurePort'),
+      arrivalPort: echo('arrivalPort'),
+      departureDate: echo('departureDate'),
+      arrivalDate: echo('arrivalDate'),
+      crewIds: VOYAGE.crewIds,
+      cargoIds: VOYAGE.cargoIds,
+      status: 'planned',
+    },
+  };
+}
+
 export function shipyardRegistry(request: RecordedRequest): UpstreamReply {
   const path = decodeURIComponent(request.path);
-  if (path === '/ships') return { body: SHIPS };
+  if (request.method === 'POST' && path === '/voyages') return createVoyage(request);
+  // The mock dispatches list-ships on the status query parameter (URI_PARAMS, falling back to every ship).
+  const status = request.query.get('status');
+  if (path === '/ships') return { body: status ? SHIPS.filter((s) => s.operational_status === status) : SHIPS };
   if (path.startsWith('/ships/')) {
     const imo = path.slice('/ships/'.length);
     return SHIP_DETAILS[imo] ? { body: SHIP_DETAILS[imo] } : notFound(`Ship with IMO number ${imo} not found`);
