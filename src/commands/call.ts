@@ -100,7 +100,7 @@ async function runTarget(
 ): Promise<{ ok: true; json: string } | { ok: false; error: string }> {
   if (target.kind === 'tool') {
     // The MCP adapter's own tool call: output-schema check and isError text included.
-    const result = await callTool(target.tool, input, upstream, secrets, silentLogger(), target.adapter);
+    const result = await callTool(target.tool, input, { upstream, secrets, logger: silentLogger(), adapter: target.adapter });
     const text = result.content[0]?.text ?? '';
     return result.isError ? { ok: false, error: text } : { ok: true, json: text };
   }

@@ -19,6 +19,7 @@ export interface RequestGuardOptions {
   allowedHosts?: readonly string[];
 }
 
+const OK = { ok: true } as const;
 const LOCAL_HOSTNAMES = ['localhost', '127.0.0.1', '[::1]'];
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const SIMPLE_BODY = /^\s*(text\/plain|application\/x-www-form-urlencoded|multipart\/form-data)\b/i;
@@ -27,19 +28,36 @@ export function createRequestGuard(options: RequestGuardOptions, refuse: (reply:
   const allowed = [...new Set([...LOCAL_HOSTNAMES, ...(isWildcard(options.host) ? [] : [bracketed(options.host)]), ...(options.allowedHosts ?? []).map(bracketed)])];
   // On a wildcard address the names callers use are unknown, so Host is only checked once the operator lists them.
   const checkHost = !isWildcard(options.host) || (options.allowedHosts?.length ?? 0) > 0;
-  return async (request: FastifyRequest, reply: FastifyReply) => {
-    const refusal = check(request, allowed, checkHost);
-    if (refusal) await refuse(reply, refusal);
+  // Callers send a handful of distinct Host values: each is parsed and judged once (bounded, since callers choose them).
+  const hosts = new Map<string, string | null>();
+  const hostRefusal = (header: string | undefined): string | null => {
+    const known = header === undefined ? undefined : hosts.get(header);
+    if (known !== undefined) return known;
+    const host = validateHostHeader(header, allowed);
+    const verdict = host.ok ? null : host.message;
+    if (header !== undefined && hosts.size < MAX_REMEMBERED_HOSTS) hosts.set(header, verdict);
+    return verdict;
+  };
+  // A callback hook (no promise per request); a refusal is sent and the request goes no further.
+  return (request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
+    const refusal = check(request, allowed, checkHost ? hostRefusal : undefined);
+    if (refusal) {
+      void refuse(reply, refusal);
+      return;
+    }
+    done();
   };
 }
 
-function check(request: FastifyRequest, allowed: string[], checkHost: boolean): Refusal | undefined {
+const MAX_REMEMBERED_HOSTS = 64;
+
+function check(request: FastifyRequest, allowed: string[], hostRefusal: ((header: string | undefined) => string | null) | undefined): Refusal | undefined {
   const hint = 'start the server with --allow-host <name> to accept another host name';
-  if (checkHost) {
-    const host = validateHostHeader(request.headers.host, allowed);
-    if (!host.ok) return { status: 403, code: 'CAP_REQUEST_FORBIDDEN', message: `${host.message}; ${hint}` };
+  if (hostRefusal) {
+    const refused = hostRefusal(request.headers.host);
+    if (refused !== null) return { status: 403, code: 'CAP_REQUEST_FORBIDDEN', message: `${refused}; ${hint}` };
   }
-  const origin = validateOriginHeader(request.headers.origin, allowed);
+  const origin = request.headers.origin === undefined ? OK : validateOriginHeader(request.headers.origin, allowed);
   if (!origin.ok) return { status: 403, code: 'CAP_REQUEST_FORBIDDEN', message: `${origin.message}; ${hint}` };
   if (SAFE_METHODS.has(request.method)) return undefined;
   if (request.headers['sec-fetch-site'] === 'cross-site') {

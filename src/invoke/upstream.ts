@@ -40,8 +40,12 @@ export function createUpstreamClient(options: UpstreamClientOptions = {}): Upstr
   async function sendOnce(namespace: string, origin: string, request: UpstreamRequest, sendOptions: SendOptions = {}): Promise<UpstreamResponse> {
     const where = `upstream "${namespace}" (${origin})`;
     const cap = sendOptions.maxResponseBytes ?? defaultCap;
-    // One deadline for the whole call, redirects and a slowly dripping body included.
-    const signal = AbortSignal.timeout(timeoutMs);
+    // One deadline for the whole call, redirects and a slowly dripping body included. A timer cleared when the call
+    // ends (AbortSignal.timeout would keep a timer and a signal alive for the whole timeout after every call).
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new DOMException(`${where} did not answer within ${timeoutMs} ms`, 'TimeoutError')), timeoutMs);
+    timer.unref();
+    const signal = controller.signal;
     let current: UpstreamRequest = request;
     let answered = false;
     try {
@@ -67,6 +71,8 @@ export function createUpstreamClient(options: UpstreamClientOptions = {}): Upstr
     } catch (err) {
       if (err instanceof CapError) throw err;
       throw toCapError(err, where, namespace, timeoutMs, answered);
+    } finally {
+      clearTimeout(timer);
     }
   }
   return {
@@ -86,6 +92,8 @@ async function readCapped(response: Dispatcher.ResponseData, cap: number, where:
     response.body.destroy();
     throw tooLarge(`content-length ${declared}`);
   }
+  // A declared length within the cap bounds what can arrive (undici stops at it), so the body is read in one go.
+  if (Number.isFinite(declared)) return Buffer.from(await response.body.arrayBuffer());
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of response.body as AsyncIterable<Buffer>) {

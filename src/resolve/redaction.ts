@@ -52,9 +52,15 @@ export function compileRedactor(secrets: readonly string[]): Redactor {
 
 /** JSON text of a value with every secret redacted; the common case (no secret in it) costs one scan of the text. */
 export function redactedJson(value: unknown, secrets: readonly string[]): string {
+  return redactedJsonText(value, secrets).text;
+}
+
+/** Like redactedJson, and says whether anything was redacted (when not, the text is exactly the value's JSON). */
+export function redactedJsonText(value: unknown, secrets: readonly string[]): { text: string; redacted: boolean } {
+  if (value === undefined) return { text: '', redacted: false };
   const text = JSON.stringify(value);
-  if (secrets.length === 0 || !redactorFor(secrets).finds(text)) return text;
-  return JSON.stringify(redactValue(value, secrets));
+  if (secrets.length === 0 || !redactorFor(secrets).finds(text)) return { text, redacted: false };
+  return { text: JSON.stringify(redactValue(value, secrets)), redacted: true };
 }
 
 /** The raw value and the encoded forms in which it can appear in a response, a problem or a log line. */

@@ -37,6 +37,7 @@ export function createServerFactory(adapter: CompiledMcpAdapter, { upstream, sec
   // One validator for every per-request Server, so whatever the SDK compiles is compiled once and cached.
   const jsonSchemaValidator = new AjvJsonSchemaValidator();
   const instructions = adapter.description?.trim();
+  const toolContext = { upstream, secrets, logger, adapter: adapter.namespace };
 
   return () => {
     const info = { name: adapter.namespace, version: VERSION };
@@ -50,7 +51,7 @@ export function createServerFactory(adapter: CompiledMcpAdapter, { upstream, sec
     server.setRequestHandler('tools/call', async (request) => {
       const tool = toolsByName.get(request.params.name);
       if (!tool) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `unknown tool "${request.params.name}"; tools: ${[...toolsByName.keys()].join(', ')}`);
-      return callTool(tool, request.params.arguments, upstream, secrets, logger, adapter.namespace);
+      return callTool(tool, request.params.arguments, toolContext);
     });
     if (hasResources) {
       server.setRequestHandler('resources/list', async (request) => {

@@ -12,6 +12,7 @@ import { BODY_LIMIT_BYTES, classifyRequestError } from '../request-errors.js';
 import { createRequestGuard } from '../request-guard.js';
 import { createSkillsExtension } from '../skill/mcp-skills.js';
 import { createServerFactory } from './factory.js';
+import { createFastPath } from './fast-path.js';
 
 // JSON-RPC error codes for requests refused before the SDK sees them (the SDK uses the same ones).
 const PARSE_ERROR = -32700;
@@ -19,7 +20,17 @@ const INVALID_REQUEST = -32600;
 const INTERNAL_ERROR = -32603;
 const SERVER_ERROR = -32000;
 
-export function createMcpServer(adapter: CompiledMcpAdapter, context: AdapterContext, runtime?: RuntimeView): { app: FastifyInstance; close(): Promise<void>; announceToolsChanged(): void } {
+export interface McpServerOptions {
+  /** Answer plain tools/call, tools/list and ping without the SDK (./fast-path.ts); on unless turned off (tests compare both). */
+  fastPath?: boolean;
+}
+
+export function createMcpServer(
+  adapter: CompiledMcpAdapter,
+  context: AdapterContext,
+  runtime?: RuntimeView,
+  options: McpServerOptions = {},
+): { app: FastifyInstance; close(): Promise<void>; announceToolsChanged(): void } {
   const { host, allowedHosts, logger } = context;
   // The capability's skills (Skills extension). They are served as skill:// resources, so not on an adapter that
   // declares resources of its own (one resources/* handler per server).
@@ -31,6 +42,8 @@ export function createMcpServer(adapter: CompiledMcpAdapter, context: AdapterCon
     skills && adapter.resources.length === 0 ? createSkillsExtension(skills, () => new Map(runtime!.adapters().map((a) => [a.namespace, a.url])), logger) : undefined;
   const handler = createMcpHandler(createServerFactory(adapter, context, extension));
   const serve = toNodeHandler(handler);
+  // With the Skills extension the SDK's McpServer owns the request, so everything goes through the SDK.
+  const fastPath = options.fastPath === false || extension ? undefined : createFastPath(adapter, { upstream: context.upstream, secrets: context.secrets, logger, adapter: adapter.namespace });
 
   const app = Fastify({ logger: false, return503OnClosing: true, bodyLimit: BODY_LIMIT_BYTES });
   const rpcError = (reply: FastifyReply, status: number, code: number, message: string) =>
@@ -57,6 +70,12 @@ export function createMcpServer(adapter: CompiledMcpAdapter, context: AdapterCon
   app.all('/mcp', async (req, reply) => {
     // Nesting beyond the limit would overflow the stack in the SDK's schema checks: refused as an invalid request.
     if (exceedsDepth(req.body)) return rpcError(reply, 400, INVALID_REQUEST, `Invalid Request: the message is nested deeper than ${MAX_JSON_DEPTH} levels`);
+    const fast = fastPath?.(req.method, req.headers, req.body);
+    if (fast) {
+      const answer = await fast;
+      // A Buffer, so that Fastify sends the content-type as the SDK does (no charset added).
+      return reply.code(answer.status).headers(answer.headers).send(Buffer.from(answer.body));
+    }
     reply.hijack();
     try {
       await serve(req.raw, reply.raw, req.body);

@@ -1,12 +1,15 @@
 // MCP tool calls over invoke(): a result carries a JSON text block and, for JSON objects, structuredContent;
 // a tool with an outputSchema sends only structuredContent that conforms to it;
 // every failure after the tool is found is an isError result that starts with its CAP_* code.
+// runTool() is shared by the SDK handler (callTool, wants an object) and the fast path (toolResultJson, wants text),
+// so both answer the same JSON.
 import type { CompiledTool } from '../../compile/compile.js';
 import { asCapError, CapError } from '../../errors/cap-error.js';
 import { invoke } from '../../invoke/invoke.js';
 import type { UpstreamClient } from '../../invoke/upstream.js';
 import type { Logger } from '../../observe/log.js';
-import { logFailure, problemOf, resultText } from '../respond.js';
+import { redactedJsonText } from '../../resolve/redaction.js';
+import { logFailure, problemOf } from '../respond.js';
 
 export interface ToolResult {
   [key: string]: unknown;
@@ -15,24 +18,56 @@ export interface ToolResult {
   isError?: boolean;
 }
 
-export async function callTool(tool: CompiledTool, args: unknown, upstream: UpstreamClient, secrets: readonly string[], logger: Logger, adapter: string): Promise<ToolResult> {
+export interface ToolCallContext {
+  upstream: UpstreamClient;
+  secrets: readonly string[];
+  logger: Logger;
+  /** The adapter's namespace, for logs. */
+  adapter: string;
+}
+
+/**
+ * What a call produced: the result's JSON text and, for an object result, its structured value. `structured` is the
+ * value itself when nothing was redacted (so `text` is its JSON), else the redacted copy parsed back from `text`.
+ */
+type ToolOutcome = { ok: true; text: string; structured?: Record<string, unknown> } | { ok: false; result: ToolResult };
+
+async function runTool(tool: CompiledTool, args: unknown, { upstream, secrets, logger, adapter }: ToolCallContext): Promise<ToolOutcome> {
   const input = args !== null && typeof args === 'object' && !Array.isArray(args) ? (args as Record<string, unknown>) : {};
   try {
     const { value } = await invoke(tool.invoker, input, upstream);
-    const text = resultText(value, secrets);
-    const result: ToolResult = { content: [{ type: 'text', text }] };
-    if (value !== null && typeof value === 'object' && !Array.isArray(value)) result.structuredContent = JSON.parse(text) as Record<string, unknown>;
-    if (tool.output) {
-      // A declared outputSchema is a promise: a result that breaks it is an error, never unchecked structuredContent.
-      if (!tool.output.conforms(result.structuredContent)) {
-        throw new CapError('CAP_UPSTREAM_BODY_INVALID', `the upstream response does not match the outputs declared for tool "${tool.listing.name}"`);
-      }
+    const { text, redacted } = redactedJsonText(value, secrets);
+    const isObject = value !== null && typeof value === 'object' && !Array.isArray(value);
+    const structured = isObject ? ((redacted ? JSON.parse(text) : value) as Record<string, unknown>) : undefined;
+    // A declared outputSchema is a promise: a result that breaks it is an error, never unchecked structuredContent.
+    if (tool.output && !tool.output.conforms(structured)) {
+      throw new CapError('CAP_UPSTREAM_BODY_INVALID', `the upstream response does not match the outputs declared for tool "${tool.listing.name}"`);
     }
-    return result;
+    return { ok: true, text, structured };
   } catch (err) {
     const failure = asCapError(err);
     logFailure(logger, failure, { adapter, tool: tool.listing.name });
     const { problem, text } = problemOf(failure, secrets);
-    return { content: [{ type: 'text', text: `${problem.code}: ${problem.detail}\n${text}` }], isError: true };
+    return { ok: false, result: { content: [{ type: 'text', text: `${problem.code}: ${problem.detail}\n${text}` }], isError: true } };
   }
+}
+
+/** The tool result as an object, for the SDK's request handler. */
+export async function callTool(tool: CompiledTool, args: unknown, context: ToolCallContext): Promise<ToolResult> {
+  const outcome = await runTool(tool, args, context);
+  if (!outcome.ok) return outcome.result;
+  const result: ToolResult = { content: [{ type: 'text', text: outcome.text }] };
+  if (outcome.structured) result.structuredContent = outcome.structured;
+  return result;
+}
+
+/**
+ * The same result as JSON text, written without serializing the value twice: `structuredContent` is the very JSON
+ * text the content block carries. `extra` is appended inside the result object (already JSON, with a leading comma).
+ */
+export async function toolResultJson(tool: CompiledTool, args: unknown, context: ToolCallContext, extra = ''): Promise<string> {
+  const outcome = await runTool(tool, args, context);
+  if (!outcome.ok) return extra === '' ? JSON.stringify(outcome.result) : `${JSON.stringify(outcome.result).slice(0, -1)}${extra}}`;
+  const content = `{"content":[{"type":"text","text":${JSON.stringify(outcome.text)}}]`;
+  return outcome.structured ? `${content},"structuredContent":${outcome.text}${extra}}` : `${content}${extra}}`;
 }

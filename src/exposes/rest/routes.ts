@@ -23,11 +23,11 @@ export function createRestServer(adapter: RestAdapter, context: AdapterContext, 
   const { app, sendProblem } = createProblemApp(adapter, context, { return503OnClosing: true, bodyLimit: BODY_LIMIT_BYTES });
   if (docs) mountDocs(app, adapter, docs, logger);
   // Deeply nested bodies would overflow the stack in validation and redaction: refused like any other bad input.
-  app.addHook('preHandler', async (req) => {
-    if (exceedsDepth(req.body)) {
-      const message = `is nested deeper than ${MAX_JSON_DEPTH} levels`;
-      throw new CapError('CAP_INPUT_INVALID', `request body ${message}`, { errors: [{ field: 'body', in: 'body', message }] });
-    }
+  // A callback hook: no promise per request, and nothing to walk when there is no body (GET).
+  app.addHook('preHandler', (req, _reply, done) => {
+    if (req.body === undefined || !exceedsDepth(req.body)) return done();
+    const message = `is nested deeper than ${MAX_JSON_DEPTH} levels`;
+    done(new CapError('CAP_INPUT_INVALID', `request body ${message}`, { errors: [{ field: 'body', in: 'body', message }] }));
   });
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
     if (err instanceof CapError) return sendProblem(req, reply, err);
@@ -50,11 +50,12 @@ export function createRestServer(adapter: RestAdapter, context: AdapterContext, 
     for (const route of routes) {
       if (handled.has(route.method)) continue; // later duplicates are unreachable (validate warns)
       handled.add(route.method);
+      const gather = compileInputGatherer(route, variables);
       app.route({
         method: route.method,
         url,
         handler: async (req, reply) => {
-          const result = await invoke(route.invoker, gatherInput(route, req, variables), upstream);
+          const result = await invoke(route.invoker, gather(req), upstream);
           const text = resultText(result.value, secrets);
           if (text === '') return reply.code(result.status === 200 ? 204 : result.status).send();
           return reply.code(result.status).type('application/json').send(text);
@@ -120,49 +121,58 @@ function toFastifyPath(path: string): { url: string; variables: RouteVariable[] 
   return { url, variables };
 }
 
-function gatherInput(route: CompiledRoute, req: FastifyRequest, variables: readonly RouteVariable[]): Record<string, unknown> {
-  const params = req.params as Record<string, string>;
-  const pathValues: Record<string, unknown> = {};
-  for (const { name, key } of variables) pathValues[name] = params[key];
-  const names = variables.map((v) => v.name);
-  const query = req.query as Record<string, unknown>;
-  const body = req.body;
-  const fields = body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
+/** How a route reads its inputs from a request, decided once per route. */
+function compileInputGatherer(route: CompiledRoute, variables: readonly RouteVariable[]): (req: FastifyRequest) => Record<string, unknown> {
   const declared = route.invoker.restInputs;
   if (!declared) {
     // Implicit inputs (naftiko-semantics §8.6 item 4): body fields, the whole body as `body`, query, route variables.
     // Route variables win under their kebab/snake twin too: `{customer-id}` must not lose to a `customer_id` query/body field.
-    const twins: Record<string, unknown> = {};
-    for (const name of names) {
+    const names = new Set(variables.map((v) => v.name));
+    const twins = variables.flatMap(({ name, key }) => {
       const twin = name.includes('-') ? name.replace(/-/g, '_') : name.includes('_') ? name.replace(/_/g, '-') : undefined;
-      if (twin !== undefined && !(twin in pathValues)) twins[twin] = pathValues[name];
-    }
-    return { ...fields, ...(body === undefined ? {} : { body }), ...query, ...twins, ...pathValues };
+      return twin !== undefined && !names.has(twin) ? [{ twin, key }] : [];
+    });
+    return (req) => {
+      const params = req.params as Record<string, string>;
+      const body = req.body;
+      const input: Record<string, unknown> = isFields(body) ? { ...body } : {};
+      if (body !== undefined) input.body = body;
+      Object.assign(input, req.query as Record<string, unknown>);
+      for (const { twin, key } of twins) input[twin] = params[key];
+      for (const { name, key } of variables) input[name] = params[key];
+      return input;
+    };
   }
-  const input: Record<string, unknown> = {};
-  for (const { name, in: where, constant, select, wholeBody } of declared) {
-    const value =
+  const readers = declared.map(({ name, in: where, constant, select, wholeBody }) => {
+    const variable = variables.find((v) => v.name === name);
+    const header = name.toLowerCase();
+    const read: (req: FastifyRequest) => unknown =
       constant !== undefined
-        ? constant
+        ? () => constant
         : where === 'path'
-          ? pathValues[name]
+          ? (req) => (variable ? (req.params as Record<string, string>)[variable.key] : undefined)
           : where === 'query'
-            ? query[name]
+            ? (req) => (req.query as Record<string, unknown>)[name]
             : where === 'header'
-              ? req.headers[name.toLowerCase()]
+              ? (req) => req.headers[header]
               : where === 'cookie'
-                ? cookie(req, name)
+                ? (req) => cookie(req, name)
                 : select
-                  ? (select(body) ?? undefined)
-                  : name in fields
-                    ? fields[name]
-                    : wholeBody
-                      ? body
-                      : undefined;
-    if (value !== undefined) input[name] = value;
-  }
-  return input;
+                  ? (req) => select(req.body) ?? undefined
+                  : (req) => (isFields(req.body) && name in req.body ? req.body[name] : wholeBody ? req.body : undefined);
+    return { name, read };
+  });
+  return (req) => {
+    const input: Record<string, unknown> = {};
+    for (const { name, read } of readers) {
+      const value = read(req);
+      if (value !== undefined) input[name] = value;
+    }
+    return input;
+  };
 }
+
+const isFields = (body: unknown): body is Record<string, unknown> => body !== null && typeof body === 'object' && !Array.isArray(body);
 
 function cookie(req: FastifyRequest, name: string): string | undefined {
   for (const part of String(req.headers.cookie ?? '').split(';')) {

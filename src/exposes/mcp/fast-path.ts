@@ -1,0 +1,170 @@
+// The MCP fast path: the stateless requests that make up nearly all traffic (`tools/call`, `tools/list`, and `ping`
+// on 2025-era revisions) answered straight from Fastify, without the SDK's per-request Server, transport, web
+// Request/Response conversion and SSE stream. It takes a request only when it is certain to answer exactly what the
+// SDK handler would (same status, framing and JSON; test/conformance/mcp/fast-path.test.ts compares both); anything
+// else (other methods, notifications, batches, GET/DELETE, unusual headers or params, every error case) returns
+// undefined and goes to the SDK. The era decision is the SDK's own classifyInboundRequest.
+import type { IncomingHttpHeaders } from 'node:http';
+import { classifyInboundRequest, isJsonContentType, SERVER_INFO_META_KEY, SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/server';
+import type { CompiledMcpAdapter, CompiledTool } from '../../compile/compile.js';
+import { VERSION } from '../../version.js';
+import { paginate } from './pagination.js';
+import { toolResultJson, type ToolCallContext } from './tools.js';
+
+export interface FastAnswer {
+  status: number;
+  headers: Readonly<Record<string, string>>;
+  body: string;
+}
+
+/** undefined: the SDK handler answers this request. */
+export type FastPath = (httpMethod: string, headers: IncomingHttpHeaders, body: unknown) => Promise<FastAnswer> | undefined;
+
+/** The only 2026-era revision the SDK serves; a request naming another goes to the SDK (which refuses it). */
+const MODERN_REVISION = '2026-07-28';
+/** 2025-era revisions whose tools/* wire shapes are the ones our listings and results already have. */
+const LEGACY_REVISIONS = new Set(['2025-06-18', '2025-11-25'].filter((v) => SUPPORTED_PROTOCOL_VERSIONS.includes(v)));
+
+// The SDK answers a 2025-era request on a one-event SSE stream and a 2026-07-28 request as plain JSON.
+const SSE_HEADERS = { 'content-type': 'text/event-stream', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no' };
+const JSON_HEADERS = { 'content-type': 'application/json' };
+
+type Era = 'legacy' | 'modern';
+type Handler = (params: Record<string, unknown>, era: Era) => Promise<string> | string | undefined;
+
+export function createFastPath(adapter: CompiledMcpAdapter, context: ToolCallContext): FastPath {
+  const classify = createClassifier();
+  const toolsByName = new Map<string, CompiledTool>(adapter.tools.map((t) => [t.listing.name, t]));
+  const listings = adapter.tools.map((t) => t.listing);
+  // What the SDK adds to every 2026-07-28 result (resultType, and for cacheable lists the cache fields), then its identity.
+  const serverInfo = `"_meta":${JSON.stringify({ [SERVER_INFO_META_KEY]: { name: adapter.namespace, version: VERSION } })}`;
+  const modernTail = `,"resultType":"complete",${serverInfo}`;
+  const modernListTail = `,"resultType":"complete","ttlMs":0,"cacheScope":"private",${serverInfo}`;
+  // tools/list pages are the same for every caller: serialized once, on first use, per cursor and era.
+  const pages = new Map<string, string>();
+  const listPage = (cursor: string | undefined, era: Era): string => {
+    const key = `${era}:${cursor ?? ''}`;
+    let text = pages.get(key);
+    if (text === undefined) {
+      const { page, nextCursor } = paginate(listings, 'tools', cursor); // throws on a cursor we did not issue: the SDK answers that
+      const result = JSON.stringify(nextCursor ? { tools: page, nextCursor } : { tools: page });
+      text = era === 'modern' ? `${result.slice(0, -1)}${modernListTail}}` : result;
+      if (pages.size < 1000) pages.set(key, text); // bounded: callers choose cursors
+    }
+    return text;
+  };
+
+  const handlers: Record<string, Handler> = {
+    'tools/call': (params, era) => {
+      const { name, arguments: args } = params;
+      if (typeof name !== 'string' || !onlyKeys(params, CALL_KEYS)) return undefined;
+      if (args !== undefined && !isPlainObject(args)) return undefined;
+      const tool = toolsByName.get(name);
+      if (!tool) return undefined; // the SDK's -32602 names the known tools
+      return toolResultJson(tool, args, context, era === 'modern' ? modernTail : '');
+    },
+    'tools/list': (params, era) => {
+      const { cursor } = params;
+      if (!onlyKeys(params, LIST_KEYS) || (cursor !== undefined && typeof cursor !== 'string')) return undefined;
+      try {
+        return listPage(cursor, era);
+      } catch {
+        return undefined;
+      }
+    },
+    // 2025-era keep-alive; 2026-07-28 has no ping (the SDK answers -32601).
+    ping: (params, era) => (era === 'legacy' && onlyKeys(params, META_KEYS) ? '{}' : undefined),
+  };
+
+  return (httpMethod, headers, body) => {
+    if (httpMethod !== 'POST' || !isPlainObject(body) || !onlyKeys(body, MESSAGE_KEYS)) return undefined;
+    const { jsonrpc, id, method, params = {} } = body;
+    if (jsonrpc !== '2.0' || typeof method !== 'string' || !isRequestId(id) || !isPlainObject(params)) return undefined;
+    const handler = Object.hasOwn(handlers, method) ? handlers[method] : undefined;
+    if (!handler || !plainMeta(params._meta)) return undefined;
+    const contentType = headers['content-type'];
+    if (typeof contentType !== 'string' || !isJsonContentType(contentType)) return undefined;
+    const era = eraOf(classify, headers, body, method, params);
+    if (!era) return undefined;
+    const result = handler(params, era);
+    if (result === undefined) return undefined;
+    const frame = (resultJson: string): FastAnswer => {
+      const message = `{"result":${resultJson},"jsonrpc":"2.0","id":${JSON.stringify(id)}}`;
+      return era === 'modern' ? { status: 200, headers: JSON_HEADERS, body: message } : { status: 200, headers: SSE_HEADERS, body: `event: message\ndata: ${message}\n\n` };
+    };
+    return typeof result === 'string' ? Promise.resolve(frame(result)) : result.then(frame);
+  };
+}
+
+const MESSAGE_KEYS = new Set(['jsonrpc', 'id', 'method', 'params']);
+const CALL_KEYS = new Set(['name', 'arguments', '_meta']);
+const LIST_KEYS = new Set(['cursor', '_meta']);
+const META_KEYS = new Set(['_meta']);
+
+/**
+ * Which era serves the request, when the SDK would serve it without refusing anything: a 2025-era request must
+ * accept JSON and SSE and name a revision we answer like the SDK; a 2026-07-28 request must carry the standard
+ * headers exactly as the body states them. Anything else (missing, mismatched, encoded or padded headers) is the
+ * SDK's to answer. The era itself is the SDK's classifyInboundRequest verdict (see createClassifier).
+ */
+function eraOf(classify: Classifier, headers: IncomingHttpHeaders, body: Record<string, unknown>, method: string, params: Record<string, unknown>): Era | undefined {
+  const version = headers['mcp-protocol-version'];
+  const mcpMethod = headers['mcp-method'];
+  const mcpName = headers['mcp-name'];
+  if (typeof version !== 'string' || (mcpMethod !== undefined && typeof mcpMethod !== 'string') || (mcpName !== undefined && typeof mcpName !== 'string')) return undefined;
+  const era = classify(version, mcpMethod, mcpName, body, method, params._meta);
+  if (era === 'legacy') {
+    const accept = headers.accept;
+    const acceptsBoth = typeof accept === 'string' && accept.includes('application/json') && accept.includes('text/event-stream');
+    return acceptsBoth && LEGACY_REVISIONS.has(version) ? 'legacy' : undefined;
+  }
+  if (era !== 'modern' || version !== MODERN_REVISION || mcpMethod !== method) return undefined;
+  // Mcp-Name mirrors params.name on tools/call; an encoded (=?base64?...?=) name is the SDK's to decode.
+  if (method === 'tools/call') return mcpName !== undefined && mcpName === params.name && !mcpName.startsWith('=?') ? 'modern' : undefined;
+  return mcpName === undefined ? 'modern' : undefined;
+}
+
+type Classifier = (version: string, mcpMethod: string | undefined, mcpName: string | undefined, body: Record<string, unknown>, method: string, meta: unknown) => Era | null;
+
+const MAX_REMEMBERED_VERDICTS = 256;
+
+/**
+ * The SDK's classifyInboundRequest, remembered. Once the message has the shape the fast path checks (only jsonrpc, id,
+ * method and params; an integer or string id; params an object), the SDK's verdict depends only on the protocol-version
+ * and Mcp-Method headers, the method and `params._meta`; a client sends the same envelope on every request, so
+ * the verdict (its schema checks cost far more than the rest of a call) is computed once per distinct combination.
+ */
+function createClassifier(): Classifier {
+  const verdicts = new Map<string, Era | null>();
+  return (version, mcpMethod, mcpName, body, method, meta) => {
+    const key = JSON.stringify([version, mcpMethod ?? null, method, meta ?? null]);
+    let verdict = verdicts.get(key);
+    if (verdict === undefined) {
+      const outcome = classifyInboundRequest({ httpMethod: 'POST', protocolVersionHeader: version, mcpMethodHeader: mcpMethod, mcpNameHeader: mcpName, body });
+      verdict =
+        outcome.kind === 'legacy'
+          ? 'legacy'
+          : outcome.kind === 'modern' && outcome.messageKind === 'request' && outcome.classification.revision === MODERN_REVISION
+            ? 'modern'
+            : null;
+      if (verdicts.size < MAX_REMEMBERED_VERDICTS) verdicts.set(key, verdict);
+    }
+    return verdict;
+  };
+}
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+const isRequestId = (id: unknown): id is string | number => typeof id === 'string' || (typeof id === 'number' && Number.isSafeInteger(id));
+
+function onlyKeys(value: Record<string, unknown>, allowed: ReadonlySet<string>): boolean {
+  for (const key in value) if (!allowed.has(key)) return false;
+  return true;
+}
+
+/** `_meta` absent, or an object whose progress token (if any) is one the SDK accepts. */
+function plainMeta(meta: unknown): boolean {
+  if (meta === undefined) return true;
+  if (!isPlainObject(meta)) return false;
+  const token = meta.progressToken;
+  return token === undefined || typeof token === 'string' || (typeof token === 'number' && Number.isSafeInteger(token));
+}
