@@ -12,6 +12,7 @@ import { createReloader, type Reloader } from './reload/reloader.js';
 import { watchForChanges } from './reload/watch.js';
 import { DEFAULT_DRAIN_TIMEOUT_MS, DEFAULT_HOST, planAdapters, startRuntime, type RuntimeOptions } from './runtime.js';
 import { installShutdownSignals, type ShutdownSignals } from './shutdown-signals.js';
+import { commandSummaries, isModuleCommand, runModuleCommand } from './commands/index.js';
 
 const HELP: Record<string, string> = {
   main: `capability: serve Naftiko capability files as REST routes and MCP tools
@@ -20,6 +21,7 @@ Usage:
   capability serve <file|dir>... [options]     start the REST, MCP, skill and control adapters
   capability validate <file|dir>... [--strict] check files; exit 0 when valid, 1 when not
   capability list <file|dir>... [--json]       show the tools and routes and what each calls
+${commandSummaries()}
 
 Run \`capability <command> --help\` for the options of a command.`,
   serve: `Usage: capability serve <file|dir>... [options]
@@ -47,6 +49,7 @@ Options:
   --log-level <level>                   fatal, error, warn, info (default), debug, trace or silent
                                         (or LOG_LEVEL); LOG_FORMAT=json|pretty (pretty when stderr is a terminal)
   --metrics-port <port>                 also serve Prometheus GET /metrics alone on this port
+  --no-docs                             do not serve the OpenAPI document and docs page at /docs on REST adapters
   --strict                              treat deviations from the Naftiko schema as errors
   -h, --help                            show this help
 
@@ -100,6 +103,7 @@ const OPTIONS = {
   strict: { type: 'boolean' },
   stdio: { type: 'boolean' },
   watch: { type: 'boolean' },
+  'no-docs': { type: 'boolean' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -114,6 +118,7 @@ export async function main(argv: readonly string[], out = process.stdout, err = 
     print(HELP.main!);
     return command ? 0 : 1;
   }
+  if (isModuleCommand(command)) return runModuleCommand(command, rest, { print, warn });
   if (!HELP[command] || command === 'main') {
     warn(`unknown command "${command}"\n\n${HELP.main}`);
     return 1;
@@ -150,7 +155,7 @@ export async function main(argv: readonly string[], out = process.stdout, err = 
     // On stdio, stdout carries protocol messages only: whatever the command prints goes to stderr.
     const logger = await loggerFor(values['log-level'], env);
     const metricsPort = values['metrics-port'] === undefined ? undefined : toPort(values['metrics-port'], `--metrics-port ${values['metrics-port']}`);
-    const options: RuntimeOptions = { host: values.host, ports, timeoutMs, drainTimeoutMs, maxResponseBytes, allowedHosts: values['allow-host'], stdio, logger, metricsPort, otelEnv: env, ...resilienceOptions(values, env) };
+    const options: RuntimeOptions = { host: values.host, ports, timeoutMs, drainTimeoutMs, maxResponseBytes, allowedHosts: values['allow-host'], stdio, logger, metricsPort, otelEnv: env, docs: values['no-docs'] !== true, ...resilienceOptions(values, env) };
     // A reload reads the --dotenv file again (the previous values stay when it cannot be read).
     const reload: ReloadSetup = {
       paths: positionals,

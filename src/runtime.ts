@@ -6,6 +6,7 @@ import type { AdapterType, CompiledAdapter, CompiledCapability } from './compile
 import type { ControlEndpoint } from './exposes/control/endpoints.js';
 import type { McpEndpoint } from './exposes/mcp/endpoint.js';
 import type { StdioStreams } from './exposes/mcp/stdio.js';
+import type { OpenApiInfo } from './exposes/rest/openapi.js';
 import { LocalStore } from './invoke/policies/store.js';
 import { policyDefaults } from './invoke/policies/types.js';
 import type { UpstreamClient } from './invoke/upstream.js';
@@ -38,6 +39,8 @@ export interface RuntimeOptions {
   allowedHosts?: readonly string[];
   /** How long close() lets requests in flight finish before cutting them (`--drain-timeout`). */
   drainTimeoutMs?: number;
+  /** Serve each REST adapter's OpenAPI document and docs page at /docs (default true; `serve --no-docs`). */
+  docs?: boolean;
   /** Serve this MCP adapter on stdin/stdout (`transport: stdio`, or `serve --stdio`); the streams default to the process's. */
   stdio?: StdioStreams & { namespace: string };
   /** Handlers for control endpoints this runtime provides beyond health and status, e.g. `{ 'POST /reload': ... }`. */
@@ -175,8 +178,18 @@ export async function startRuntime(capabilities: readonly CompiledCapability[], 
   const stdioServers: { close(): Promise<void>; announceToolsChanged(): void }[] = [];
   const retiring = new Set<Promise<void>>();
   const contextOf = (entry: PlannedAdapter): AdapterContext => ({ upstream, secrets: entry.secrets, logger, host, allowedHosts: options.allowedHosts ?? [], observer });
+  // Which capability each adapter comes from (a reload adds the new ones): a REST adapter's docs page is titled after it.
+  const capabilityOf = new WeakMap<CompiledAdapter, CompiledCapability>();
+  const remember = (served: readonly CompiledCapability[]) => {
+    for (const capability of served) for (const adapter of capability.adapters) capabilityOf.set(adapter, capability);
+  };
+  remember(capabilities);
+  const docsOf = (adapter: CompiledAdapter): OpenApiInfo | undefined => {
+    const capability = capabilityOf.get(adapter);
+    return options.docs !== false && capability ? { title: capability.label, description: capability.description } : undefined;
+  };
   const mount = (entry: PlannedAdapter, previous?: Mounted): Promise<Mounted> =>
-    createServer(entry.adapter, contextOf(entry), view, { control: options.control, mcpEndpoint: previous?.endpoint });
+    createServer(entry.adapter, contextOf(entry), view, { control: options.control, mcpEndpoint: previous?.endpoint, docs: docsOf(entry.adapter) });
   const start = async (slot: Slot): Promise<void> => {
     slot.listener = await listen(slot.mounted!.app, host, slot.entry.port);
     slot.entry.port = slot.listener.port; // port 0: the OS chose one
@@ -284,6 +297,7 @@ export async function startRuntime(capabilities: readonly CompiledCapability[], 
       // One reload at a time, in the order asked.
       const run = reloading.then(() => {
         addSecrets(next);
+        remember(next);
         return reloadAdapters({ slots, plan: servedNow(planAdapters(next, options)), mount, start, stop: (slot) => stop(slot, drainTimeoutMs), retire, logger });
       });
       reloading = run.then(
@@ -302,11 +316,11 @@ async function createServer(
   adapter: CompiledAdapter,
   context: AdapterContext,
   view: RuntimeView,
-  { control, mcpEndpoint }: { control?: RuntimeOptions['control']; mcpEndpoint?: McpEndpoint },
+  { control, mcpEndpoint, docs }: { control?: RuntimeOptions['control']; mcpEndpoint?: McpEndpoint; docs?: OpenApiInfo },
 ): Promise<Mounted> {
   switch (adapter.type) {
     case 'rest':
-      return { app: (await import('./exposes/rest/routes.js')).createRestServer(adapter, context) };
+      return { app: (await import('./exposes/rest/routes.js')).createRestServer(adapter, context, docs) };
     case 'mcp':
       return (await import('./exposes/mcp/server.js')).createMcpServer(adapter, context, view, { endpoint: mcpEndpoint });
     case 'skill':

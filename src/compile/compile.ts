@@ -32,6 +32,10 @@ export interface CompiledRoute {
   /** The resource path as written, e.g. `/v1/customers/{customerId}`. */
   readonly path: string;
   readonly invoker: CompiledInvoker;
+  /** The operation's own `name`, if it has one (OpenAPI operationId). */
+  readonly operationName?: string;
+  /** Set when the declared outputs always map to an object (OpenAPI response schema). */
+  readonly outputSchema?: JsonSchema;
 }
 
 export interface ToolListing {
@@ -91,6 +95,8 @@ export type AdapterType = CompiledAdapter['type'];
 export interface CompiledCapability {
   readonly file: string;
   readonly label: string;
+  /** `info.description`. */
+  readonly description?: string;
   readonly adapters: readonly CompiledAdapter[];
   readonly upstreams: readonly { namespace: string; baseUri: string }[];
   /** Bound values, longest first: redacted from everything the runtime sends back. */
@@ -173,7 +179,8 @@ export function compileCapability(
       if (u.kind === 'rest') {
         const name = unit.name ?? `${u.unit.method} ${u.resource.path}`;
         const invoker = compileInvoker({ unit, name, inputPrefixes: prefixes, inheritedInputs: u.resource.inputParameters, kind: 'rest' }, templates, scope);
-        push(routes, u.adapter.namespace, { method: String(u.unit.method).toUpperCase(), path: u.resource.path, invoker });
+        const outputSchema = compileOutputSchema(unit.outputParameters)?.schema;
+        push(routes, u.adapter.namespace, { method: String(u.unit.method).toUpperCase(), path: u.resource.path, invoker, operationName: unit.name, outputSchema });
       } else {
         const name = unit.name ?? '';
         const invoker = compileInvoker({ unit, name, inputPrefixes: prefixes, kind: 'mcp' }, templates, scope);
@@ -253,6 +260,7 @@ export function compileCapability(
   const compiled: CompiledCapability = {
     file: loaded.source.path,
     label,
+    description: typeof loaded.document?.info?.description === 'string' ? loaded.document.info.description : undefined,
     adapters: compiledAdapters,
     upstreams: consumes.map((c) => ({ namespace: c.value.namespace, baseUri: c.value.baseUri })),
     secrets: [...new Set([...secretValues(bindings), ...basicCredentialPairs(consumes, scope), ...compiledAdapters.flatMap((a) => inboundSecrets(a.auth))])]

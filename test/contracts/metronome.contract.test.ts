@@ -106,94 +106,94 @@ const toolCases: ToolCase[] = [
 
 const restCases: RestCase[] = [
   {
-    route: 'POST /v1/v1/archivecustomerbillingproviderconfigurations',
+    route: 'POST /v1/archiveCustomerBillingProviderConfigurations',
     body: { customer_id: CUSTOMER, customer_billing_provider_configuration_ids: [BP_CONFIG] },
     upstream: { method: 'POST', path: '/v1/archiveCustomerBillingProviderConfigurations', body: { customer_id: CUSTOMER, customer_billing_provider_configuration_ids: [BP_CONFIG] } },
     mapping: '$.data',
   },
   {
-    route: 'POST /v1/v1/archivecustomerrevenuesystemconfigurations',
+    route: 'POST /v1/archiveCustomerRevenueSystemConfigurations',
     body: { customer_id: CUSTOMER, customer_revenue_system_configuration_ids: [RS_CONFIG] },
     upstream: { method: 'POST', path: '/v1/archiveCustomerRevenueSystemConfigurations', body: { customer_id: CUSTOMER, customer_revenue_system_configuration_ids: [RS_CONFIG] } },
     mapping: '$.data',
   },
   {
-    route: 'GET /v1/v1/customers',
+    route: 'GET /v1/customers',
     query: { ingest_alias: 'team@acme.example', next_page: 'eyJvZmZzZXQiOjIwfQ' },
     upstream: { method: 'GET', path: '/v1/customers', query: { next_page: 'eyJvZmZzZXQiOjIwfQ', ingest_alias: 'team@acme.example', limit: '100' }, pages: { items: 'data', cursor: 'next_page' } },
     mapping: '$',
   },
   {
-    route: 'POST /v1/v1/customers',
+    route: 'POST /v1/customers',
     body: { name: 'Globex', ingest_aliases: ['globex-prod'] },
     upstream: { method: 'POST', path: '/v1/customers', body: { name: 'Globex', ingest_aliases: ['globex-prod'] } },
     mapping: '$.data',
   },
   {
-    route: 'POST /v1/v1/customers/archive',
+    route: 'POST /v1/customers/archive',
     body: { id: CUSTOMER },
     upstream: { method: 'POST', path: '/v1/customers/archive', body: { id: CUSTOMER } },
     mapping: '$.data',
   },
   {
-    route: 'POST /v1/v1/customers/setbillablestatus',
+    route: 'POST /v1/customers/setBillableStatus',
     body: { customer_id: CUSTOMER, billable_status: 'billable', effective_at: '2026-12-01T00:00:00Z' },
     upstream: { method: 'POST', path: '/v1/customers/setBillableStatus', body: { customer_id: CUSTOMER, billable_status: 'billable', effective_at: '2026-12-01T00:00:00Z' } },
     mapping: '$.data',
   },
   {
-    route: 'GET /v1/v1/customers/{customer-id}',
-    path: `/v1/v1/customers/${CUSTOMER}`,
+    route: 'GET /v1/customers/{customer_id}',
+    path: `/v1/customers/${CUSTOMER}`,
     upstream: { method: 'GET', path: `/v1/customers/${CUSTOMER}` },
     mapping: '$.data',
   },
   {
-    route: 'POST /v1/v1/customers/{customer-id}/setingestaliases',
-    path: `/v1/v1/customers/${CUSTOMER}/setingestaliases`,
+    route: 'POST /v1/customers/{customer_id}/setIngestAliases',
+    path: `/v1/customers/${CUSTOMER}/setIngestAliases`,
     body: { ingest_aliases: ['acme-prod'] },
     upstream: { method: 'POST', path: `/v1/customers/${CUSTOMER}/setIngestAliases`, body: { ingest_aliases: ['acme-prod'] } },
     mapping: '$',
   },
   {
-    route: 'POST /v1/v1/customers/{customer-id}/setname',
-    path: `/v1/v1/customers/${CUSTOMER}/setname`,
+    route: 'POST /v1/customers/{customer_id}/setName',
+    path: `/v1/customers/${CUSTOMER}/setName`,
     body: { name: 'Acme Corporation' },
     upstream: { method: 'POST', path: `/v1/customers/${CUSTOMER}/setName`, body: { name: 'Acme Corporation' } },
     mapping: '$.data',
   },
   {
-    route: 'POST /v1/v1/customers/{customer-id}/updateconfig',
-    path: `/v1/v1/customers/${CUSTOMER}/updateconfig`,
+    route: 'POST /v1/customers/{customer_id}/updateConfig',
+    path: `/v1/customers/${CUSTOMER}/updateConfig`,
     body: { leave_stripe_invoices_in_draft: false },
     upstream: { method: 'POST', path: `/v1/customers/${CUSTOMER}/updateConfig`, body: { leave_stripe_invoices_in_draft: false } },
     mapping: '$',
   },
   {
-    route: 'POST /v1/v1/dashboards/getembeddableurl',
+    route: 'POST /v1/dashboards/getEmbeddableUrl',
     body: { customer_id: CUSTOMER, dashboard: 'usage', dashboard_options: [{ key: 'show_zero_usage_line_items', value: 'false' }] },
     upstream: { method: 'POST', path: '/v1/dashboards/getEmbeddableUrl', body: { customer_id: CUSTOMER, dashboard: 'usage', dashboard_options: [{ key: 'show_zero_usage_line_items', value: 'false' }] } },
     mapping: '$.data',
   },
   {
-    route: 'POST /v1/v1/getcustomerbillingproviderconfigurations',
+    route: 'POST /v1/getCustomerBillingProviderConfigurations',
     body: { customer_id: CUSTOMER },
     upstream: { method: 'POST', path: '/v1/getCustomerBillingProviderConfigurations', body: { customer_id: CUSTOMER } },
     mapping: '$',
   },
   {
-    route: 'POST /v1/v1/getcustomerrevenuesystemconfigurations',
+    route: 'POST /v1/getCustomerRevenueSystemConfigurations',
     body: { customer_id: CUSTOMER, include_archived: false },
     upstream: { method: 'POST', path: '/v1/getCustomerRevenueSystemConfigurations', body: { customer_id: CUSTOMER, include_archived: false } },
     mapping: '$',
   },
   {
-    route: 'POST /v1/v1/setcustomerbillingproviderconfigurations',
+    route: 'POST /v1/setCustomerBillingProviderConfigurations',
     body: { data: [{ ...stripe, customer_id: CUSTOMER }] },
     upstream: { method: 'POST', path: '/v1/setCustomerBillingProviderConfigurations', body: { data: [{ ...stripe, customer_id: CUSTOMER }] } },
     mapping: '$',
   },
   {
-    route: 'POST /v1/v1/setcustomerrevenuesystemconfigurations',
+    route: 'POST /v1/setCustomerRevenueSystemConfigurations',
     body: { data: [netsuite] },
     upstream: { method: 'POST', path: '/v1/setCustomerRevenueSystemConfigurations', body: { data: [netsuite] } },
     mapping: '$',
@@ -223,9 +223,9 @@ describe('Metronome capability against the Metronome contract (Prism)', () => {
 
   it('refuses a customer ID that is not a UUID before any upstream call', async () => {
     bench().reset();
-    const answer = await bench().rest('GET', '/v1/v1/customers/acme');
+    const answer = await bench().rest('GET', '/v1/customers/acme');
     expect(answer.status).toBe(400);
-    expect(JSON.stringify(answer.body)).toMatch(/customer-id/);
+    expect(JSON.stringify(answer.body)).toMatch(/customer_id/);
     expect(bench().exchanges()).toEqual([]);
   });
 });

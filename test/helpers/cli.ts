@@ -65,9 +65,9 @@ export interface CliResult {
 const running = new Set<ChildProcess>();
 
 /** Runs `capability <args>` to completion. */
-export function runCli(args: readonly string[], options: { env?: Record<string, string>; timeoutMs?: number } = {}): Promise<CliResult> {
+export function runCli(args: readonly string[], options: { env?: Record<string, string>; timeoutMs?: number; cwd?: string } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: childEnv(options.env), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? ROOT, env: childEnv(options.env), stdio: ['ignore', 'pipe', 'pipe'] });
     running.add(child);
     let stdout = '';
     let stderr = '';
@@ -97,9 +97,9 @@ export interface ServeProcess {
 }
 
 /** Starts `capability serve <args>` and resolves once `expectedLines` stdout lines are printed. */
-export function startServe(args: readonly string[], expectedLines: number, options: { env?: Record<string, string>; timeoutMs?: number } = {}): Promise<ServeProcess> {
+export function startServe(args: readonly string[], expectedLines: number, options: { env?: Record<string, string>; timeoutMs?: number; cwd?: string } = {}): Promise<ServeProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'serve', ...args], { cwd: ROOT, env: childEnv(options.env), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'serve', ...args], { cwd: options.cwd ?? ROOT, env: childEnv(options.env), stdio: ['ignore', 'pipe', 'pipe'] });
     running.add(child);
     let stdout = '';
     let stderr = '';

@@ -1,5 +1,5 @@
 // The real `capability` CLI run as a child process (node bin/capability.js on a fresh dist/): --help, validate (valid,
-// broken YAML, --strict), list --json, and serve of the seeds folder (free ports, then the declared ports) until SIGTERM.
+// broken YAML, --strict), list --json, and serve of the seeds folder (any free port, then clashing ports rebuilt on free ones) until SIGTERM.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,6 +51,15 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(() => killRunningChildren());
+
+/** The first port of `count` consecutive ports that are free on 127.0.0.1 right now (from a random start). */
+async function freePortBlock(count: number): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const base = 20_000 + Math.floor(Math.random() * 30_000);
+    if (await portsFree(Array.from({ length: count }, (_, i) => base + i))) return base;
+  }
+  throw new Error(`no ${count} consecutive free ports found`);
+}
 
 describe('capability --help', () => {
   it('capability --help prints the usage of every command and exits 0', async () => {
@@ -224,26 +233,35 @@ describe('capability serve', () => {
     await expect(fetch(`${togaiRest}/v1/price-plans`)).rejects.toThrow();
   }, 60_000);
 
-  it('serve of the seeds folder without --port moves clashing adapters to the next free undeclared port (only when 8080-8083, 9080 and 9090-9092 are free)', async (testContext) => {
-    const declared = [8080, 8081, 8082, 8083, 9080, 9090, 9091, 9092];
-    if (!(await portsFree(declared))) {
-      testContext.skip();
-      return;
-    }
-    serve = await startServe([SEEDS, ...upstreamFlags()], 8, { env: KEYS });
+  it('serve of the seeds folder moves an adapter whose port is taken to the next port no adapter asks for (on free ports given with --port)', async () => {
+    // The seeds declare clashing ports (8080/9090 three times); the same clashes are rebuilt on 8 free ports so the
+    // test never needs 8080-9092: B = metronome and stigg and togai REST, B+5 = metronome and stigg MCP.
+    const base = await freePortBlock(8);
+    const wanted: Record<string, number> = {
+      'metronome-customers-rest': base,
+      'metronome-customers-mcp': base + 5,
+      'customer-management-api': base + 1,
+      'customer-management-mcp': base + 6,
+      'pricing-entitlements-api': base,
+      'pricing-entitlements-mcp': base + 5,
+      'togai-billing-api': base,
+      'togai-billing-mcp': base + 4,
+    };
+    const portFlags = Object.entries(wanted).flatMap(([ns, port]) => ['--port', `${ns}=${port}`]);
+    serve = await startServe([SEEDS, ...upstreamFlags(), ...portFlags], 8, { env: KEYS });
     expect(serve.lines).toStrictEqual([
-      'rest metronome-customers-rest  http://127.0.0.1:8080',
-      'mcp  metronome-customers-mcp  http://127.0.0.1:9090/mcp',
-      'rest customer-management-api  http://127.0.0.1:8081',
-      'mcp  customer-management-mcp  http://127.0.0.1:9091/mcp',
-      'rest pricing-entitlements-api  http://127.0.0.1:8082  (port 8080 is taken by metronome-customers-rest)',
-      'mcp  pricing-entitlements-mcp  http://127.0.0.1:9092/mcp  (port 9090 is taken by metronome-customers-mcp)',
-      'rest togai-billing-api  http://127.0.0.1:8083  (port 8080 is taken by metronome-customers-rest)',
-      'mcp  togai-billing-mcp  http://127.0.0.1:9080/mcp',
+      `rest metronome-customers-rest  http://127.0.0.1:${base}`,
+      `mcp  metronome-customers-mcp  http://127.0.0.1:${base + 5}/mcp`,
+      `rest customer-management-api  http://127.0.0.1:${base + 1}`,
+      `mcp  customer-management-mcp  http://127.0.0.1:${base + 6}/mcp`,
+      `rest pricing-entitlements-api  http://127.0.0.1:${base + 2}  (port ${base} is taken by metronome-customers-rest)`,
+      `mcp  pricing-entitlements-mcp  http://127.0.0.1:${base + 7}/mcp  (port ${base + 5} is taken by metronome-customers-mcp)`,
+      `rest togai-billing-api  http://127.0.0.1:${base + 3}  (port ${base} is taken by metronome-customers-rest)`,
+      `mcp  togai-billing-mcp  http://127.0.0.1:${base + 4}/mcp`,
     ]);
 
-    // The moved stigg REST adapter really listens on 8082 and calls Stigg's upstream.
-    const answer = await restCall('http://127.0.0.1:8082', 'GET', '/v1/customers/cus-1');
+    // The moved stigg REST adapter really listens on its new port and calls Stigg's upstream.
+    const answer = await restCall(`http://127.0.0.1:${base + 2}`, 'GET', '/v1/customers/cus-1');
     expect(answer.status).toBe(200);
     const seen = upstream!.only();
     expect(seen.path).toBe('/api/v1/customers/cus-1');
@@ -251,7 +269,7 @@ describe('capability serve', () => {
 
     const exit = await serve.stop('SIGTERM');
     expect(exit.code).toBe(0);
-    expect(await portsFree(declared)).toBe(true);
+    expect(await portsFree(Object.values(wanted))).toBe(true);
   }, 60_000);
 
   it('serve with an invalid capability exits 2 without listening', async () => {

@@ -30,5 +30,8 @@ describe('package', () => {
     expect(validate.stdout).toMatch(/^valid: 4 file\(s\)/m);
     const api = await run(process.execPath, ['--input-type=module', '-e', "const m = await import('capability-runtime'); console.log(typeof m.prepareCapabilities, typeof m.startRuntime)"], { cwd: join(dir, 'package') });
     expect(api.stdout.trim()).toBe('function function');
+    // Editors and tools can reach the JSON Schemas through the package's exports.
+    const schema = await run(process.execPath, ['--input-type=module', '-e', "console.log(import.meta.resolve('capability-runtime/schemas/naftiko-1.0.0-alpha2.schema.json'))"], { cwd: join(dir, 'package') });
+    expect(schema.stdout.trim()).toBe(`file://${join(dir, 'package', 'schemas', 'naftiko-1.0.0-alpha2.schema.json')}`);
   }, 60_000);
 });

@@ -12,13 +12,17 @@ import type { AdapterContext } from '../../runtime.js';
 import { BODY_LIMIT_BYTES, classifyRequestError } from '../request-errors.js';
 import { redact, resultText } from '../respond.js';
 import { createProblemApp } from '../problem-app.js';
+import { mountDocs } from './docs.js';
+import type { OpenApiInfo } from './openapi.js';
 
 type RestAdapter = Extract<CompiledAdapter, { type: 'rest' }>;
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 
-export function createRestServer(adapter: RestAdapter, context: AdapterContext): FastifyInstance {
+/** `docs`: serve the OpenAPI document and a docs page at /docs under this title (see docs.ts). */
+export function createRestServer(adapter: RestAdapter, context: AdapterContext, docs?: OpenApiInfo): FastifyInstance {
   const { upstream, secrets, logger } = context;
   const { app, sendProblem } = createProblemApp(adapter, context, { return503OnClosing: true, bodyLimit: BODY_LIMIT_BYTES });
+  if (docs) mountDocs(app, adapter, docs, logger);
   // Deeply nested bodies would overflow the stack in validation and redaction: refused like any other bad input.
   // A callback hook: no promise per request, and nothing to walk when there is no body (GET).
   app.addHook('preHandler', (req, _reply, done) => {
