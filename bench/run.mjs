@@ -117,6 +117,10 @@ async function loadTargets() {
     };
     return runtime.targets;
   });
+  await addServer(plan, ['restPolicies'], 'start the runtime with every upstream policy on', async () => {
+    const policies = await serveRuntime('bench/capability-policies.yaml', ['bench-policies-rest', 'bench-policies-mcp'], new Map([['bench', upstream.info.url]]));
+    return { restPolicies: { ...restTarget(policies.url('bench-policies-rest'), '/v1/items/w-1'), check: itemCheck } };
+  });
   await addServer(plan, ['toolsList'], 'start the runtime on the 1,000-tool capability', async () => {
     const large = await serveRuntime(largeFile(), ['bench-large-mcp']);
     const url = `${large.url('bench-large-mcp')}/mcp`;

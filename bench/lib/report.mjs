@@ -72,6 +72,7 @@ export const TARGETS = {
   handMcp2025: 'hand-written MCP server on SDK v2 (`McpServer` + `createMcpHandler`), 2025-06-18',
   handMcp2026: 'hand-written MCP server on SDK v2 (`McpServer` + `createMcpHandler`), 2026-07-28',
   rest: 'our REST route',
+  restPolicies: 'our REST route, every upstream policy on (`resilience`)',
   mcp2025: 'our MCP `tools/call`, 2025-06-18',
   mcp2026: 'our MCP `tools/call`, 2026-07-28',
   toolsList: 'our MCP `tools/list`, 1,000-tool capability (first page)',
@@ -99,6 +100,7 @@ export function goals(results) {
   }
   atLeast('REST req/s vs hand-written Fastify+undici route', ratio(rps('rest'), rps('handRoute')), 1, x);
   atMost('REST p99 vs hand-written route p99', ratio(p99('rest'), p99('handRoute')), 1, x);
+  atLeast('REST with every upstream policy vs REST without (issue 11)', ratio(rps('restPolicies'), rps('rest')), 0.95, x);
   atLeast('`tools/list`, 1,000 tools', rps('toolsList'), 2000, perS);
   atMost('1,000-tool capability load (validate + compile)', loadThousandMs, 1000, ms);
   atMost('cold start of `capability serve capabilities/`', coldStartMs, 300, ms);
