@@ -1,61 +1,66 @@
 // The load generator process: autocannon against one target, every response checked (./lib/checks.mjs).
-// Input: one JSON argument { url, method, path, headers, body, check, connections, durationS }.
+// Input: one JSON argument { url, method, path, headers, body, check, connections, durationS }, or a mix
+// { mix: [{ url, method, path, headers, body, check }, ...], connections, durationS }: one autocannon instance per
+// entry, all at once in this process, each with `connections` connections; the figures add up over the mix.
 // Output: one JSON line on stdout { responses, ok, failures, wrongStatus, wrongBody, errors, timeouts, durationS,
 // rps (correct answers per second), p50, p99 (ms, every response), sample (the first wrong answer, cut short) }.
 import autocannon from 'autocannon';
 import { buildCheck } from './lib/checks.mjs';
 import { percentile } from './lib/report.mjs';
 
-const target = JSON.parse(process.argv[2]);
-const check = buildCheck(target.check);
+const spec = JSON.parse(process.argv[2]);
 const latencies = [];
-let ok = 0;
-let wrongStatus = 0;
-let wrongBody = 0;
-let sample;
+const tally = { ok: 0, wrongStatus: 0, wrongBody: 0, sample: undefined };
 
-const instance = autocannon({
-  url: target.url,
-  connections: target.connections,
-  duration: target.durationS,
-  pipelining: 1,
-  timeout: 10,
-  requests: [
-    {
-      method: target.method,
-      path: target.path,
-      headers: target.headers,
-      body: target.body,
-      onResponse: (status, body) => {
-        const wrong = check(status, body);
-        if (wrong === undefined) ok += 1;
-        else {
-          if (wrong.startsWith('status')) wrongStatus += 1;
-          else wrongBody += 1;
-          sample ??= `${wrong}: ${String(body).slice(0, 300)}`;
-        }
+/** One autocannon instance against `target`; resolves with autocannon's result. */
+function load(target) {
+  const check = buildCheck(target.check);
+  const instance = autocannon({
+    url: target.url,
+    connections: spec.connections,
+    duration: spec.durationS,
+    pipelining: 1,
+    timeout: 10,
+    requests: [
+      {
+        method: target.method,
+        path: target.path,
+        headers: target.headers,
+        body: target.body,
+        onResponse: (status, body) => {
+          const wrong = check(status, body);
+          if (wrong === undefined) tally.ok += 1;
+          else {
+            if (wrong.startsWith('status')) tally.wrongStatus += 1;
+            else tally.wrongBody += 1;
+            tally.sample ??= `${target.method} ${target.path}: ${wrong}: ${String(body).slice(0, 300)}`;
+          }
+        },
       },
-    },
-  ],
-});
-instance.on('response', (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
-const result = await instance;
+    ],
+  });
+  instance.on('response', (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
+  return instance;
+}
+
+const results = await Promise.all((spec.mix ?? [spec]).map(load));
 latencies.sort((a, b) => a - b);
-const durationS = result.duration || target.durationS;
-const failures = wrongStatus + wrongBody + result.errors;
+const durationS = Math.max(...results.map((r) => r.duration || 0)) || spec.durationS;
+const errors = results.reduce((n, r) => n + r.errors, 0);
+const failures = tally.wrongStatus + tally.wrongBody + errors;
 console.log(
   JSON.stringify({
     responses: latencies.length,
-    ok,
+    ok: tally.ok,
     failures,
-    wrongStatus,
-    wrongBody,
-    errors: result.errors,
-    timeouts: result.timeouts,
+    wrongStatus: tally.wrongStatus,
+    wrongBody: tally.wrongBody,
+    errors,
+    timeouts: results.reduce((n, r) => n + r.timeouts, 0),
     durationS,
-    rps: Math.round(ok / durationS),
+    rps: Math.round(tally.ok / durationS),
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
-    sample,
+    sample: tally.sample,
   }),
 );

@@ -1,7 +1,8 @@
 // `npm run bench`: one run measures, with the same load generator (autocannon in its own process, every response
 // checked), each server in its own process: the upstream directly, two hand-written anchors, a bare reverse proxy,
 // a hand-written SDK v2 MCP server, and the runtime (our REST route, MCP tools/call on 2025-06-18 and 2026-07-28,
-// tools/list of a generated 1,000-tool capability); then cold start, validate time, load time and RSS.
+// tools/list of a generated 1,000-tool capability); then a minute of REST and MCP load on the four shipped
+// capabilities with RSS sampled (and the soak after it), cold start, validate time, load time and RSS.
 // Prints markdown tables (target figures, other figures, the goals of issue 9); BENCH_JSON=path also writes JSON.
 // Knobs: see docs/performance.md. Needs dist/ (`npm run bench` builds it first).
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,6 +12,7 @@ import { performance } from 'node:perf_hooks';
 import { parse as parseYaml } from 'yaml';
 import { captureToolCall, captureToolsList } from './lib/capture.mjs';
 import { generateCapability, toolName } from './lib/generate.mjs';
+import { shippedTargets } from './lib/shipped.mjs';
 import { freePort, overrideArgs, ROOT, rssOf, runLoad, startCli, startServer, stop, stopAll, timeNode, waitForPorts, CLI } from './lib/processes.mjs';
 import { formatReport, median, medianRound, MB, rssTrend, TARGETS } from './lib/report.mjs';
 
@@ -23,6 +25,7 @@ const CONNECTIONS = Math.max(1, Math.floor(num('BENCH_CONNECTIONS', 16)));
 const DURATION_S = num('BENCH_DURATION_S', 10);
 const WARMUP_S = num('BENCH_WARMUP_S', 2);
 const SOAK_S = num('BENCH_SOAK_S', 0);
+const SHIPPED_S = num('BENCH_SHIPPED_S', 60);
 const RUNS = Math.max(1, num('BENCH_RUNS', 5));
 const ROUNDS = Math.max(1, Math.floor(num('BENCH_ROUNDS', 1)));
 const LARGE_TOOLS = Math.max(1, num('BENCH_LARGE_TOOLS', 1000));
@@ -34,6 +37,8 @@ const CPU_PROF = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${r
 const VALIDATE_FILE = process.env.BENCH_VALIDATE_FILE ?? 'capabilities/metronome.yaml';
 const TOKEN = 'bench-token';
 const ITEM = { id: 'w-1', name: 'Widget' };
+// The value every bound variable of the shipped capabilities gets, and the key the open upstream wants to see.
+const DUMMY_KEY = 'bench-dummy-key';
 
 const results = { meta: { connections: CONNECTIONS, durationS: DURATION_S, warmupS: WARMUP_S, rounds: ROUNDS, node: process.version, cpus: cpus().length, date: new Date().toISOString() }, load: {}, rss: {}, errors: [] };
 const wanted = (key) => !ONLY || ONLY.has(key);
@@ -58,7 +63,7 @@ const upstreamCheck = { kind: 'json-item', at: ['data'], expect: ITEM };
 
 /** Starts a bench server and adds its targets to `plan`; a server that fails to start is reported and skipped. */
 async function addServer(plan, keys, name, start) {
-  if (!keys.some((key) => key === 'soak' || wanted(key))) return;
+  if (!keys.some(wanted)) return;
   await step(name, async () => {
     for (const [key, target] of Object.entries(await start())) if (wanted(key)) plan.push({ key, target });
   });
@@ -80,7 +85,7 @@ async function serveRuntime(file, namespaces, upstreams = new Map()) {
 /**
  * Every server up at once (each idle while another is measured), the MCP requests captured from the SDK clients,
  * then BENCH_ROUNDS rounds over all targets in turn (warm-up in the first round only); per target, the round with
- * the median req/s is kept and failures are added up. Then the runtime's RSS after the load, and the soak.
+ * the median req/s is kept and failures are added up. Then the runtime's RSS after the load.
  */
 async function loadTargets() {
   const upstream = await startServer('upstream.mjs', { BENCH_TOKEN: TOKEN });
@@ -105,17 +110,16 @@ async function loadTargets() {
   });
   let runtime;
   const runtimeKeys = ['rest', 'mcp2025', 'mcp2026'];
-  await addServer(plan, SOAK_S > 0 ? [...runtimeKeys, 'soak'] : runtimeKeys, 'start the runtime', async () => {
+  await addServer(plan, runtimeKeys, 'start the runtime', async () => {
     runtime = await serveRuntime('bench/capability.yaml', ['bench-rest', 'bench-mcp'], new Map([['bench', upstream.info.url]]));
     await new Promise((resolve) => setTimeout(resolve, 1000));
     results.rss.idleMb = (await rssOf(runtime.child.pid)) / MB;
     const mcpUrl = `${runtime.url('bench-mcp')}/mcp`;
-    runtime.targets = {
+    return {
       rest: { ...restTarget(runtime.url('bench-rest'), '/v1/items/w-1'), check: itemCheck },
       mcp2025: mcpTarget(mcpUrl, await captureToolCall('2025', mcpUrl, 'get-item', { id: 'w-1' }), toolCheck),
       mcp2026: mcpTarget(mcpUrl, await captureToolCall('2026-07-28', mcpUrl, 'get-item', { id: 'w-1' }), toolCheck),
     };
-    return runtime.targets;
   });
   await addServer(plan, ['restPolicies'], 'start the runtime with every upstream policy on', async () => {
     const policies = await serveRuntime('bench/capability-policies.yaml', ['bench-policies-rest', 'bench-policies-mcp'], new Map([['bench', upstream.info.url]]));
@@ -142,30 +146,64 @@ async function loadTargets() {
   }
   for (const [key, runs] of rounds) results.load[key] = medianRound(runs);
   if (runtime && runtimeKeys.some((k) => rounds.has(k))) results.rss.afterLoadMb = (await rssOf(runtime.child.pid)) / MB;
-  if (runtime && SOAK_S > 0) await step('soak', () => soak(runtime.child.pid, runtime.targets));
   await stopAll();
 }
 
-/** REST and MCP (2026-07-28) load at once for SOAK_S seconds, RSS sampled every second; the trend skips the first quarter. */
-async function soak(pid, targets) {
-  log(`soak, ${SOAK_S} s…`);
-  const half = Math.max(1, Math.floor(CONNECTIONS / 2));
+/** Runs the load `spec` for `seconds` against process `pid`, sampling its RSS every second: { load, samples }. */
+async function loadSampled(pid, spec, seconds) {
   const samples = [];
   const start = performance.now();
   const timer = setInterval(() => {
     rssOf(pid).then((rss) => samples.push({ t: (performance.now() - start) / 1000, rss }), () => {});
   }, 1000);
   try {
-    const [rest, mcp] = await Promise.all([
-      runLoad({ ...targets.rest, connections: half, durationS: SOAK_S }),
-      runLoad({ ...targets.mcp2026, connections: half, durationS: SOAK_S }),
-    ]);
-    const trend = rssTrend(samples, SOAK_S / 4);
-    if (!trend) throw new Error(`too few RSS samples (${samples.length}) for a trend: give BENCH_SOAK_S at least 4`);
-    results.soak = { seconds: SOAK_S, ...trend, restRps: rest.rps, mcpRps: mcp.rps, failures: rest.failures + mcp.failures };
+    return { load: await runLoad({ ...spec, durationS: seconds }), samples };
   } finally {
     clearInterval(timer);
   }
+}
+
+/**
+ * `capability serve capabilities/` (the four shipped files; every consumed namespace on the upstream in its open
+ * mode), idle RSS, then BENCH_SHIPPED_S seconds of the REST and MCP mix (bench/lib/shipped.mjs) with RSS sampled;
+ * the RSS at its end is the issue's "RSS after a minute of load". With BENCH_SOAK_S, the same mix goes on for the
+ * soak, and the RSS trend over it (its first quarter skipped) says whether memory grows with requests.
+ */
+async function shippedLoad() {
+  if (!wanted('shipped') && SOAK_S === 0) return;
+  await step('four shipped capabilities', async () => {
+    const env = shippedSetup();
+    const { exposes, consumes } = await listShipped(env);
+    const upstream = await startServer('upstream.mjs', { BENCH_UPSTREAM_KEY: DUMMY_KEY });
+    const ports = new Map();
+    for (const ns of exposes) ports.set(ns, await freePort());
+    const serve = startCli(['serve', 'capabilities/', ...overrideArgs(ports, new Map(consumes.map((ns) => [ns, upstream.info.url])))], env, CPU_PROF);
+    try {
+      await waitForPorts([...ports.values()], serve.child, 60_000);
+    } catch (err) {
+      throw new Error(`${err instanceof Error ? err.message : String(err)}\n${serve.stderr()}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    results.rss.shippedIdleMb = (await rssOf(serve.child.pid)) / MB;
+    const mix = await shippedTargets((ns) => `http://127.0.0.1:${ports.get(ns)}`, captureToolCall);
+    const spec = { mix, connections: Math.max(1, Math.floor(CONNECTIONS / mix.length)) };
+    if (wanted('shipped') && SHIPPED_S > 0) {
+      log(`${TARGETS.shipped}, ${SHIPPED_S} s…`);
+      const { load, samples } = await loadSampled(serve.child.pid, spec, SHIPPED_S);
+      if (load.failures > 0) log(`shipped: ${load.failures} failures, first: ${load.sample ?? '(connection errors or timeouts)'}`);
+      results.load.shipped = load;
+      results.rss.shippedAfterLoadMb = (await rssOf(serve.child.pid)) / MB;
+      results.rss.shippedMaxMb = Math.max(...samples.map((s) => s.rss)) / MB;
+    }
+    if (SOAK_S > 0) {
+      log(`soak, ${SOAK_S} s…`);
+      const { load, samples } = await loadSampled(serve.child.pid, spec, SOAK_S);
+      const trend = rssTrend(samples, SOAK_S / 4);
+      if (!trend) throw new Error(`too few RSS samples (${samples.length}) for a trend: give BENCH_SOAK_S at least 4`);
+      results.soak = { seconds: SOAK_S, ...trend, rps: load.rps, failures: load.failures };
+    }
+  });
+  await stopAll();
 }
 
 let generated;
@@ -195,7 +233,7 @@ function shippedSetup() {
   const env = {};
   for (const name of readdirSync(join(ROOT, 'capabilities')).filter((f) => f.endsWith('.yaml'))) {
     const doc = parseYaml(readFileSync(join(ROOT, 'capabilities', name), 'utf8'));
-    for (const bind of doc?.binds ?? []) for (const variable of Object.values(bind?.keys ?? {})) env[String(variable)] = 'bench-dummy-key';
+    for (const bind of doc?.binds ?? []) for (const variable of Object.values(bind?.keys ?? {})) env[String(variable)] = DUMMY_KEY;
   }
   return env;
 }
@@ -255,6 +293,7 @@ async function startAndValidate() {
 process.on('SIGINT', () => stopAll().then(() => process.exit(130)));
 try {
   await loadTargets();
+  await shippedLoad();
   await largeLoadTime();
   await startAndValidate();
 } finally {

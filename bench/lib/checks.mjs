@@ -20,12 +20,24 @@ function toolItem(result) {
   return typeof text === 'string' ? JSON.parse(text) : undefined;
 }
 
+/** Why a JSON-RPC answer is not a successful tool result for request `rpcId`, or undefined when it is one. */
+function rpcResultProblem(message, rpcId) {
+  if (message.id !== rpcId) return `JSON-RPC id ${JSON.stringify(message.id)}, expected ${JSON.stringify(rpcId)}`;
+  if (message.error) return `JSON-RPC error ${message.error.code}: ${message.error.message}`;
+  if (!isObject(message.result)) return 'no JSON-RPC result';
+  if (message.result.isError) return 'tool result is an error (isError)';
+  return undefined;
+}
+
 const itemMatches = (item, expect) => isObject(item) && Object.entries(expect).every(([k, v]) => item[k] === v);
 
 /**
  * Builds `(status, body) => string | undefined`: undefined for a correct answer, else why it is wrong.
  * Kinds: `json-item` (the body, or the value at `at`, holds the `expect` fields), `mcp-tool-item` (a JSON-RPC result
- * for `rpcId`, not isError, whose item holds `expect`), `mcp-tools-list` (a result whose tools start with `firstTool`).
+ * for `rpcId`, not isError, whose item holds `expect`), `mcp-tools-list` (a result whose tools start with `firstTool`),
+ * `json-contains` (a JSON body whose text holds `text`) and `mcp-tool-contains` (a JSON-RPC result for `rpcId`, not
+ * isError, whose content or structuredContent holds `text`): the last two for the shipped capabilities, whose
+ * mappings differ (an unwrapped item, an envelope, a page) but all carry the upstream's item.
  */
 export function buildCheck(spec) {
   const status = spec.status ?? 200;
@@ -51,11 +63,19 @@ function bodyJudge(spec) {
     case 'mcp-tool-item':
       return (body) => {
         const message = rpcMessage(body);
-        if (message.id !== spec.rpcId) return `JSON-RPC id ${JSON.stringify(message.id)}, expected ${JSON.stringify(spec.rpcId)}`;
-        if (message.error) return `JSON-RPC error ${message.error.code}: ${message.error.message}`;
-        if (!isObject(message.result)) return 'no JSON-RPC result';
-        if (message.result.isError) return 'tool result is an error (isError)';
+        const wrong = rpcResultProblem(message, spec.rpcId);
+        if (wrong) return wrong;
         return itemMatches(toolItem(message.result), spec.expect) ? undefined : `tool result does not hold ${JSON.stringify(spec.expect)}`;
+      };
+    case 'json-contains':
+      return (body) => (JSON.stringify(JSON.parse(body)).includes(spec.text) ? undefined : `body does not hold ${JSON.stringify(spec.text)}`);
+    case 'mcp-tool-contains':
+      return (body) => {
+        const message = rpcMessage(body);
+        const wrong = rpcResultProblem(message, spec.rpcId);
+        if (wrong) return wrong;
+        const { content, structuredContent } = message.result;
+        return JSON.stringify({ content, structuredContent }).includes(spec.text) ? undefined : `tool result does not hold ${JSON.stringify(spec.text)}`;
       };
     case 'mcp-tools-list':
       return (body) => {
