@@ -36,9 +36,12 @@ export async function startServer(script, env = {}, { args = [], timeoutMs = 60_
   return { child, info: JSON.parse(first), stderr };
 }
 
+/** Node flags for every runtime process (BENCH_RUNTIME_NODE_FLAGS), e.g. to compare V8 settings; none by default. */
+const RUNTIME_NODE_FLAGS = (process.env.BENCH_RUNTIME_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+
 /** Runs `capability <args>` (the real CLI), e.g. serve with --port and --upstream overrides; does not wait for the ports. */
 export function startCli(args, env = {}, nodeFlags = []) {
-  const child = spawn(process.execPath, [...nodeFlags, CLI, ...args], { cwd: ROOT, env: childEnv(env), stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [...RUNTIME_NODE_FLAGS, ...nodeFlags, CLI, ...args], { cwd: ROOT, env: childEnv(env), stdio: ['ignore', 'ignore', 'pipe'] });
   return { child, stderr: track(child) };
 }
 

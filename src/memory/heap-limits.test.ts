@@ -1,0 +1,13 @@
+// keepHeapSmall steps aside for the settings the operator gave node (the CLI behaviour itself is covered end to end
+// by test/integration/heap-limits.test.ts, in a process of its own).
+import { describe, expect, it } from 'vitest';
+import { keepHeapSmall } from './heap-limits.js';
+
+describe('keepHeapSmall', () => {
+  it('changes nothing when the operator set both on the command line or in NODE_OPTIONS', () => {
+    const onCommandLine = keepHeapSmall({ execArgv: ['--max-semi-space-size=16', '--heap-growing-percent=50'], nodeOptions: '' });
+    expect([onCommandLine.youngSemiSpaceMb, onCommandLine.heapGrowingPercent]).toEqual([undefined, undefined]);
+    const inNodeOptions = keepHeapSmall({ execArgv: [], nodeOptions: '--semi_space_growth_factor=4 --heap-growing-percent=30' });
+    expect([inNodeOptions.youngSemiSpaceMb, inNodeOptions.heapGrowingPercent]).toEqual([undefined, undefined]);
+  });
+});
