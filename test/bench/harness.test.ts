@@ -14,6 +14,9 @@ import { buildCheck, rpcMessage } from '../../bench/lib/checks.mjs';
 import { formatReport, goals, median, medianRound, percentile, ratio, rssTrend, MB } from '../../bench/lib/report.mjs';
 // @ts-expect-error idem
 import { generateCapability, toolName } from '../../bench/lib/generate.mjs';
+// @ts-expect-error idem
+import { SHIPPED_MIX } from '../../bench/lib/shipped.mjs';
+import { runCli } from '../helpers/cli.js';
 import { prepareCapabilities } from '../../src/prepare.js';
 
 type Check = (status: number, body: string) => string | undefined;
@@ -53,6 +56,19 @@ describe('correctness checker', () => {
     expect(check(200, sse({ jsonrpc: '2.0', id: 1, result: { tools: [{ name: 'tool-0000' }, { name: 'tool-0001' }] } }))).toBeUndefined();
     expect(check(200, sse({ jsonrpc: '2.0', id: 1, result: { tools: [] } }))).toMatch(/no tools/);
     expect(check(200, sse({ jsonrpc: '2.0', id: 1, result: { tools: [{ name: 'tool-0001' }] } }))).toMatch(/first tool/);
+  });
+
+  it('json-contains and mcp-tool-contains want the text in a successful answer', () => {
+    const json: Check = buildCheck({ kind: 'json-contains', text: 'c-1' });
+    expect(json(200, JSON.stringify({ data: [{ id: 'c-1' }] }))).toBeUndefined();
+    expect(json(200, JSON.stringify({ data: [{ id: 'c-2' }] }))).toMatch(/does not hold "c-1"/);
+    expect(json(502, JSON.stringify({ id: 'c-1' }))).toMatch(/^status 502/);
+    const tool: Check = buildCheck({ kind: 'mcp-tool-contains', rpcId: 3, text: 'c-1' });
+    expect(tool(200, sse(toolResult({ data: { id: 'c-1' } })))).toBeUndefined();
+    expect(tool(200, sse(toolResult('', { structuredContent: { id: 'c-1' } })))).toBeUndefined();
+    expect(tool(200, sse(toolResult({ id: 'c-1' }, { isError: true })))).toMatch(/isError/);
+    expect(tool(200, JSON.stringify({ ...toolResult({ id: 'c-1' }), id: 4 }))).toMatch(/JSON-RPC id 4/);
+    expect(tool(200, sse(toolResult({ id: 'c-2' })))).toMatch(/does not hold "c-1"/);
   });
 
   it('rpcMessage reads the last data line of a stream', () => {
@@ -108,7 +124,7 @@ describe('figures and tables', () => {
     },
     coldStartMs: 250,
     validateMs: 400,
-    rss: { afterLoadMb: 90 },
+    rss: { afterLoadMb: 150, shippedAfterLoadMb: 90 },
   };
 
   it('goals compare the right figures', () => {
@@ -121,7 +137,7 @@ describe('figures and tables', () => {
     expect(byGoal.get('REST p99 vs hand-written route p99')).toMatchObject({ met: true });
     expect(byGoal.get('cold start of `capability serve capabilities/`')).toMatchObject({ measured: '250 ms', met: true });
     expect(byGoal.get('`capability validate` on one file')).toMatchObject({ measured: '400 ms', met: false });
-    expect(byGoal.get('RSS after the load')).toMatchObject({ measured: '90 MB', met: true });
+    expect(byGoal.get('RSS after a minute of load on the four shipped capabilities')).toMatchObject({ measured: '90 MB', met: true });
   });
 
   it('the table gives req/s, latencies, failures and the ratio to the upstream', () => {
@@ -159,6 +175,23 @@ describe('load generator process', () => {
     return JSON.parse(stdout.trim()) as { responses: number; ok: number; failures: number; wrongStatus: number; wrongBody: number; rps: number; sample?: string };
   };
 
+  it('a mix runs every target at once and adds their answers up', async () => {
+    const load = fileURLToPath(new URL('../../bench/load.mjs', import.meta.url));
+    const check = { kind: 'json-item', expect: ITEM };
+    const mix = [{ url, method: 'GET', path: '/good', headers: {}, check }, { url, method: 'GET', path: '/bad', headers: {}, check }];
+    const child = spawn(process.execPath, [load, JSON.stringify({ mix, connections: 1, durationS: 1 })], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    const [code] = await once(child, 'close');
+    expect(code).toBe(0);
+    const result = JSON.parse(stdout.trim()) as { responses: number; ok: number; wrongBody: number; failures: number; sample?: string };
+    expect(result.ok).toBeGreaterThan(0);
+    expect(result.wrongBody).toBeGreaterThan(0);
+    expect(result.ok + result.wrongBody).toBe(result.responses);
+    expect(result.failures).toBe(result.wrongBody);
+    expect(result.sample).toMatch(/^GET \/bad: body does not hold/);
+  });
+
   it('counts right answers, and wrong bodies and statuses as failures rather than requests', async () => {
     const [good, bad, broken] = await Promise.all([runLoad('/good'), runLoad('/bad'), runLoad('/broken')]);
     expect(good.responses).toBeGreaterThan(0);
@@ -181,5 +214,23 @@ describe('generated large capability', () => {
     expect(prepared.diagnostics).toEqual([]);
     const mcp = prepared.capabilities[0]!.adapters.find((a: { type: string }) => a.type === 'mcp') as unknown as { tools: { listing: { name: string } }[] };
     expect(mcp.tools.map((t) => t.listing.name)).toEqual(Array.from({ length: 25 }, (_, i) => toolName(i)));
+  });
+});
+
+describe('the load on the shipped capabilities', () => {
+  it('calls REST routes and MCP tools that the shipped capabilities serve, one of each per capability', async () => {
+    const env = { METRONOME_API_KEY: 'k', SCHEMATIC_API_KEY: 'k', STIGG_API_KEY: 'k', TOGAI_API_TOKEN: 'k' };
+    const listed = await runCli(['list', '--json', 'capabilities/'], { env });
+    expect(listed.code).toBe(0);
+    const adapters = JSON.parse(listed.stdout) as { namespace: string; type: string; units: { route?: string; tool?: string }[] }[];
+    const pattern = (route: string) => new RegExp(`^GET ${route.slice(4).replace(/\{[^}]+\}/g, '[^/]+')}$`);
+    type Entry = { adapter: string; rest?: { path: string }; tool?: { name: string } };
+    for (const entry of SHIPPED_MIX as Entry[]) {
+      const adapter = adapters.find((a) => a.namespace === entry.adapter);
+      expect(adapter, entry.adapter).toBeDefined();
+      if (entry.rest) expect(adapter!.units.some((u) => u.route?.startsWith('GET ') && pattern(u.route).test(`GET ${entry.rest!.path}`)), entry.rest.path).toBe(true);
+      else expect(adapter!.units.map((u) => u.tool)).toContain(entry.tool!.name);
+    }
+    expect(new Set((SHIPPED_MIX as Entry[]).map((e) => e.adapter)).size).toBe(adapters.filter((a) => a.type === 'rest' || a.type === 'mcp').length);
   });
 });
