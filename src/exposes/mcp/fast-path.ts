@@ -88,13 +88,15 @@ export function createFastPath(adapter: CompiledMcpAdapter, context: ToolCallCon
     if (!era) return undefined;
     const result = handler(params, era);
     if (result === undefined) return undefined;
-    const frame = (resultJson: string): FastAnswer => {
-      const message = `{"result":${resultJson},"jsonrpc":"2.0","id":${JSON.stringify(id)}}`;
-      return era === 'modern' ? { status: 200, headers: JSON_HEADERS, body: message } : { status: 200, headers: SSE_HEADERS, body: `event: message\ndata: ${message}\n\n` };
-    };
+    // The answer's text is built in one template per era (no intermediate message string to copy again).
+    const idJson = typeof id === 'number' ? String(id) : JSON.stringify(id);
+    const frame = era === 'modern' ? (json: string) => modernAnswer(json, idJson) : (json: string) => legacyAnswer(json, idJson);
     return typeof result === 'string' ? Promise.resolve(frame(result)) : result.then(frame);
   };
 }
+
+const modernAnswer = (resultJson: string, idJson: string): FastAnswer => ({ status: 200, headers: JSON_HEADERS, body: `{"result":${resultJson},"jsonrpc":"2.0","id":${idJson}}` });
+const legacyAnswer = (resultJson: string, idJson: string): FastAnswer => ({ status: 200, headers: SSE_HEADERS, body: `event: message\ndata: {"result":${resultJson},"jsonrpc":"2.0","id":${idJson}}\n\n` });
 
 const MESSAGE_KEYS = new Set(['jsonrpc', 'id', 'method', 'params']);
 const CALL_KEYS = new Set(['name', 'arguments', '_meta']);
@@ -137,7 +139,9 @@ const MAX_REMEMBERED_VERDICTS = 256;
 function createClassifier(): Classifier {
   const verdicts = new Map<string, Era | null>();
   return (version, mcpMethod, mcpName, body, method, meta) => {
-    const key = JSON.stringify([version, mcpMethod ?? null, method, meta ?? null]);
+    // Header values hold no line breaks, and `method` is one of the fast path's own method names, so the lines
+    // cannot run into each other; `_meta` is the only part whose text has to be built.
+    const key = `${version}\n${mcpMethod === undefined ? '\u0000' : mcpMethod}\n${method}${meta === undefined ? '' : `\n${JSON.stringify(meta)}`}`;
     let verdict = verdicts.get(key);
     if (verdict === undefined) {
       const outcome = classifyInboundRequest({ httpMethod: 'POST', protocolVersionHeader: version, mcpMethodHeader: mcpMethod, mcpNameHeader: mcpName, body });

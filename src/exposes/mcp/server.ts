@@ -44,8 +44,9 @@ export function createMcpServer(
     skills && adapter.resources.length === 0 ? createSkillsExtension(skills, () => new Map(runtime!.adapters().map((a) => [a.namespace, a.url])), logger) : undefined;
   const endpoint = options.endpoint ?? createMcpEndpoint();
   const factory = createServerFactory(adapter, context, extension);
-  // With the Skills extension the SDK's McpServer owns the request, so everything goes through the SDK.
-  const fastPath = options.fastPath === false || extension ? undefined : createFastPath(adapter, { upstream: context.upstream, secrets: context.secrets, logger, adapter: adapter.namespace });
+  // The Skills extension changes nothing the fast path answers (tools/*, ping): its skills/* and skill:// requests
+  // go to the SDK's McpServer like every other method (test/conformance/mcp/fast-path.test.ts compares both).
+  const fastPath = options.fastPath === false ? undefined : createFastPath(adapter, { upstream: context.upstream, secrets: context.secrets, logger, adapter: adapter.namespace });
 
   const app = Fastify({ logger: false, return503OnClosing: true, bodyLimit: BODY_LIMIT_BYTES });
   observeRequests(app, adapter, context.observer);

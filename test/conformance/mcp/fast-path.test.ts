@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CompiledMcpAdapter } from '../../../src/compile/compile.js';
 import { createMcpServer } from '../../../src/exposes/mcp/server.js';
 import { createUpstreamClient, type UpstreamClient } from '../../../src/invoke/upstream.js';
+import type { RuntimeView } from '../../../src/runtime.js';
 import { silentLogger } from '../../../src/observe/log.js';
 import { prepareCapabilities } from '../../../src/prepare.js';
 import { connectMcp, CLIENT_GENERATIONS, resultJson } from '../../helpers/mcp-clients.js';
@@ -19,6 +20,8 @@ import { post, REVISIONS, revisionHeaders, withMeta, type Revision } from './rpc
 
 const TOKEN = 'fast-path-token-5f1c';
 const fixture = fileURLToPath(new URL('./mcp-fast-path-capability.yaml', import.meta.url));
+// A capability with a skill adapter: its MCP adapter offers the skills through the SDK's Skills extension (McpServer).
+const skillsFixture = fileURLToPath(new URL('../skill-adapter/shipyard-skills.yaml', import.meta.url));
 
 interface Pair {
   fast: string;
@@ -30,6 +33,7 @@ let client: UpstreamClient;
 const apps: FastifyInstance[] = [];
 let tools: Pair;
 let many: Pair;
+let skills: Pair;
 
 /** Serves the one MCP adapter of `file` twice: with the fast path and without. */
 async function servePair(file: string): Promise<Pair> {
@@ -38,9 +42,11 @@ async function servePair(file: string): Promise<Pair> {
   const capability = prepared.capabilities[0]!;
   const adapter = capability.adapters.find((a) => a.type === 'mcp') as CompiledMcpAdapter;
   const context = { upstream: client, secrets: capability.secrets, logger: silentLogger(), host: '127.0.0.1', allowedHosts: [] };
+  // The skills extension needs the runtime's view (the adapters' URLs go into the derived SKILL.md).
+  const view: RuntimeView | undefined = adapter.skills?.length ? { startedAt: Date.now(), draining: () => false, adapters: () => [] } : undefined;
   const urls: string[] = [];
   for (const fastPath of [true, false]) {
-    const { app } = createMcpServer(adapter, context, undefined, { fastPath });
+    const { app } = createMcpServer(adapter, context, view, { fastPath });
     apps.push(app);
     urls.push(`${await app.listen({ host: '127.0.0.1', port: 0 })}/mcp`);
   }
@@ -68,6 +74,7 @@ beforeAll(async () => {
   client = createUpstreamClient();
   tools = await servePair(fixture);
   many = await servePair(manyToolsFile());
+  skills = await servePair(skillsFixture);
 });
 
 afterAll(async () => {
@@ -87,7 +94,7 @@ interface Case {
   fast: boolean;
   /** Only on these revisions. */
   only?: readonly Revision[];
-  target?: 'many';
+  target?: 'many' | 'skills';
 }
 
 const CASES: Case[] = [
@@ -108,6 +115,10 @@ const CASES: Case[] = [
   { name: 'tools/list first page', method: 'tools/list', fast: true, target: 'many' },
   { name: 'tools/list second page', method: 'tools/list', params: { cursor: 'second' }, fast: true, target: 'many' },
   { name: 'ping', method: 'ping', fast: true, only: ['2025-06-18', '2025-11-25'] },
+  { name: 'with the Skills extension: tools/list', method: 'tools/list', fast: true, target: 'skills' },
+  { name: 'with the Skills extension: tools/call', method: 'tools/call', params: { name: 'get-ship', arguments: { imo: 'IMO-9321483' } }, fast: true, target: 'skills' },
+  { name: 'with the Skills extension: missing input', method: 'tools/call', params: { name: 'get-ship', arguments: {} }, fast: true, target: 'skills' },
+  { name: 'with the Skills extension: ping', method: 'ping', fast: true, only: ['2025-06-18', '2025-11-25'], target: 'skills' },
   // Left to the SDK:
   { name: 'ping on 2026-07-28', method: 'ping', fast: false, only: ['2026-07-28'] },
   { name: 'unknown tool', method: 'tools/call', params: { name: 'nope' }, fast: false },
@@ -121,6 +132,8 @@ const CASES: Case[] = [
   { name: 'no revision header', method: 'tools/list', headers: { 'mcp-protocol-version': undefined }, fast: false, only: ['2025-06-18'] },
   { name: 'Mcp-Name disagrees', method: 'tools/call', params: { name: 'status' }, headers: { 'mcp-name': 'get-item' }, fast: false, only: ['2026-07-28'] },
   { name: 'Mcp-Method missing', method: 'tools/list', headers: { 'mcp-method': undefined }, fast: false, only: ['2026-07-28'] },
+  { name: 'with the Skills extension: skills/list', method: 'skills/list', fast: false, target: 'skills' },
+  { name: 'with the Skills extension: resources/list', method: 'resources/list', fast: false, target: 'skills' },
   { name: 'initialize', method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } }, fast: false, only: ['2025-06-18'] },
 ];
 
@@ -151,7 +164,7 @@ async function send(url: string, revision: Revision, c: Case) {
 
 describe.each(REVISIONS)('fast path and SDK answer alike (%s)', (revision) => {
   it.each(CASES.filter((c) => !c.only || c.only.includes(revision)))('$name', async (c) => {
-    const pair = c.target === 'many' ? many : tools;
+    const pair = c.target === 'many' ? many : c.target === 'skills' ? skills : tools;
     const sdk = await send(pair.sdk, revision, c);
     const fast = await send(pair.fast, revision, c);
     expect(sdk.streamed, 'the SDK server answers through the SDK').toBe(true);
