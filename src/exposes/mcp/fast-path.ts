@@ -8,9 +8,10 @@
 // function (the tool call itself) and no further promise layers, which matter per request (each is a promise, a
 // microtask and the async-context hooks).
 import type { IncomingHttpHeaders } from 'node:http';
-import { classifyInboundRequest, isJsonContentType, SERVER_INFO_META_KEY, SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/server';
+import { isJsonContentType, SERVER_INFO_META_KEY, SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/server';
 import type { CompiledMcpAdapter, CompiledTool } from '../../compile/compile.js';
 import { VERSION } from '../../version.js';
+import { createClassifier, MODERN_REVISION, type Classifier, type Era } from './era-verdicts.js';
 import { paginate } from './pagination.js';
 import { answerToolJson, type ToolCallContext } from './tools.js';
 
@@ -26,8 +27,6 @@ export type Respond = (answer: FastAnswer | Error) => void;
 /** false: the request is not taken, and the SDK handler answers it. true: `respond` is called (now or later). */
 export type FastPath = (httpMethod: string, headers: IncomingHttpHeaders, body: unknown, respond: Respond) => boolean;
 
-/** The only 2026-era revision the SDK serves; a request naming another goes to the SDK (which refuses it). */
-const MODERN_REVISION = '2026-07-28';
 /** 2025-era revisions whose tools/* wire shapes are the ones our listings and results already have. */
 const LEGACY_REVISIONS = new Set(['2025-06-18', '2025-11-25'].filter((v) => SUPPORTED_PROTOCOL_VERSIONS.includes(v)));
 
@@ -35,7 +34,6 @@ const LEGACY_REVISIONS = new Set(['2025-06-18', '2025-11-25'].filter((v) => SUPP
 const SSE_HEADERS = { 'content-type': 'text/event-stream', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no' };
 const JSON_HEADERS = { 'content-type': 'application/json' };
 
-type Era = 'legacy' | 'modern';
 /** Takes the request (true) and passes its result's JSON to `send`, now or later; or leaves it to the SDK (false). */
 type Handler = (params: Record<string, unknown>, era: Era, send: (resultJson: string) => void, fail: (err: unknown) => void) => boolean;
 
@@ -121,14 +119,14 @@ const META_KEYS = new Set(['_meta']);
  * Which era serves the request, when the SDK would serve it without refusing anything: a 2025-era request must
  * accept JSON and SSE and name a revision we answer like the SDK; a 2026-07-28 request must carry the standard
  * headers exactly as the body states them. Anything else (missing, mismatched, encoded or padded headers) is the
- * SDK's to answer. The era itself is the SDK's classifyInboundRequest verdict (see createClassifier).
+ * SDK's to answer. The era itself is the SDK's classifyInboundRequest verdict (./era-verdicts.ts).
  */
 function eraOf(classify: Classifier, headers: IncomingHttpHeaders, body: Record<string, unknown>, method: string, params: Record<string, unknown>): Era | undefined {
   const version = headers['mcp-protocol-version'];
   const mcpMethod = headers['mcp-method'];
   const mcpName = headers['mcp-name'];
   if (typeof version !== 'string' || (mcpMethod !== undefined && typeof mcpMethod !== 'string') || (mcpName !== undefined && typeof mcpName !== 'string')) return undefined;
-  const era = classify(version, mcpMethod, mcpName, body, method, params._meta);
+  const era = classify(version, mcpMethod, mcpName, body, method, params._meta as Record<string, unknown> | undefined);
   if (era === 'legacy') {
     const accept = headers.accept;
     const acceptsBoth = typeof accept === 'string' && accept.includes('application/json') && accept.includes('text/event-stream');
@@ -138,37 +136,6 @@ function eraOf(classify: Classifier, headers: IncomingHttpHeaders, body: Record<
   // Mcp-Name mirrors params.name on tools/call; an encoded (=?base64?...?=) name is the SDK's to decode.
   if (method === 'tools/call') return mcpName !== undefined && mcpName === params.name && !mcpName.startsWith('=?') ? 'modern' : undefined;
   return mcpName === undefined ? 'modern' : undefined;
-}
-
-type Classifier = (version: string, mcpMethod: string | undefined, mcpName: string | undefined, body: Record<string, unknown>, method: string, meta: unknown) => Era | null;
-
-const MAX_REMEMBERED_VERDICTS = 256;
-
-/**
- * The SDK's classifyInboundRequest, remembered. Once the message has the shape the fast path checks (only jsonrpc, id,
- * method and params; an integer or string id; params an object), the SDK's verdict depends only on the protocol-version
- * and Mcp-Method headers, the method and `params._meta`; a client sends the same envelope on every request, so
- * the verdict (its schema checks cost far more than the rest of a call) is computed once per distinct combination.
- */
-function createClassifier(): Classifier {
-  const verdicts = new Map<string, Era | null>();
-  return (version, mcpMethod, mcpName, body, method, meta) => {
-    // Header values hold no line breaks, and `method` is one of the fast path's own method names, so the lines
-    // cannot run into each other; `_meta` is the only part whose text has to be built.
-    const key = `${version}\n${mcpMethod === undefined ? '\u0000' : mcpMethod}\n${method}${meta === undefined ? '' : `\n${JSON.stringify(meta)}`}`;
-    let verdict = verdicts.get(key);
-    if (verdict === undefined) {
-      const outcome = classifyInboundRequest({ httpMethod: 'POST', protocolVersionHeader: version, mcpMethodHeader: mcpMethod, mcpNameHeader: mcpName, body });
-      verdict =
-        outcome.kind === 'legacy'
-          ? 'legacy'
-          : outcome.kind === 'modern' && outcome.messageKind === 'request' && outcome.classification.revision === MODERN_REVISION
-            ? 'modern'
-            : null;
-      if (verdicts.size < MAX_REMEMBERED_VERDICTS) verdicts.set(key, verdict);
-    }
-    return verdict;
-  };
 }
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);

@@ -111,6 +111,9 @@ const CASES: Case[] = [
   { name: 'wrong input type: isError', method: 'tools/call', params: { name: 'get-item', arguments: { id: 42 } }, fast: true },
   { name: 'string id', method: 'tools/call', params: { name: 'status' }, id: 'req-7', fast: true },
   { name: 'progress token', method: 'tools/call', params: { name: 'status', _meta: { progressToken: 3 } }, fast: true, only: ['2025-06-18', '2025-11-25'] },
+  // Keys beyond the envelope pass the SDK's checks unread: a trace context that changes with every request stays fast.
+  { name: 'trace context in _meta', method: 'tools/call', params: { name: 'status', _meta: { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' } }, fast: true },
+  { name: 'another trace context in _meta', method: 'tools/call', params: { name: 'status', _meta: { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01', 'example.com/note': { n: 1 } } }, fast: true },
   { name: 'tools/list', method: 'tools/list', fast: true },
   { name: 'tools/list first page', method: 'tools/list', fast: true, target: 'many' },
   { name: 'tools/list second page', method: 'tools/list', params: { cursor: 'second' }, fast: true, target: 'many' },
@@ -132,6 +135,8 @@ const CASES: Case[] = [
   { name: 'no revision header', method: 'tools/list', headers: { 'mcp-protocol-version': undefined }, fast: false, only: ['2025-06-18'] },
   { name: 'Mcp-Name disagrees', method: 'tools/call', params: { name: 'status' }, headers: { 'mcp-name': 'get-item' }, fast: false, only: ['2026-07-28'] },
   { name: 'Mcp-Method missing', method: 'tools/list', headers: { 'mcp-method': undefined }, fast: false, only: ['2026-07-28'] },
+  { name: 'malformed client info in the envelope', method: 'tools/call', params: { name: 'status', _meta: { 'io.modelcontextprotocol/clientInfo': { name: 7 } } }, fast: false, only: ['2026-07-28'] },
+  { name: 'unknown log level in the envelope', method: 'tools/call', params: { name: 'status', _meta: { 'io.modelcontextprotocol/logLevel': 'loud' } }, fast: false, only: ['2026-07-28'] },
   { name: 'with the Skills extension: skills/list', method: 'skills/list', fast: false, target: 'skills' },
   { name: 'with the Skills extension: resources/list', method: 'resources/list', fast: false, target: 'skills' },
   { name: 'initialize', method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } }, fast: false, only: ['2025-06-18'] },
