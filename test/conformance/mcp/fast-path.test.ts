@@ -9,10 +9,11 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CompiledMcpAdapter } from '../../../src/compile/compile.js';
+import { createFastPath, type FastAnswer } from '../../../src/exposes/mcp/fast-path.js';
 import { createMcpServer } from '../../../src/exposes/mcp/server.js';
 import { createUpstreamClient, type UpstreamClient } from '../../../src/invoke/upstream.js';
 import type { RuntimeView } from '../../../src/runtime.js';
-import { silentLogger } from '../../../src/observe/log.js';
+import { silentLogger, type Logger } from '../../../src/observe/log.js';
 import { prepareCapabilities } from '../../../src/prepare.js';
 import { connectMcp, CLIENT_GENERATIONS, resultJson } from '../../helpers/mcp-clients.js';
 import { startUpstream, type Upstream } from '../../helpers/upstream.js';
@@ -191,5 +192,23 @@ describe.each(CLIENT_GENERATIONS)('official clients on the fast path (%s client)
     } finally {
       await mcp.close();
     }
+  });
+});
+
+describe('a tool call whose answer cannot be built', () => {
+  it('reaches the caller as an error (answered 500 by the server), never as an unhandled rejection', async () => {
+    const prepared = await prepareCapabilities([fixture], { env: { API_TOKEN: TOKEN }, upstreams: new Map([['registry', upstream.url]]) });
+    if (!prepared.ok) throw new Error(prepared.diagnostics.map((d) => d.message).join('\n'));
+    const adapter = prepared.capabilities[0]!.adapters.find((a) => a.type === 'mcp') as CompiledMcpAdapter;
+    // A log sink that fails: the upstream's 500 is logged on the way to its isError result, and that write throws.
+    const broken = new Proxy(silentLogger(), { get: (target, key) => (key === 'warn' || key === 'error' ? () => { throw new Error('log sink broken'); } : Reflect.get(target, key)) }) as Logger;
+    const fastPath = createFastPath(adapter, { upstream: client, secrets: [TOKEN], logger: broken, adapter: adapter.namespace });
+    const answered = new Promise<FastAnswer | Error>((resolve) => {
+      const body = { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'get-item', arguments: { id: 'boom' } } };
+      expect(fastPath('POST', revisionHeaders('2025-06-18', 'tools/call'), body, resolve)).toBe(true);
+    });
+    const answer = await answered;
+    expect(answer).toBeInstanceOf(Error);
+    expect((answer as Error).message).toBe('log sink broken');
   });
 });
