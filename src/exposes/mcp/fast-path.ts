@@ -2,14 +2,18 @@
 // on 2025-era revisions) answered straight from Fastify, without the SDK's per-request Server, transport, web
 // Request/Response conversion and SSE stream. It takes a request only when it is certain to answer exactly what the
 // SDK handler would (same status, framing and JSON; test/conformance/mcp/fast-path.test.ts compares both); anything
-// else (other methods, notifications, batches, GET/DELETE, unusual headers or params, every error case) returns
-// undefined and goes to the SDK. The era decision is the SDK's own classifyInboundRequest.
+// else (other methods, notifications, batches, GET/DELETE, unusual headers or params, every error case) is not
+// taken and goes to the SDK. The era decision is the SDK's own classifyInboundRequest.
+// A taken request is answered through a callback rather than a returned promise: a tools/call then costs one async
+// function (the tool call itself) and no further promise layers, which matter per request (each is a promise, a
+// microtask and the async-context hooks).
 import type { IncomingHttpHeaders } from 'node:http';
-import { classifyInboundRequest, isJsonContentType, SERVER_INFO_META_KEY, SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/server';
+import { isJsonContentType, SERVER_INFO_META_KEY, SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/server';
 import type { CompiledMcpAdapter, CompiledTool } from '../../compile/compile.js';
 import { VERSION } from '../../version.js';
+import { createClassifier, MODERN_REVISION, type Classifier, type Era } from './era-verdicts.js';
 import { paginate } from './pagination.js';
-import { toolResultJson, type ToolCallContext } from './tools.js';
+import { answerToolJson, type ToolCallContext } from './tools.js';
 
 export interface FastAnswer {
   status: number;
@@ -17,11 +21,12 @@ export interface FastAnswer {
   body: string;
 }
 
-/** undefined: the SDK handler answers this request. */
-export type FastPath = (httpMethod: string, headers: IncomingHttpHeaders, body: unknown) => Promise<FastAnswer> | undefined;
+/** Called once per taken request: with its answer, or with the error that kept the answer from being built. */
+export type Respond = (answer: FastAnswer | Error) => void;
 
-/** The only 2026-era revision the SDK serves; a request naming another goes to the SDK (which refuses it). */
-const MODERN_REVISION = '2026-07-28';
+/** false: the request is not taken, and the SDK handler answers it. true: `respond` is called (now or later). */
+export type FastPath = (httpMethod: string, headers: IncomingHttpHeaders, body: unknown, respond: Respond) => boolean;
+
 /** 2025-era revisions whose tools/* wire shapes are the ones our listings and results already have. */
 const LEGACY_REVISIONS = new Set(['2025-06-18', '2025-11-25'].filter((v) => SUPPORTED_PROTOCOL_VERSIONS.includes(v)));
 
@@ -29,8 +34,8 @@ const LEGACY_REVISIONS = new Set(['2025-06-18', '2025-11-25'].filter((v) => SUPP
 const SSE_HEADERS = { 'content-type': 'text/event-stream', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no' };
 const JSON_HEADERS = { 'content-type': 'application/json' };
 
-type Era = 'legacy' | 'modern';
-type Handler = (params: Record<string, unknown>, era: Era) => Promise<string> | string | undefined;
+/** Takes the request (true) and passes its result's JSON to `send`, now or later; or leaves it to the SDK (false). */
+type Handler = (params: Record<string, unknown>, era: Era, send: (resultJson: string) => void, fail: (err: unknown) => void) => boolean;
 
 export function createFastPath(adapter: CompiledMcpAdapter, context: ToolCallContext): FastPath {
   const classify = createClassifier();
@@ -55,46 +60,55 @@ export function createFastPath(adapter: CompiledMcpAdapter, context: ToolCallCon
   };
 
   const handlers: Record<string, Handler> = {
-    'tools/call': (params, era) => {
+    'tools/call': (params, era, send, fail) => {
       const { name, arguments: args } = params;
-      if (typeof name !== 'string' || !onlyKeys(params, CALL_KEYS)) return undefined;
-      if (args !== undefined && !isPlainObject(args)) return undefined;
+      if (typeof name !== 'string' || !onlyKeys(params, CALL_KEYS)) return false;
+      if (args !== undefined && !isPlainObject(args)) return false;
       const tool = toolsByName.get(name);
-      if (!tool) return undefined; // the SDK's -32602 names the known tools
-      return toolResultJson(tool, args, context, era === 'modern' ? modernTail : '');
+      if (!tool) return false; // the SDK's -32602 names the known tools
+      // Every failure of the call is an isError result; this catch only meets a broken runtime (answered 500).
+      answerToolJson(tool, args, context, era === 'modern' ? modernTail : '', send).catch(fail);
+      return true;
     },
-    'tools/list': (params, era) => {
+    'tools/list': (params, era, send) => {
       const { cursor } = params;
-      if (!onlyKeys(params, LIST_KEYS) || (cursor !== undefined && typeof cursor !== 'string')) return undefined;
+      if (!onlyKeys(params, LIST_KEYS) || (cursor !== undefined && typeof cursor !== 'string')) return false;
+      let page: string;
       try {
-        return listPage(cursor, era);
+        page = listPage(cursor, era);
       } catch {
-        return undefined;
+        return false;
       }
+      send(page);
+      return true;
     },
     // 2025-era keep-alive; 2026-07-28 has no ping (the SDK answers -32601).
-    ping: (params, era) => (era === 'legacy' && onlyKeys(params, META_KEYS) ? '{}' : undefined),
+    ping: (params, era, send) => {
+      if (era !== 'legacy' || !onlyKeys(params, META_KEYS)) return false;
+      send('{}');
+      return true;
+    },
   };
 
-  return (httpMethod, headers, body) => {
-    if (httpMethod !== 'POST' || !isPlainObject(body) || !onlyKeys(body, MESSAGE_KEYS)) return undefined;
+  return (httpMethod, headers, body, respond) => {
+    if (httpMethod !== 'POST' || !isPlainObject(body) || !onlyKeys(body, MESSAGE_KEYS)) return false;
     const { jsonrpc, id, method, params = {} } = body;
-    if (jsonrpc !== '2.0' || typeof method !== 'string' || !isRequestId(id) || !isPlainObject(params)) return undefined;
+    if (jsonrpc !== '2.0' || typeof method !== 'string' || !isRequestId(id) || !isPlainObject(params)) return false;
     const handler = Object.hasOwn(handlers, method) ? handlers[method] : undefined;
-    if (!handler || !plainMeta(params._meta)) return undefined;
+    if (!handler || !plainMeta(params._meta)) return false;
     const contentType = headers['content-type'];
-    if (typeof contentType !== 'string' || !isJsonContentType(contentType)) return undefined;
+    if (typeof contentType !== 'string' || !isJsonContentType(contentType)) return false;
     const era = eraOf(classify, headers, body, method, params);
-    if (!era) return undefined;
-    const result = handler(params, era);
-    if (result === undefined) return undefined;
-    const frame = (resultJson: string): FastAnswer => {
-      const message = `{"result":${resultJson},"jsonrpc":"2.0","id":${JSON.stringify(id)}}`;
-      return era === 'modern' ? { status: 200, headers: JSON_HEADERS, body: message } : { status: 200, headers: SSE_HEADERS, body: `event: message\ndata: ${message}\n\n` };
-    };
-    return typeof result === 'string' ? Promise.resolve(frame(result)) : result.then(frame);
+    if (!era) return false;
+    // The answer's text is built in one template per era (no intermediate message string to copy again).
+    const idJson = typeof id === 'number' ? String(id) : JSON.stringify(id);
+    const send = era === 'modern' ? (json: string) => respond(modernAnswer(json, idJson)) : (json: string) => respond(legacyAnswer(json, idJson));
+    return handler(params, era, send, (err) => respond(err instanceof Error ? err : new Error(String(err))));
   };
 }
+
+const modernAnswer = (resultJson: string, idJson: string): FastAnswer => ({ status: 200, headers: JSON_HEADERS, body: `{"result":${resultJson},"jsonrpc":"2.0","id":${idJson}}` });
+const legacyAnswer = (resultJson: string, idJson: string): FastAnswer => ({ status: 200, headers: SSE_HEADERS, body: `event: message\ndata: {"result":${resultJson},"jsonrpc":"2.0","id":${idJson}}\n\n` });
 
 const MESSAGE_KEYS = new Set(['jsonrpc', 'id', 'method', 'params']);
 const CALL_KEYS = new Set(['name', 'arguments', '_meta']);
@@ -105,14 +119,14 @@ const META_KEYS = new Set(['_meta']);
  * Which era serves the request, when the SDK would serve it without refusing anything: a 2025-era request must
  * accept JSON and SSE and name a revision we answer like the SDK; a 2026-07-28 request must carry the standard
  * headers exactly as the body states them. Anything else (missing, mismatched, encoded or padded headers) is the
- * SDK's to answer. The era itself is the SDK's classifyInboundRequest verdict (see createClassifier).
+ * SDK's to answer. The era itself is the SDK's classifyInboundRequest verdict (./era-verdicts.ts).
  */
 function eraOf(classify: Classifier, headers: IncomingHttpHeaders, body: Record<string, unknown>, method: string, params: Record<string, unknown>): Era | undefined {
   const version = headers['mcp-protocol-version'];
   const mcpMethod = headers['mcp-method'];
   const mcpName = headers['mcp-name'];
   if (typeof version !== 'string' || (mcpMethod !== undefined && typeof mcpMethod !== 'string') || (mcpName !== undefined && typeof mcpName !== 'string')) return undefined;
-  const era = classify(version, mcpMethod, mcpName, body, method, params._meta);
+  const era = classify(version, mcpMethod, mcpName, body, method, params._meta as Record<string, unknown> | undefined);
   if (era === 'legacy') {
     const accept = headers.accept;
     const acceptsBoth = typeof accept === 'string' && accept.includes('application/json') && accept.includes('text/event-stream');
@@ -122,35 +136,6 @@ function eraOf(classify: Classifier, headers: IncomingHttpHeaders, body: Record<
   // Mcp-Name mirrors params.name on tools/call; an encoded (=?base64?...?=) name is the SDK's to decode.
   if (method === 'tools/call') return mcpName !== undefined && mcpName === params.name && !mcpName.startsWith('=?') ? 'modern' : undefined;
   return mcpName === undefined ? 'modern' : undefined;
-}
-
-type Classifier = (version: string, mcpMethod: string | undefined, mcpName: string | undefined, body: Record<string, unknown>, method: string, meta: unknown) => Era | null;
-
-const MAX_REMEMBERED_VERDICTS = 256;
-
-/**
- * The SDK's classifyInboundRequest, remembered. Once the message has the shape the fast path checks (only jsonrpc, id,
- * method and params; an integer or string id; params an object), the SDK's verdict depends only on the protocol-version
- * and Mcp-Method headers, the method and `params._meta`; a client sends the same envelope on every request, so
- * the verdict (its schema checks cost far more than the rest of a call) is computed once per distinct combination.
- */
-function createClassifier(): Classifier {
-  const verdicts = new Map<string, Era | null>();
-  return (version, mcpMethod, mcpName, body, method, meta) => {
-    const key = JSON.stringify([version, mcpMethod ?? null, method, meta ?? null]);
-    let verdict = verdicts.get(key);
-    if (verdict === undefined) {
-      const outcome = classifyInboundRequest({ httpMethod: 'POST', protocolVersionHeader: version, mcpMethodHeader: mcpMethod, mcpNameHeader: mcpName, body });
-      verdict =
-        outcome.kind === 'legacy'
-          ? 'legacy'
-          : outcome.kind === 'modern' && outcome.messageKind === 'request' && outcome.classification.revision === MODERN_REVISION
-            ? 'modern'
-            : null;
-      if (verdicts.size < MAX_REMEMBERED_VERDICTS) verdicts.set(key, verdict);
-    }
-    return verdict;
-  };
 }
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);

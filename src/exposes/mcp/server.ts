@@ -1,7 +1,7 @@
 // MCP adapter: stateless Streamable HTTP at /mcp through the official SDK v2 (createMcpHandler), serving the
 // 2026-07-28 revision and 2025-era clients on one endpoint. Tool listings are built at compile time; the
 // per-request factory (./factory.ts) only registers handlers. Host and Origin are checked before the SDK sees a request.
-import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { CompiledMcpAdapter } from '../../compile/compile.js';
 import { exceedsDepth, MAX_JSON_DEPTH } from '../../invoke/json-depth.js';
 import type { AdapterContext, RuntimeView } from '../../runtime.js';
@@ -12,7 +12,7 @@ import { createRequestGuard } from '../request-guard.js';
 import { createSkillsExtension } from '../skill/mcp-skills.js';
 import { createMcpEndpoint, type McpEndpoint } from './endpoint.js';
 import { createServerFactory } from './factory.js';
-import { createFastPath } from './fast-path.js';
+import { createFastPath, type FastAnswer } from './fast-path.js';
 
 // JSON-RPC error codes for requests refused before the SDK sees them (the SDK uses the same ones).
 const PARSE_ERROR = -32700;
@@ -44,8 +44,9 @@ export function createMcpServer(
     skills && adapter.resources.length === 0 ? createSkillsExtension(skills, () => new Map(runtime!.adapters().map((a) => [a.namespace, a.url])), logger) : undefined;
   const endpoint = options.endpoint ?? createMcpEndpoint();
   const factory = createServerFactory(adapter, context, extension);
-  // With the Skills extension the SDK's McpServer owns the request, so everything goes through the SDK.
-  const fastPath = options.fastPath === false || extension ? undefined : createFastPath(adapter, { upstream: context.upstream, secrets: context.secrets, logger, adapter: adapter.namespace });
+  // The Skills extension changes nothing the fast path answers (tools/*, ping): its skills/* and skill:// requests
+  // go to the SDK's McpServer like every other method (test/conformance/mcp/fast-path.test.ts compares both).
+  const fastPath = options.fastPath === false ? undefined : createFastPath(adapter, { upstream: context.upstream, secrets: context.secrets, logger, adapter: adapter.namespace });
 
   const app = Fastify({ logger: false, return503OnClosing: true, bodyLimit: BODY_LIMIT_BYTES });
   observeRequests(app, adapter, context.observer);
@@ -70,15 +71,23 @@ export function createMcpServer(
     logger.error({ adapter: adapter.namespace, code: 'CAP_INTERNAL', status: 500, err }, 'internal error on the MCP endpoint');
     return rpcError(reply, 500, INTERNAL_ERROR, 'Internal error');
   });
-  app.all('/mcp', async (req, reply) => {
+  // Not an async function: a request the fast path takes is answered through its callback, with no promise here.
+  app.all('/mcp', (req, reply) => {
     // Nesting beyond the limit would overflow the stack in the SDK's schema checks: refused as an invalid request.
-    if (exceedsDepth(req.body)) return rpcError(reply, 400, INVALID_REQUEST, `Invalid Request: the message is nested deeper than ${MAX_JSON_DEPTH} levels`);
-    const fast = fastPath?.(req.method, req.headers, req.body);
-    if (fast) {
-      const answer = await fast;
-      // A Buffer, so that Fastify sends the content-type as the SDK does (no charset added).
-      return reply.code(answer.status).headers(answer.headers).send(Buffer.from(answer.body));
+    if (exceedsDepth(req.body)) {
+      rpcError(reply, 400, INVALID_REQUEST, `Invalid Request: the message is nested deeper than ${MAX_JSON_DEPTH} levels`);
+      return;
     }
+    const respond = (answer: FastAnswer | Error) => {
+      // An error goes to the error handler above (a JSON-RPC internal error). The body is a Buffer, so that Fastify
+      // sends the content-type as the SDK does (no charset added).
+      if (answer instanceof Error) reply.send(answer);
+      else reply.code(answer.status).headers(answer.headers).send(Buffer.from(answer.body));
+    };
+    if (fastPath?.(req.method, req.headers, req.body, respond)) return;
+    return serveThroughSdk(req, reply);
+  });
+  async function serveThroughSdk(req: FastifyRequest, reply: FastifyReply): Promise<void> {
     reply.hijack();
     try {
       await endpoint.serve(factory, req.raw, reply.raw, req.body);
@@ -87,7 +96,7 @@ export function createMcpServer(
       if (!reply.raw.headersSent) reply.raw.writeHead(500, { 'content-type': 'application/json' });
       reply.raw.end(JSON.stringify({ jsonrpc: '2.0', error: { code: INTERNAL_ERROR, message: 'Internal error' }, id: null }));
     }
-  });
+  }
   // Open `subscriptions/listen` streams (2026-07-28) hear `notifications/tools/list_changed`; used by reload.
   return { app, endpoint, close: () => endpoint.close(), announceToolsChanged: () => endpoint.announceToolsChanged() };
 }

@@ -1,7 +1,7 @@
 // MCP tool calls over invoke(): a result carries a JSON text block and, for JSON objects, structuredContent;
 // a tool with an outputSchema sends only structuredContent that conforms to it;
 // every failure after the tool is found is an isError result that starts with its CAP_* code.
-// runTool() is shared by the SDK handler (callTool, wants an object) and the fast path (toolResultJson, wants text),
+// runTool() is shared by the SDK handler (callTool, wants an object) and the fast path (answerToolJson, wants text),
 // so both answer the same JSON.
 import type { CompiledTool } from '../../compile/compile.js';
 import { asCapError, CapError } from '../../errors/cap-error.js';
@@ -34,13 +34,20 @@ export interface ToolCallContext {
  */
 type ToolOutcome = { ok: true; text: string; structured?: Record<string, unknown> } | { ok: false; result: ToolResult };
 
-/** Over HTTP the request hooks observe the call; on stdio it is observed here. */
-const runTool = (tool: CompiledTool, args: unknown, context: ToolCallContext): Promise<ToolOutcome> =>
-  observeToolCall(context.logger, context.adapter, tool.listing.name, () => runToolObserved(tool, args, context));
+/**
+ * Runs a tool call and builds its answer with `shape` inside the same async function: the fast path answers a call
+ * with no promise layer beyond this one (each layer costs a promise, a microtask and the async-context hooks, per
+ * request). Over HTTP the request hooks already observe the call; on stdio it is observed here.
+ */
+function runTool<T>(tool: CompiledTool, args: unknown, context: ToolCallContext, shape: (outcome: ToolOutcome) => T): Promise<T> {
+  if (currentObservation()) return runToolObserved(tool, args, context, shape);
+  return observeToolCall(context.logger, context.adapter, tool.listing.name, () => runToolObserved(tool, args, context, shape));
+}
 
-async function runToolObserved(tool: CompiledTool, args: unknown, { upstream, secrets, logger, adapter }: ToolCallContext): Promise<ToolOutcome> {
+async function runToolObserved<T>(tool: CompiledTool, args: unknown, { upstream, secrets, logger, adapter }: ToolCallContext, shape: (outcome: ToolOutcome) => T): Promise<T> {
   noteTool(tool.listing.name);
   const input = args !== null && typeof args === 'object' && !Array.isArray(args) ? (args as Record<string, unknown>) : {};
+  let outcome: ToolOutcome;
   try {
     const { value } = await invoke(tool.invoker, input, upstream);
     const { text, redacted } = redactedJsonText(value, secrets);
@@ -50,19 +57,21 @@ async function runToolObserved(tool: CompiledTool, args: unknown, { upstream, se
     if (tool.output && !tool.output.conforms(structured)) {
       throw new CapError('CAP_UPSTREAM_BODY_INVALID', `the upstream response does not match the outputs declared for tool "${tool.listing.name}"`);
     }
-    return { ok: true, text, structured };
+    outcome = { ok: true, text, structured };
   } catch (err) {
     const failure = asCapError(err);
     logFailure(logger, failure, { adapter, tool: tool.listing.name, reqId: currentObservation()?.id });
     const { problem, text } = problemOf(failure, secrets);
     noteFailure(problem.status, problem.code);
-    return { ok: false, result: { content: [{ type: 'text', text: `${problem.code}: ${problem.detail}\n${text}` }], isError: true } };
+    outcome = { ok: false, result: { content: [{ type: 'text', text: `${problem.code}: ${problem.detail}\n${text}` }], isError: true } };
   }
+  return shape(outcome);
 }
 
 /** The tool result as an object, for the SDK's request handler. */
-export async function callTool(tool: CompiledTool, args: unknown, context: ToolCallContext): Promise<ToolResult> {
-  const outcome = await runTool(tool, args, context);
+export const callTool = (tool: CompiledTool, args: unknown, context: ToolCallContext): Promise<ToolResult> => runTool(tool, args, context, resultObject);
+
+function resultObject(outcome: ToolOutcome): ToolResult {
   if (!outcome.ok) return outcome.result;
   const result: ToolResult = { content: [{ type: 'text', text: outcome.text }] };
   if (outcome.structured) result.structuredContent = outcome.structured;
@@ -70,12 +79,15 @@ export async function callTool(tool: CompiledTool, args: unknown, context: ToolC
 }
 
 /**
- * The same result as JSON text, written without serializing the value twice: `structuredContent` is the very JSON
- * text the content block carries. `extra` is appended inside the result object (already JSON, with a leading comma).
+ * The same result as JSON text, passed to `answer` (the fast path frames and sends it there), written without
+ * serializing the value twice: `structuredContent` is the very JSON text the content block carries. `extra` is
+ * appended inside the result object (already JSON, with a leading comma).
  */
-export async function toolResultJson(tool: CompiledTool, args: unknown, context: ToolCallContext, extra = ''): Promise<string> {
-  const outcome = await runTool(tool, args, context);
+export const answerToolJson = <T>(tool: CompiledTool, args: unknown, context: ToolCallContext, extra: string, answer: (resultJson: string) => T): Promise<T> =>
+  runTool(tool, args, context, (outcome) => answer(resultJson(outcome, extra)));
+
+function resultJson(outcome: ToolOutcome, extra: string): string {
   if (!outcome.ok) return extra === '' ? JSON.stringify(outcome.result) : `${JSON.stringify(outcome.result).slice(0, -1)}${extra}}`;
-  const content = `{"content":[{"type":"text","text":${JSON.stringify(outcome.text)}}]`;
-  return outcome.structured ? `${content},"structuredContent":${outcome.text}${extra}}` : `${content}${extra}}`;
+  const text = JSON.stringify(outcome.text);
+  return outcome.structured ? `{"content":[{"type":"text","text":${text}}],"structuredContent":${outcome.text}${extra}}` : `{"content":[{"type":"text","text":${text}}]${extra}}`;
 }

@@ -9,9 +9,11 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CompiledMcpAdapter } from '../../../src/compile/compile.js';
+import { createFastPath, type FastAnswer } from '../../../src/exposes/mcp/fast-path.js';
 import { createMcpServer } from '../../../src/exposes/mcp/server.js';
 import { createUpstreamClient, type UpstreamClient } from '../../../src/invoke/upstream.js';
-import { silentLogger } from '../../../src/observe/log.js';
+import type { RuntimeView } from '../../../src/runtime.js';
+import { silentLogger, type Logger } from '../../../src/observe/log.js';
 import { prepareCapabilities } from '../../../src/prepare.js';
 import { connectMcp, CLIENT_GENERATIONS, resultJson } from '../../helpers/mcp-clients.js';
 import { startUpstream, type Upstream } from '../../helpers/upstream.js';
@@ -19,6 +21,8 @@ import { post, REVISIONS, revisionHeaders, withMeta, type Revision } from './rpc
 
 const TOKEN = 'fast-path-token-5f1c';
 const fixture = fileURLToPath(new URL('./mcp-fast-path-capability.yaml', import.meta.url));
+// A capability with a skill adapter: its MCP adapter offers the skills through the SDK's Skills extension (McpServer).
+const skillsFixture = fileURLToPath(new URL('../skill-adapter/shipyard-skills.yaml', import.meta.url));
 
 interface Pair {
   fast: string;
@@ -30,6 +34,7 @@ let client: UpstreamClient;
 const apps: FastifyInstance[] = [];
 let tools: Pair;
 let many: Pair;
+let skills: Pair;
 
 /** Serves the one MCP adapter of `file` twice: with the fast path and without. */
 async function servePair(file: string): Promise<Pair> {
@@ -38,9 +43,11 @@ async function servePair(file: string): Promise<Pair> {
   const capability = prepared.capabilities[0]!;
   const adapter = capability.adapters.find((a) => a.type === 'mcp') as CompiledMcpAdapter;
   const context = { upstream: client, secrets: capability.secrets, logger: silentLogger(), host: '127.0.0.1', allowedHosts: [] };
+  // The skills extension needs the runtime's view (the adapters' URLs go into the derived SKILL.md).
+  const view: RuntimeView | undefined = adapter.skills?.length ? { startedAt: Date.now(), draining: () => false, adapters: () => [] } : undefined;
   const urls: string[] = [];
   for (const fastPath of [true, false]) {
-    const { app } = createMcpServer(adapter, context, undefined, { fastPath });
+    const { app } = createMcpServer(adapter, context, view, { fastPath });
     apps.push(app);
     urls.push(`${await app.listen({ host: '127.0.0.1', port: 0 })}/mcp`);
   }
@@ -68,6 +75,7 @@ beforeAll(async () => {
   client = createUpstreamClient();
   tools = await servePair(fixture);
   many = await servePair(manyToolsFile());
+  skills = await servePair(skillsFixture);
 });
 
 afterAll(async () => {
@@ -87,7 +95,7 @@ interface Case {
   fast: boolean;
   /** Only on these revisions. */
   only?: readonly Revision[];
-  target?: 'many';
+  target?: 'many' | 'skills';
 }
 
 const CASES: Case[] = [
@@ -104,10 +112,17 @@ const CASES: Case[] = [
   { name: 'wrong input type: isError', method: 'tools/call', params: { name: 'get-item', arguments: { id: 42 } }, fast: true },
   { name: 'string id', method: 'tools/call', params: { name: 'status' }, id: 'req-7', fast: true },
   { name: 'progress token', method: 'tools/call', params: { name: 'status', _meta: { progressToken: 3 } }, fast: true, only: ['2025-06-18', '2025-11-25'] },
+  // Keys beyond the envelope pass the SDK's checks unread: a trace context that changes with every request stays fast.
+  { name: 'trace context in _meta', method: 'tools/call', params: { name: 'status', _meta: { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' } }, fast: true },
+  { name: 'another trace context in _meta', method: 'tools/call', params: { name: 'status', _meta: { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01', 'example.com/note': { n: 1 } } }, fast: true },
   { name: 'tools/list', method: 'tools/list', fast: true },
   { name: 'tools/list first page', method: 'tools/list', fast: true, target: 'many' },
   { name: 'tools/list second page', method: 'tools/list', params: { cursor: 'second' }, fast: true, target: 'many' },
   { name: 'ping', method: 'ping', fast: true, only: ['2025-06-18', '2025-11-25'] },
+  { name: 'with the Skills extension: tools/list', method: 'tools/list', fast: true, target: 'skills' },
+  { name: 'with the Skills extension: tools/call', method: 'tools/call', params: { name: 'get-ship', arguments: { imo: 'IMO-9321483' } }, fast: true, target: 'skills' },
+  { name: 'with the Skills extension: missing input', method: 'tools/call', params: { name: 'get-ship', arguments: {} }, fast: true, target: 'skills' },
+  { name: 'with the Skills extension: ping', method: 'ping', fast: true, only: ['2025-06-18', '2025-11-25'], target: 'skills' },
   // Left to the SDK:
   { name: 'ping on 2026-07-28', method: 'ping', fast: false, only: ['2026-07-28'] },
   { name: 'unknown tool', method: 'tools/call', params: { name: 'nope' }, fast: false },
@@ -121,6 +136,10 @@ const CASES: Case[] = [
   { name: 'no revision header', method: 'tools/list', headers: { 'mcp-protocol-version': undefined }, fast: false, only: ['2025-06-18'] },
   { name: 'Mcp-Name disagrees', method: 'tools/call', params: { name: 'status' }, headers: { 'mcp-name': 'get-item' }, fast: false, only: ['2026-07-28'] },
   { name: 'Mcp-Method missing', method: 'tools/list', headers: { 'mcp-method': undefined }, fast: false, only: ['2026-07-28'] },
+  { name: 'malformed client info in the envelope', method: 'tools/call', params: { name: 'status', _meta: { 'io.modelcontextprotocol/clientInfo': { name: 7 } } }, fast: false, only: ['2026-07-28'] },
+  { name: 'unknown log level in the envelope', method: 'tools/call', params: { name: 'status', _meta: { 'io.modelcontextprotocol/logLevel': 'loud' } }, fast: false, only: ['2026-07-28'] },
+  { name: 'with the Skills extension: skills/list', method: 'skills/list', fast: false, target: 'skills' },
+  { name: 'with the Skills extension: resources/list', method: 'resources/list', fast: false, target: 'skills' },
   { name: 'initialize', method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } }, fast: false, only: ['2025-06-18'] },
 ];
 
@@ -151,7 +170,7 @@ async function send(url: string, revision: Revision, c: Case) {
 
 describe.each(REVISIONS)('fast path and SDK answer alike (%s)', (revision) => {
   it.each(CASES.filter((c) => !c.only || c.only.includes(revision)))('$name', async (c) => {
-    const pair = c.target === 'many' ? many : tools;
+    const pair = c.target === 'many' ? many : c.target === 'skills' ? skills : tools;
     const sdk = await send(pair.sdk, revision, c);
     const fast = await send(pair.fast, revision, c);
     expect(sdk.streamed, 'the SDK server answers through the SDK').toBe(true);
@@ -173,5 +192,23 @@ describe.each(CLIENT_GENERATIONS)('official clients on the fast path (%s client)
     } finally {
       await mcp.close();
     }
+  });
+});
+
+describe('a tool call whose answer cannot be built', () => {
+  it('reaches the caller as an error (answered 500 by the server), never as an unhandled rejection', async () => {
+    const prepared = await prepareCapabilities([fixture], { env: { API_TOKEN: TOKEN }, upstreams: new Map([['registry', upstream.url]]) });
+    if (!prepared.ok) throw new Error(prepared.diagnostics.map((d) => d.message).join('\n'));
+    const adapter = prepared.capabilities[0]!.adapters.find((a) => a.type === 'mcp') as CompiledMcpAdapter;
+    // A log sink that fails: the upstream's 500 is logged on the way to its isError result, and that write throws.
+    const broken = new Proxy(silentLogger(), { get: (target, key) => (key === 'warn' || key === 'error' ? () => { throw new Error('log sink broken'); } : Reflect.get(target, key)) }) as Logger;
+    const fastPath = createFastPath(adapter, { upstream: client, secrets: [TOKEN], logger: broken, adapter: adapter.namespace });
+    const answered = new Promise<FastAnswer | Error>((resolve) => {
+      const body = { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'get-item', arguments: { id: 'boom' } } };
+      expect(fastPath('POST', revisionHeaders('2025-06-18', 'tools/call'), body, resolve)).toBe(true);
+    });
+    const answer = await answered;
+    expect(answer).toBeInstanceOf(Error);
+    expect((answer as Error).message).toBe('log sink broken');
   });
 });

@@ -28,6 +28,7 @@ export function revisionHeaders(revision: Revision, method?: string, params: Rec
   return headers;
 }
 
+/** For 2026-07-28, params with the envelope in `_meta`; keys already in `params._meta` are kept and win. */
 export function withMeta(revision: Revision, params: Record<string, unknown> = {}): Record<string, unknown> {
   if (revision !== '2026-07-28') return params;
   return {
@@ -36,6 +37,7 @@ export function withMeta(revision: Revision, params: Record<string, unknown> = {
       'io.modelcontextprotocol/protocolVersion': revision,
       'io.modelcontextprotocol/clientCapabilities': {},
       'io.modelcontextprotocol/clientInfo': CLIENT_INFO,
+      ...(params._meta as Record<string, unknown> | undefined),
     },
   };
 }

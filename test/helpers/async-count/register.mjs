@@ -1,0 +1,16 @@
+// `node --import <this file>`: counts the async resources the process creates (async_hooks `init`, by type: PROMISE,
+// TickObject, Timeout, ...) and, on SIGUSR2, appends the counts since the previous signal as one JSON line to the file
+// named by CAPABILITY_ASYNC_COUNT, so that a test can see what requests cost in promises and ticks
+// (test/integration/mcp-per-request.test.ts). Test-only; never imported by the runtime.
+import { createHook } from 'node:async_hooks';
+import { appendFileSync } from 'node:fs';
+
+const file = process.env.CAPABILITY_ASYNC_COUNT;
+if (file) {
+  let counts = {};
+  createHook({ init: (_id, type) => void (counts[type] = (counts[type] ?? 0) + 1) }).enable();
+  process.on('SIGUSR2', () => {
+    appendFileSync(file, JSON.stringify(counts) + '\n');
+    counts = {};
+  });
+}
