@@ -112,6 +112,8 @@ export interface AdapterContext {
   allowedHosts: readonly string[];
   /** Request logs, metrics and traces (src/observe/); absent when an adapter is mounted outside a runtime. */
   observer?: Observer;
+  /** Whether this adapter listens and the runtime is not draining: `/health/ready` on its port (src/exposes/health-routes.ts). */
+  ready?: () => boolean;
 }
 
 /** Where each adapter will listen, without starting anything (also used by `capability list`). */
@@ -177,7 +179,9 @@ export async function startRuntime(capabilities: readonly CompiledCapability[], 
   let metricsServer: Awaited<ReturnType<typeof startMetricsServer>> | undefined;
   const stdioServers: { close(): Promise<void>; announceToolsChanged(): void }[] = [];
   const retiring = new Set<Promise<void>>();
-  const contextOf = (entry: PlannedAdapter): AdapterContext => ({ upstream, secrets: entry.secrets, logger, host, allowedHosts: options.allowedHosts ?? [], observer });
+  const isStarted = (entry: PlannedAdapter) => () =>
+    !draining && slots.some((s) => s.entry.type === entry.type && s.entry.namespace === entry.namespace && s.state === 'started');
+  const contextOf = (entry: PlannedAdapter): AdapterContext => ({ upstream, secrets: entry.secrets, logger, host, allowedHosts: options.allowedHosts ?? [], observer, ready: isStarted(entry) });
   // Which capability each adapter comes from (a reload adds the new ones): a REST adapter's docs page is titled after it.
   const capabilityOf = new WeakMap<CompiledAdapter, CompiledCapability>();
   const remember = (served: readonly CompiledCapability[]) => {

@@ -7,6 +7,7 @@ import { exceedsDepth, MAX_JSON_DEPTH } from '../../invoke/json-depth.js';
 import type { AdapterContext, RuntimeView } from '../../runtime.js';
 import { observeRequests } from '../../observe/http-hooks.js';
 import { installInboundAuth } from '../auth/install.js';
+import { HEALTH_PATHS, mountHealthRoutes } from '../health-routes.js';
 import { BODY_LIMIT_BYTES, classifyRequestError } from '../request-errors.js';
 import { createRequestGuard } from '../request-guard.js';
 import { createSkillsExtension } from '../skill/mcp-skills.js';
@@ -58,6 +59,7 @@ export function createMcpServer(
     adapter: adapter.namespace,
     logger,
     resourcePaths: ['/mcp'],
+    publicPaths: HEALTH_PATHS,
     refuse: (reply, failure) => reply.code(failure.status).send({ jsonrpc: '2.0', error: { code: -32001, message: `${failure.code}: ${failure.message}` }, id: null }),
   });
   // Body errors Fastify finds before the SDK runs: answered as JSON-RPC errors, like the SDK answers its own.
@@ -70,6 +72,7 @@ export function createMcpServer(
     logger.error({ adapter: adapter.namespace, code: 'CAP_INTERNAL', status: 500, err }, 'internal error on the MCP endpoint');
     return rpcError(reply, 500, INTERNAL_ERROR, 'Internal error');
   });
+  mountHealthRoutes(app, HEALTH_PATHS, context.ready);
   app.all('/mcp', async (req, reply) => {
     // Nesting beyond the limit would overflow the stack in the SDK's schema checks: refused as an invalid request.
     if (exceedsDepth(req.body)) return rpcError(reply, 400, INVALID_REQUEST, `Invalid Request: the message is nested deeper than ${MAX_JSON_DEPTH} levels`);
