@@ -203,6 +203,7 @@ export async function startRuntime(capabilities: readonly CompiledCapability[], 
   /** `cutAfterMs`: connections still open then are cut (a reload does not wait on an open stream, or on itself). */
   const stop = async (slot: Slot, cutAfterMs?: number): Promise<void> => {
     slot.state = 'stopping';
+    slot.mounted?.drain?.();
     const cut = cutAfterMs === undefined ? undefined : setTimeout(() => slot.listener?.server.closeAllConnections(), cutAfterMs);
     await Promise.allSettled([slot.mounted?.app.close(), slot.listener?.close()]);
     clearTimeout(cut);

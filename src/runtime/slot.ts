@@ -12,6 +12,8 @@ export type PlannedAdapter = ServedAdapter & { adapter: CompiledAdapter; secrets
 export interface Mounted {
   app: FastifyInstance;
   close?: () => Promise<void>;
+  /** Ends what the adapter holds open on its own (MCP: 2025-era GET streams) when it stops accepting requests. */
+  drain?: () => void;
   announceToolsChanged?: () => void;
   /** MCP: the SDK handler kept across swaps (open listen streams live in it). */
   endpoint?: McpEndpoint;

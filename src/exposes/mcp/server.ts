@@ -33,7 +33,7 @@ export function createMcpServer(
   context: AdapterContext,
   runtime?: RuntimeView,
   options: McpServerOptions = {},
-): { app: FastifyInstance; endpoint: McpEndpoint; close(): Promise<void>; announceToolsChanged(): void } {
+): { app: FastifyInstance; endpoint: McpEndpoint; close(): Promise<void>; drain(): void; announceToolsChanged(): void } {
   const { host, allowedHosts, logger } = context;
   // The capability's skills (Skills extension). They are served as skill:// resources, so not on an adapter that
   // declares resources of its own (one resources/* handler per server).
@@ -76,6 +76,11 @@ export function createMcpServer(
   app.all('/mcp', async (req, reply) => {
     // Nesting beyond the limit would overflow the stack in the SDK's schema checks: refused as an invalid request.
     if (exceedsDepth(req.body)) return rpcError(reply, 400, INVALID_REQUEST, `Invalid Request: the message is nested deeper than ${MAX_JSON_DEPTH} levels`);
+    // A 2025-era client's GET stream for server messages (list_changed after a reload): held open by the endpoint.
+    if (endpoint.streams.wants(req.method, req.headers)) {
+      reply.hijack();
+      return endpoint.streams.open(req.raw, reply.raw);
+    }
     const fast = fastPath?.(req.method, req.headers, req.body);
     if (fast) {
       const answer = await fast;
@@ -91,6 +96,7 @@ export function createMcpServer(
       reply.raw.end(JSON.stringify({ jsonrpc: '2.0', error: { code: INTERNAL_ERROR, message: 'Internal error' }, id: null }));
     }
   });
-  // Open `subscriptions/listen` streams (2026-07-28) hear `notifications/tools/list_changed`; used by reload.
-  return { app, endpoint, close: () => endpoint.close(), announceToolsChanged: () => endpoint.announceToolsChanged() };
+  // Open `subscriptions/listen` streams (2026-07-28) and 2025-era GET streams hear `notifications/tools/list_changed`
+  // (used by reload); a drain ends the GET streams so that they do not hold the port open.
+  return { app, endpoint, close: () => endpoint.close(), drain: () => endpoint.streams.endAll(), announceToolsChanged: () => endpoint.announceToolsChanged() };
 }
