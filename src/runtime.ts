@@ -5,7 +5,7 @@
 import type { AdapterType, CompiledAdapter, CompiledCapability } from './compile/compile.js';
 import type { ControlEndpoint } from './exposes/control/endpoints.js';
 import type { McpEndpoint } from './exposes/mcp/endpoint.js';
-import type { StdioStreams } from './exposes/mcp/stdio.js';
+import type { StdioMcpServer, StdioStreams } from './exposes/mcp/stdio.js';
 import type { OpenApiInfo } from './exposes/rest/openapi.js';
 import { LocalStore } from './invoke/policies/store.js';
 import { policyDefaults } from './invoke/policies/types.js';
@@ -177,7 +177,7 @@ export async function startRuntime(capabilities: readonly CompiledCapability[], 
     metrics,
   };
   let metricsServer: Awaited<ReturnType<typeof startMetricsServer>> | undefined;
-  const stdioServers: { close(): Promise<void>; announceToolsChanged(): void }[] = [];
+  const stdioServers: StdioMcpServer[] = [];
   const retiring = new Set<Promise<void>>();
   const isStarted = (entry: PlannedAdapter) => () =>
     !draining && slots.some((s) => s.entry.type === entry.type && s.entry.namespace === entry.namespace && s.state === 'started');
@@ -271,7 +271,8 @@ export async function startRuntime(capabilities: readonly CompiledCapability[], 
       const { entry } = slot;
       if (entry.url === STDIO_URL) {
         const { serveMcpStdio } = await import('./exposes/mcp/stdio.js');
-        stdioServers.push(serveMcpStdio(entry.adapter as Extract<CompiledAdapter, { type: 'mcp' }>, contextOf(entry), options.stdio));
+        slot.stdio = serveMcpStdio(entry.adapter as Extract<CompiledAdapter, { type: 'mcp' }>, contextOf(entry), options.stdio);
+        stdioServers.push(slot.stdio);
         slot.state = 'started';
         continue;
       }
@@ -303,7 +304,9 @@ export async function startRuntime(capabilities: readonly CompiledCapability[], 
       const run = reloading.then(() => {
         addSecrets(next);
         remember(next);
-        return reloadAdapters({ slots, plan: servedNow(planAdapters(next, options)), mount, start, stop: (slot) => stop(slot, drainTimeoutMs), retire, logger });
+        const prepareStdio = (slot: Slot, entry: PlannedAdapter) =>
+          slot.stdio ? slot.stdio.prepareSwap(entry.adapter as Extract<CompiledAdapter, { type: 'mcp' }>, contextOf(entry)) : { refused: 'this MCP adapter on stdio is not served' };
+        return reloadAdapters({ slots, plan: servedNow(planAdapters(next, options)), mount, start, stop: (slot) => stop(slot, drainTimeoutMs), retire, prepareStdio, logger });
       });
       reloading = run.then(
         () => undefined,

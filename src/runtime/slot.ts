@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { CompiledAdapter } from '../compile/compile.js';
 import type { McpEndpoint } from '../exposes/mcp/endpoint.js';
+import type { StdioMcpServer } from '../exposes/mcp/stdio.js';
 import type { AdapterState, ServedAdapter } from '../runtime.js';
 import type { Listener } from './listener.js';
 
@@ -26,4 +27,6 @@ export interface Slot {
   state: AdapterState;
   mounted?: Mounted;
   listener?: Listener;
+  /** An MCP adapter served on stdin/stdout (no port, no app). */
+  stdio?: StdioMcpServer;
 }

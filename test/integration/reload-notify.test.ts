@@ -130,3 +130,67 @@ describe('2025-era clients hear notifications/tools/list_changed after a reload'
     }
   }, 60_000);
 });
+
+/** The stdio capability at two versions: the tool's upstream path changes, so a result tells which graph served it. */
+const stdioVersion = (path: string, tools: readonly string[]) => capability(tools, 'stdio').replace('path: "/items"', `path: "${path}"`);
+
+describe('stdio: a reload swaps the served graph', () => {
+  it('serve --watch on stdio: list_changed on stdout, the new tool is listed and called, a call in flight finishes on the old graph', async () => {
+    const file = tempFile(stdioVersion('/v1/items', ['list-items']));
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    upstream.handle(async (req) => {
+      if (req.path === '/v1/items') await held;
+      return { status: 200, body: { path: req.path } };
+    });
+    const client = new Client(CLIENT_INFO);
+    let announced = 0;
+    client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
+      announced++;
+    });
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: [join(ROOT, 'bin', 'capability.js'), 'serve', file, '--watch', '--upstream', `api=${upstream.url}`],
+      env: { PATH: process.env.PATH ?? '' },
+      stderr: 'pipe',
+    });
+    let stderr = '';
+    transport.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    try {
+      await client.connect(transport);
+      expect((await client.listTools()).tools.map((t) => t.name)).toStrictEqual(['list-items']);
+      // A call held by the upstream while the file changes.
+      const inFlight = client.callTool({ name: 'list-items', arguments: {} });
+      await waitFor('the held upstream call', () => upstream.requests.some((r) => r.path === '/v1/items'));
+
+      writeFileSync(file, stdioVersion('/v2/items', ['list-items', 'count-items']));
+      await waitFor('notifications/tools/list_changed on stdout', () => announced >= 1);
+      expect(stderr).toMatch(/reload \(watch\): files 1 changed; adapters 1 replaced/);
+      expect((await client.listTools()).tools.map((t) => t.name).sort()).toStrictEqual(['count-items', 'list-items']);
+      const fresh = await client.callTool({ name: 'count-items', arguments: {} });
+      expect(JSON.stringify(fresh.content)).toContain('/v2/items');
+      release();
+      const old = await inFlight;
+      expect(old.isError).toBeFalsy();
+      expect(JSON.stringify(old.content)).toContain('/v1/items');
+
+      // Adding resources would change what the client negotiated: refused, the current graph keeps serving.
+      writeFileSync(
+        file,
+        stdioVersion('/v2/items', ['list-items', 'count-items', 'third']).replace(
+          '      tools:\n',
+          '      resources:\n        - name: items\n          uri: "data://items"\n          description: "The items"\n          call: api.list-items\n      tools:\n',
+        ),
+      );
+      await waitFor('the refusal', () => /restart the process to apply it/.test(stderr));
+      expect((await client.listTools()).tools.map((t) => t.name).sort()).toStrictEqual(['count-items', 'list-items']);
+    } catch (err) {
+      throw new Error(`${(err as Error).message}\nstderr:\n${stderr}`);
+    } finally {
+      release();
+      upstream.handle(undefined);
+      await client.close().catch(() => undefined);
+    }
+  }, 90_000);
+});
+
