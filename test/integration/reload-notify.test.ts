@@ -2,10 +2,11 @@
 // HTTP on the GET stream the SDK v1 client opens after `initialize` (the runtime keeps it open with keep-alive
 // comments and ends it on shutdown), and over stdio, where a reload now swaps the served graph. Real processes:
 // `capability serve --watch`, a watched file edited, the SDK v1 client's ToolListChangedNotification handler fires
-// and the new tool is listed and called.
+// and the new tool is listed and called. Shutdown ends open server streams (2025 GET and 2026-07-28 listen) at once.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Client as ModernClient, StreamableHTTPClientTransport as ModernTransport } from '@modelcontextprotocol/client';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -113,6 +114,25 @@ describe('2025-era clients hear notifications/tools/list_changed after a reload'
       await serve.stop();
     }
   }, 90_000);
+
+  it('shutdown also ends an open 2026-07-28 subscriptions/listen stream at once instead of cutting it at the drain timeout', async () => {
+    const file = tempFile(capability(['list-items']));
+    const serve = await startServe([file, '--port', 'notify-mcp=0', '--upstream', `api=${upstream.url}`, '--drain-timeout', '20000'], 1);
+    const url = serve.lines[0]!.split(/\s+/)[2]!;
+    const client = new ModernClient(CLIENT_INFO, { versionNegotiation: { mode: { pin: '2026-07-28' } } });
+    try {
+      await client.connect(new ModernTransport(new URL(url)));
+      await client.listen({ toolsListChanged: true });
+      const started = Date.now();
+      const result = await serve.stop('SIGTERM');
+      expect(result.code).toBe(0);
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(result.stderr).not.toMatch(/cut at the drain timeout/);
+    } finally {
+      await client.close().catch(() => undefined);
+      await serve.stop();
+    }
+  }, 60_000);
 
   it('a GET without Accept: text/event-stream is refused with 406; a 2026-07-28 GET keeps the SDK answer (405)', async () => {
     const file = tempFile(capability(['list-items']));

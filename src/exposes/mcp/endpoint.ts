@@ -16,6 +16,8 @@ export interface McpEndpoint {
   readonly streams: LegacyStreams;
   /** Publishes `notifications/tools/list_changed` to every open listen stream and 2025-era GET stream. */
   announceToolsChanged(): void;
+  /** Ends the streams held open on this port (drain, shutdown), so that they do not hold it until the drain timeout. */
+  endStreams(): void;
   close(): Promise<void>;
 }
 
@@ -28,12 +30,33 @@ export function createMcpEndpoint(): McpEndpoint {
   });
   const node = toNodeHandler(handler);
   const streams = createLegacyStreams();
+  // Open 2026-07-28 `subscriptions/listen` responses: the SDK has no call that ends them without also ending the
+  // requests in flight (handler.close), so a drain ends their HTTP responses itself.
+  const listening = new Set<ServerResponse>();
+  const endListening = () => {
+    for (const res of listening) {
+      res.on('error', () => undefined); // a keep-alive the SDK writes as the response ends must not become an uncaught error
+      if (res.headersSent) res.end();
+      else res.destroy();
+    }
+    listening.clear();
+  };
   return {
-    serve: (factory, req, res, body) => factories.run(factory, () => node(req, res, body)),
+    serve: (factory, req, res, body) => {
+      if (isListen(body)) {
+        listening.add(res);
+        res.once('close', () => listening.delete(res));
+      }
+      return factories.run(factory, () => node(req, res, body));
+    },
     streams,
     announceToolsChanged: () => {
       handler.notify.toolsChanged();
       streams.notify({ method: 'notifications/tools/list_changed' });
+    },
+    endStreams: () => {
+      streams.endAll();
+      endListening();
     },
     close: () => {
       streams.endAll();
@@ -41,3 +64,5 @@ export function createMcpEndpoint(): McpEndpoint {
     },
   };
 }
+
+const isListen = (body: unknown): boolean => typeof body === 'object' && body !== null && (body as { method?: unknown }).method === 'subscriptions/listen';

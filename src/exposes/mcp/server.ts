@@ -97,6 +97,6 @@ export function createMcpServer(
     }
   });
   // Open `subscriptions/listen` streams (2026-07-28) and 2025-era GET streams hear `notifications/tools/list_changed`
-  // (used by reload); a drain ends the GET streams so that they do not hold the port open.
-  return { app, endpoint, close: () => endpoint.close(), drain: () => endpoint.streams.endAll(), announceToolsChanged: () => endpoint.announceToolsChanged() };
+  // (used by reload); a drain ends both so that they do not hold the port open until the drain timeout.
+  return { app, endpoint, close: () => endpoint.close(), drain: () => endpoint.endStreams(), announceToolsChanged: () => endpoint.announceToolsChanged() };
 }
