@@ -23,5 +23,10 @@ COPY capabilities /capabilities
 USER node
 # The shipped capabilities' REST and MCP ports (see README); your own files may declare others.
 EXPOSE 8080 8081 8082 8083 9080 9090 9091 9092
+# Docker's health status: /health/ready on an adapter's own port (no token needed; 503 while the runtime drains).
+# 8080 is the shipped Metronome REST adapter: set HEALTH_PORT to a port your own files declare.
+ENV HEALTH_PORT=8080
+HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + process.env.HEALTH_PORT + '/health/ready').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 ENTRYPOINT ["node", "bin/capability.js"]
 CMD ["serve", "/capabilities", "--host", "0.0.0.0"]

@@ -5,7 +5,7 @@
 import type { AdapterType, CompiledAdapter, CompiledCapability } from './compile/compile.js';
 import type { ControlEndpoint } from './exposes/control/endpoints.js';
 import type { McpEndpoint } from './exposes/mcp/endpoint.js';
-import type { StdioStreams } from './exposes/mcp/stdio.js';
+import type { StdioMcpServer, StdioStreams } from './exposes/mcp/stdio.js';
 import type { OpenApiInfo } from './exposes/rest/openapi.js';
 import { LocalStore } from './invoke/policies/store.js';
 import { policyDefaults } from './invoke/policies/types.js';
@@ -112,6 +112,8 @@ export interface AdapterContext {
   allowedHosts: readonly string[];
   /** Request logs, metrics and traces (src/observe/); absent when an adapter is mounted outside a runtime. */
   observer?: Observer;
+  /** Whether this adapter listens and the runtime is not draining: `/health/ready` on its port (src/exposes/health-routes.ts). */
+  ready?: () => boolean;
 }
 
 /** Where each adapter will listen, without starting anything (also used by `capability list`). */
@@ -175,9 +177,11 @@ export async function startRuntime(capabilities: readonly CompiledCapability[], 
     metrics,
   };
   let metricsServer: Awaited<ReturnType<typeof startMetricsServer>> | undefined;
-  const stdioServers: { close(): Promise<void>; announceToolsChanged(): void }[] = [];
+  const stdioServers: StdioMcpServer[] = [];
   const retiring = new Set<Promise<void>>();
-  const contextOf = (entry: PlannedAdapter): AdapterContext => ({ upstream, secrets: entry.secrets, logger, host, allowedHosts: options.allowedHosts ?? [], observer });
+  const isStarted = (entry: PlannedAdapter) => () =>
+    !draining && slots.some((s) => s.entry.type === entry.type && s.entry.namespace === entry.namespace && s.state === 'started');
+  const contextOf = (entry: PlannedAdapter): AdapterContext => ({ upstream, secrets: entry.secrets, logger, host, allowedHosts: options.allowedHosts ?? [], observer, ready: isStarted(entry) });
   // Which capability each adapter comes from (a reload adds the new ones): a REST adapter's docs page is titled after it.
   const capabilityOf = new WeakMap<CompiledAdapter, CompiledCapability>();
   const remember = (served: readonly CompiledCapability[]) => {
@@ -199,6 +203,7 @@ export async function startRuntime(capabilities: readonly CompiledCapability[], 
   /** `cutAfterMs`: connections still open then are cut (a reload does not wait on an open stream, or on itself). */
   const stop = async (slot: Slot, cutAfterMs?: number): Promise<void> => {
     slot.state = 'stopping';
+    slot.mounted?.drain?.();
     const cut = cutAfterMs === undefined ? undefined : setTimeout(() => slot.listener?.server.closeAllConnections(), cutAfterMs);
     await Promise.allSettled([slot.mounted?.app.close(), slot.listener?.close()]);
     clearTimeout(cut);
@@ -266,7 +271,8 @@ export async function startRuntime(capabilities: readonly CompiledCapability[], 
       const { entry } = slot;
       if (entry.url === STDIO_URL) {
         const { serveMcpStdio } = await import('./exposes/mcp/stdio.js');
-        stdioServers.push(serveMcpStdio(entry.adapter as Extract<CompiledAdapter, { type: 'mcp' }>, contextOf(entry), options.stdio));
+        slot.stdio = serveMcpStdio(entry.adapter as Extract<CompiledAdapter, { type: 'mcp' }>, contextOf(entry), options.stdio);
+        stdioServers.push(slot.stdio);
         slot.state = 'started';
         continue;
       }
@@ -298,7 +304,9 @@ export async function startRuntime(capabilities: readonly CompiledCapability[], 
       const run = reloading.then(() => {
         addSecrets(next);
         remember(next);
-        return reloadAdapters({ slots, plan: servedNow(planAdapters(next, options)), mount, start, stop: (slot) => stop(slot, drainTimeoutMs), retire, logger });
+        const prepareStdio = (slot: Slot, entry: PlannedAdapter) =>
+          slot.stdio ? slot.stdio.prepareSwap(entry.adapter as Extract<CompiledAdapter, { type: 'mcp' }>, contextOf(entry)) : { refused: 'this MCP adapter on stdio is not served' };
+        return reloadAdapters({ slots, plan: servedNow(planAdapters(next, options)), mount, start, stop: (slot) => stop(slot, drainTimeoutMs), retire, prepareStdio, logger });
       });
       reloading = run.then(
         () => undefined,

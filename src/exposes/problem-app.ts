@@ -17,6 +17,8 @@ export function createProblemApp(
   adapter: { namespace: string; type: AdapterType; auth?: InboundAuth },
   { host, allowedHosts, logger, secrets, observer }: AdapterContext,
   options: FastifyServerOptions = {},
+  /** GET paths left out of inbound authentication (the runtime's health probes on this port). */
+  publicPaths: readonly string[] = [],
 ): { app: FastifyInstance; sendProblem: SendProblem } {
   const app = Fastify({ logger: false, ...options });
   const sendProblem: SendProblem = (req, reply, err) => {
@@ -31,6 +33,6 @@ export function createProblemApp(
   observeRequests(app, adapter, observer);
   app.addHook('onRequest', createRequestGuard({ host, allowedHosts }, (reply, refusal) => sendProblem(reply.request, reply, new CapError(refusal.code, refusal.message))));
   // After the guard, before routing, body parsing and input gathering (the credential is removed on success).
-  installInboundAuth(app, adapter.auth, { adapter: adapter.namespace, logger, refuse: (reply, failure) => sendProblem(reply.request, reply, new CapError(failure.code, failure.message)) });
+  installInboundAuth(app, adapter.auth, { adapter: adapter.namespace, logger, publicPaths, refuse: (reply, failure) => sendProblem(reply.request, reply, new CapError(failure.code, failure.message)) });
   return { app, sendProblem };
 }

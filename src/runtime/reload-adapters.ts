@@ -29,6 +29,8 @@ export interface ReloadHost {
   start(slot: Slot): Promise<void>;
   stop(slot: Slot): Promise<void>;
   retire(listener: Listener, old: Mounted): void;
+  /** Builds the new graph of an MCP adapter served on stdio, to swap in with the others (or says why it cannot). */
+  prepareStdio(slot: Slot, entry: PlannedAdapter): { apply(): void } | { refused: string };
   logger: Logger;
 }
 
@@ -39,6 +41,7 @@ export async function reloadAdapters(host: ReloadHost): Promise<AdapterChanges> 
   const current = new Map(host.slots.map((slot) => [keyOf(slot.entry), slot]));
   const next: Slot[] = [];
   const swaps: { slot: Slot; entry: PlannedAdapter; mounted: Mounted }[] = [];
+  const stdioSwaps: { slot: Slot; entry: PlannedAdapter; apply(): void }[] = [];
   const starts: Slot[] = [];
   const kept = new Set<Slot>();
   const built: Mounted[] = [];
@@ -47,9 +50,17 @@ export async function reloadAdapters(host: ReloadHost): Promise<AdapterChanges> 
       const old = current.get(keyOf(entry));
       if (old && old.entry.adapter === entry.adapter && old.planned === entry.port) {
         changes.unchanged.push(entry.namespace);
+      } else if (old && old.entry.url === STDIO_URL && entry.url === STDIO_URL) {
+        // The client's connection stays; the graph behind it is swapped with the others.
+        const swap = host.prepareStdio(old, entry);
+        if ('refused' in swap) changes.failed.push({ namespace: entry.namespace, message: swap.refused });
+        else {
+          stdioSwaps.push({ slot: old, entry, apply: swap.apply });
+          changes.replaced.push(entry.namespace);
+        }
       } else if (old && (old.entry.url === STDIO_URL || entry.url === STDIO_URL)) {
         // stdin/stdout belong to one client connection for the life of the process.
-        changes.failed.push({ namespace: entry.namespace, message: 'an MCP adapter on stdio is not reloaded; restart the process to apply the change' });
+        changes.failed.push({ namespace: entry.namespace, message: 'an MCP adapter cannot move between stdio and a port by a reload; restart the process to apply the change' });
       } else if (old?.listener && old.planned === entry.port) {
         const mounted = await host.mount(entry, old.mounted);
         built.push(mounted);
@@ -85,6 +96,10 @@ export async function reloadAdapters(host: ReloadHost): Promise<AdapterChanges> 
     slot.entry = { ...entry, port: slot.entry.port, url: slot.entry.url };
     host.retire(slot.listener!, old);
   }
+  for (const { slot, entry, apply } of stdioSwaps) {
+    apply();
+    slot.entry = entry;
+  }
   const stops = host.slots.filter((slot) => !kept.has(slot));
   for (const slot of stops) if (!changes.restarted.includes(slot.entry.namespace)) changes.removed.push(slot.entry.namespace);
   host.slots.splice(0, host.slots.length, ...next);
@@ -100,5 +115,6 @@ export async function reloadAdapters(host: ReloadHost): Promise<AdapterChanges> 
   }
   // Clients holding a listen stream on a swapped MCP adapter re-list its tools.
   for (const { mounted } of swaps) mounted.announceToolsChanged?.();
+  for (const { slot } of stdioSwaps) slot.stdio?.announceToolsChanged();
   return changes;
 }

@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { CompiledAdapter } from '../compile/compile.js';
 import type { McpEndpoint } from '../exposes/mcp/endpoint.js';
+import type { StdioMcpServer } from '../exposes/mcp/stdio.js';
 import type { AdapterState, ServedAdapter } from '../runtime.js';
 import type { Listener } from './listener.js';
 
@@ -12,6 +13,8 @@ export type PlannedAdapter = ServedAdapter & { adapter: CompiledAdapter; secrets
 export interface Mounted {
   app: FastifyInstance;
   close?: () => Promise<void>;
+  /** Ends what the adapter holds open on its own (MCP: 2025-era GET streams) when it stops accepting requests. */
+  drain?: () => void;
   announceToolsChanged?: () => void;
   /** MCP: the SDK handler kept across swaps (open listen streams live in it). */
   endpoint?: McpEndpoint;
@@ -24,4 +27,6 @@ export interface Slot {
   state: AdapterState;
   mounted?: Mounted;
   listener?: Listener;
+  /** An MCP adapter served on stdin/stdout (no port, no app). */
+  stdio?: StdioMcpServer;
 }

@@ -1,15 +1,19 @@
 // The container and Kubernetes files agree with the capabilities they serve: every adapter port is declared by the
 // Deployment, the Service and compose; probes hit the control adapter's health endpoints; the Secret carries every
 // bound variable; the ConfigMap of capability files is mounted where the Deployment serves it with --watch; the
-// image runs node as PID 1 as a non-root user with production dependencies only.
+// image runs node as PID 1 as a non-root user with production dependencies only, and its HEALTHCHECK (run here
+// against a served adapter) probes /health/ready on an adapter's own port, since compose serves no control adapter.
+import { execFile } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, sep } from 'node:path';
+import { promisify } from 'node:util';
 import { parseAllDocuments, parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { prepareCapabilities } from '../../src/prepare.js';
 import { planAdapters } from '../../src/runtime.js';
 import { ROOT } from '../helpers/cli.js';
+import { serveCapability } from '../helpers/runtime.js';
 
 const K8S = join(ROOT, 'deploy', 'kubernetes');
 
@@ -61,9 +65,12 @@ describe('deployment files', () => {
     const container = deployment.spec.template.spec.containers[0];
     const declared = new Map<string, number>(container.ports.map((p: { name: string; containerPort: number }) => [p.name, p.containerPort]));
     expect([...declared.values()].sort()).toStrictEqual([...ports.keys()].sort());
-    const control = [...ports].find(([, what]) => what.startsWith('control'))![0];
+    // The control adapter when the Deployment serves one (its readiness covers every adapter), else an adapter's own port.
+    const control = [...ports].find(([, what]) => what.startsWith('control'))?.[0];
     for (const probe of ['livenessProbe', 'readinessProbe', 'startupProbe']) {
-      expect(declared.get(container[probe].httpGet.port), probe).toBe(control);
+      const port = declared.get(container[probe].httpGet.port);
+      if (control !== undefined) expect(port, probe).toBe(control);
+      else expect(ports.get(port!), probe).toMatch(/^(rest|mcp|skill) /);
     }
     expect(container.livenessProbe.httpGet.path).toBe('/health/live');
     expect(container.readinessProbe.httpGet.path).toBe('/health/ready');
@@ -143,5 +150,24 @@ describe('deployment files', () => {
     const business = [...(await plannedPorts())].filter(([, what]) => !what.startsWith('control')).map(([port]) => port);
     expect(published.sort()).toStrictEqual(business.sort());
     expect(compose.services.capability.volumes).toContain('./capabilities:/capabilities:ro');
+  });
+
+  it("the image's HEALTHCHECK probes /health/ready on a shipped adapter's port; run against a served adapter it passes, then fails once stopped", async () => {
+    const dockerfile = await readFile(join(ROOT, 'Dockerfile'), 'utf8');
+    const port = Number(/^ENV HEALTH_PORT=(\d+)$/m.exec(dockerfile)?.[1]);
+    expect((await plannedPorts()).get(port)).toMatch(/^(rest|mcp|skill) /);
+    const command = JSON.parse(/^HEALTHCHECK [^\n]*\\\n\s+CMD (\[.*\])$/m.exec(dockerfile)![1]!) as string[];
+    expect(command.slice(0, 2)).toStrictEqual(['node', '-e']);
+    expect(command[2]).toContain('/health/ready');
+    // The same command against a REST adapter served on a free port, told by HEALTH_PORT.
+    const served = await serveCapability(join(ROOT, 'test', 'fixtures', 'ops', 'health-probes.yaml'), { env: {}, upstreamUrl: 'http://127.0.0.1:9' });
+    const health = (p: number) => promisify(execFile)(process.execPath, ['-e', command[2]!], { env: { HEALTH_PORT: String(p) } }).then(() => 0, (err: { code?: number }) => err.code ?? 1);
+    const restPort = served.adapters.find((a) => a.namespace === 'notes-api')!.port;
+    try {
+      expect(await health(restPort)).toBe(0);
+    } finally {
+      await served.close();
+    }
+    expect(await health(restPort)).toBe(1);
   });
 });

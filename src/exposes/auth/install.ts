@@ -21,6 +21,8 @@ export interface InboundAuthOptions {
   logger: Logger;
   /** Paths the adapter serves besides `/`, for per-path Protected Resource Metadata (MCP: `/mcp`). */
   resourcePaths?: readonly string[];
+  /** GET/HEAD paths answered without a credential besides the oauth2 metadata: the runtime's health probes. */
+  publicPaths?: readonly string[];
   /** Sends the adapter's own error body; `WWW-Authenticate` is already set. */
   refuse(reply: FastifyReply, failure: AuthFailure): unknown;
 }
@@ -43,8 +45,9 @@ export function installInboundAuth(app: FastifyInstance, auth: InboundAuth | und
   const { check, strip, metadata } = buildCheck(auth, options);
   const { adapter, logger, refuse } = options;
   // RFC 9728: the Protected Resource Metadata document is public, at the root and under each resource path.
-  const publicPaths = new Set(metadata ? metadata.paths : []);
-  for (const path of publicPaths) app.get(path, async (_request, reply) => reply.type('application/json').send(metadata!.document));
+  const metadataPaths = metadata ? metadata.paths : [];
+  const publicPaths = new Set([...metadataPaths, ...(options.publicPaths ?? [])]);
+  for (const path of metadataPaths) app.get(path, async (_request, reply) => reply.type('application/json').send(metadata!.document));
 
   app.addHook('onRequest', async (request, reply) => {
     const path = request.url.split('?')[0]!;

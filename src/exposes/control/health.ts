@@ -19,6 +19,11 @@ export function readyBody(view: ControlView): { status: number; body: unknown } 
   return { status: ready ? 200 : 503, body: { status: ready ? 'UP' : 'DEGRADED', adapters: adapterRows(view) } };
 }
 
+/** One adapter's own readiness, on its own port (../health-routes.ts): status only, the list stays on the control adapter. */
+export function adapterReadyBody(ready: boolean): { status: number; body: { status: 'UP' | 'DEGRADED' } } {
+  return { status: ready ? 200 : 503, body: { status: ready ? 'UP' : 'DEGRADED' } };
+}
+
 export function statusBody(view: ControlView): unknown {
   return {
     capability: view.adapter.capability,

@@ -1,17 +1,23 @@
-// The SDK handler behind one MCP port, kept across reloads: open `subscriptions/listen` streams live in it, so they
-// stay open when the adapter's graph is swapped and hear `notifications/tools/list_changed`. Each Fastify app that
+// The SDK handler behind one MCP port, kept across reloads: open `subscriptions/listen` streams (2026-07-28) and
+// 2025-era GET streams (./listen-stream-2025.ts) live in it, so they stay open when the adapter's graph is swapped
+// and hear `notifications/tools/list_changed`. Each Fastify app that
 // serves the port passes its own server factory with every request (AsyncLocalStorage), so a request is answered by
 // the graph of the app it was routed to, and in-flight requests finish on the old graph after a swap.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createMcpHandler, type McpServerFactory } from '@modelcontextprotocol/server';
 import { toNodeHandler } from '@modelcontextprotocol/node';
+import { createLegacyStreams, type LegacyStreams } from './listen-stream-2025.js';
 
 export interface McpEndpoint {
   /** Serves one HTTP request with the graph built into `factory`. */
   serve(factory: McpServerFactory, req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void>;
-  /** Publishes `notifications/tools/list_changed` to every open listen stream. */
+  /** 2025-era clients' GET streams on this port. */
+  readonly streams: LegacyStreams;
+  /** Publishes `notifications/tools/list_changed` to every open listen stream and 2025-era GET stream. */
   announceToolsChanged(): void;
+  /** Ends the streams held open on this port (drain, shutdown), so that they do not hold it until the drain timeout. */
+  endStreams(): void;
   close(): Promise<void>;
 }
 
@@ -23,9 +29,40 @@ export function createMcpEndpoint(): McpEndpoint {
     return factory(ctx);
   });
   const node = toNodeHandler(handler);
+  const streams = createLegacyStreams();
+  // Open 2026-07-28 `subscriptions/listen` responses: the SDK has no call that ends them without also ending the
+  // requests in flight (handler.close), so a drain ends their HTTP responses itself.
+  const listening = new Set<ServerResponse>();
+  const endListening = () => {
+    for (const res of listening) {
+      res.on('error', () => undefined); // a keep-alive the SDK writes as the response ends must not become an uncaught error
+      if (res.headersSent) res.end();
+      else res.destroy();
+    }
+    listening.clear();
+  };
   return {
-    serve: (factory, req, res, body) => factories.run(factory, () => node(req, res, body)),
-    announceToolsChanged: () => handler.notify.toolsChanged(),
-    close: () => handler.close(),
+    serve: (factory, req, res, body) => {
+      if (isListen(body)) {
+        listening.add(res);
+        res.once('close', () => listening.delete(res));
+      }
+      return factories.run(factory, () => node(req, res, body));
+    },
+    streams,
+    announceToolsChanged: () => {
+      handler.notify.toolsChanged();
+      streams.notify({ method: 'notifications/tools/list_changed' });
+    },
+    endStreams: () => {
+      streams.endAll();
+      endListening();
+    },
+    close: () => {
+      streams.endAll();
+      return handler.close();
+    },
   };
 }
+
+const isListen = (body: unknown): boolean => typeof body === 'object' && body !== null && (body as { method?: unknown }).method === 'subscriptions/listen';

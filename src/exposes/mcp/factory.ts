@@ -20,7 +20,35 @@ const ANY_PARAMS: StandardSchemaV1<Record<string, unknown>> = {
 /** With `skills`, the server is the SDK's McpServer (the Skills extension attaches to it) wrapping the same handlers. */
 export function createServerFactory(adapter: CompiledMcpAdapter, context: Pick<AdapterContext, 'upstream' | 'secrets' | 'logger'>): () => Server;
 export function createServerFactory(adapter: CompiledMcpAdapter, context: Pick<AdapterContext, 'upstream' | 'secrets' | 'logger'>, skills?: SkillsExtension): () => Server | McpServer;
-export function createServerFactory(adapter: CompiledMcpAdapter, { upstream, secrets, logger }: Pick<AdapterContext, 'upstream' | 'secrets' | 'logger'>, skills?: SkillsExtension): () => Server | McpServer {
+export function createServerFactory(adapter: CompiledMcpAdapter, context: Pick<AdapterContext, 'upstream' | 'secrets' | 'logger'>, skills?: SkillsExtension): () => Server | McpServer {
+  const { capabilities, install } = createServerHandlers(adapter, context);
+  // One validator for every per-request Server, so whatever the SDK compiles is compiled once and cached.
+  const jsonSchemaValidator = new AjvJsonSchemaValidator();
+  const instructions = adapter.description?.trim();
+
+  return () => {
+    const info = { name: adapter.namespace, version: VERSION };
+    const mcp = skills ? new McpServer(info, { capabilities: {}, instructions, jsonSchemaValidator }) : undefined;
+    const server = mcp?.server ?? new Server(info, { capabilities, instructions, jsonSchemaValidator });
+    if (mcp) server.registerCapabilities(capabilities);
+    install(server);
+    if (mcp) {
+      skills!.attach(mcp);
+      return mcp;
+    }
+    return server;
+  };
+}
+
+export interface ServerHandlers {
+  /** What a server serving these handlers advertises. */
+  capabilities: { tools: { listChanged: true }; resources?: object; prompts?: object };
+  /** Registers (or replaces: a stdio reload swaps the graph of a connected server) the adapter's request handlers. */
+  install(server: Server): void;
+}
+
+/** The request handlers of one compiled adapter, built once. */
+export function createServerHandlers(adapter: CompiledMcpAdapter, { upstream, secrets, logger }: Pick<AdapterContext, 'upstream' | 'secrets' | 'logger'>): ServerHandlers {
   const tools = adapter.tools.map((t) => t.listing) as unknown as Tool[];
   const toolsByName = new Map(adapter.tools.map((t) => [t.listing.name, t]));
   const promptsByName = new Map(adapter.prompts.map((p) => [p.listing.name, p]));
@@ -30,20 +58,13 @@ export function createServerFactory(adapter: CompiledMcpAdapter, { upstream, sec
   const hasPrompts = adapter.prompts.length > 0;
   const capabilities = {
     // listChanged: a reload announces a new tool list (McpAdapterServer.announceToolsChanged).
-    tools: { listChanged: true },
+    tools: { listChanged: true as const },
     ...(hasResources ? { resources: {} } : {}),
     ...(hasPrompts ? { prompts: {} } : {}),
   };
-  // One validator for every per-request Server, so whatever the SDK compiles is compiled once and cached.
-  const jsonSchemaValidator = new AjvJsonSchemaValidator();
-  const instructions = adapter.description?.trim();
   const toolContext = { upstream, secrets, logger, adapter: adapter.namespace };
 
-  return () => {
-    const info = { name: adapter.namespace, version: VERSION };
-    const mcp = skills ? new McpServer(info, { capabilities: {}, instructions, jsonSchemaValidator }) : undefined;
-    const server = mcp?.server ?? new Server(info, { capabilities, instructions, jsonSchemaValidator });
-    if (mcp) server.registerCapabilities(capabilities);
+  const install = (server: Server) => {
     server.setRequestHandler('tools/list', async (request) => {
       const { page, nextCursor } = paginate(tools, 'tools', request.params?.cursor);
       return nextCursor ? { tools: page, nextCursor } : { tools: page };
@@ -75,10 +96,6 @@ export function createServerFactory(adapter: CompiledMcpAdapter, { upstream, sec
         return getPrompt(promptsByName, name, args);
       });
     }
-    if (mcp) {
-      skills!.attach(mcp);
-      return mcp;
-    }
-    return server;
   };
+  return { capabilities, install };
 }

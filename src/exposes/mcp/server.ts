@@ -7,6 +7,7 @@ import { exceedsDepth, MAX_JSON_DEPTH } from '../../invoke/json-depth.js';
 import type { AdapterContext, RuntimeView } from '../../runtime.js';
 import { observeRequests } from '../../observe/http-hooks.js';
 import { installInboundAuth } from '../auth/install.js';
+import { HEALTH_PATHS, mountHealthRoutes } from '../health-routes.js';
 import { BODY_LIMIT_BYTES, classifyRequestError } from '../request-errors.js';
 import { createRequestGuard } from '../request-guard.js';
 import { createSkillsExtension } from '../skill/mcp-skills.js';
@@ -32,7 +33,7 @@ export function createMcpServer(
   context: AdapterContext,
   runtime?: RuntimeView,
   options: McpServerOptions = {},
-): { app: FastifyInstance; endpoint: McpEndpoint; close(): Promise<void>; announceToolsChanged(): void } {
+): { app: FastifyInstance; endpoint: McpEndpoint; close(): Promise<void>; drain(): void; announceToolsChanged(): void } {
   const { host, allowedHosts, logger } = context;
   // The capability's skills (Skills extension). They are served as skill:// resources, so not on an adapter that
   // declares resources of its own (one resources/* handler per server).
@@ -59,6 +60,7 @@ export function createMcpServer(
     adapter: adapter.namespace,
     logger,
     resourcePaths: ['/mcp'],
+    publicPaths: HEALTH_PATHS,
     refuse: (reply, failure) => reply.code(failure.status).send({ jsonrpc: '2.0', error: { code: -32001, message: `${failure.code}: ${failure.message}` }, id: null }),
   });
   // Body errors Fastify finds before the SDK runs: answered as JSON-RPC errors, like the SDK answers its own.
@@ -71,11 +73,18 @@ export function createMcpServer(
     logger.error({ adapter: adapter.namespace, code: 'CAP_INTERNAL', status: 500, err }, 'internal error on the MCP endpoint');
     return rpcError(reply, 500, INTERNAL_ERROR, 'Internal error');
   });
+  mountHealthRoutes(app, HEALTH_PATHS, context.ready);
   // Not an async function: a request the fast path takes is answered through its callback, with no promise here.
   app.all('/mcp', (req, reply) => {
     // Nesting beyond the limit would overflow the stack in the SDK's schema checks: refused as an invalid request.
     if (exceedsDepth(req.body)) {
       rpcError(reply, 400, INVALID_REQUEST, `Invalid Request: the message is nested deeper than ${MAX_JSON_DEPTH} levels`);
+      return;
+    }
+    // A 2025-era client's GET stream for server messages (list_changed after a reload): held open by the endpoint.
+    if (endpoint.streams.wants(req.method, req.headers)) {
+      reply.hijack();
+      endpoint.streams.open(req.raw, reply.raw);
       return;
     }
     const respond = (answer: FastAnswer | Error) => {
@@ -97,6 +106,7 @@ export function createMcpServer(
       reply.raw.end(JSON.stringify({ jsonrpc: '2.0', error: { code: INTERNAL_ERROR, message: 'Internal error' }, id: null }));
     }
   }
-  // Open `subscriptions/listen` streams (2026-07-28) hear `notifications/tools/list_changed`; used by reload.
-  return { app, endpoint, close: () => endpoint.close(), announceToolsChanged: () => endpoint.announceToolsChanged() };
+  // Open `subscriptions/listen` streams (2026-07-28) and 2025-era GET streams hear `notifications/tools/list_changed`
+  // (used by reload); a drain ends both so that they do not hold the port open until the drain timeout.
+  return { app, endpoint, close: () => endpoint.close(), drain: () => endpoint.endStreams(), announceToolsChanged: () => endpoint.announceToolsChanged() };
 }

@@ -11,6 +11,7 @@ import type { ObservedRouteConfig } from '../../observe/http-hooks.js';
 import type { AdapterContext } from '../../runtime.js';
 import { BODY_LIMIT_BYTES, classifyRequestError } from '../request-errors.js';
 import { redact, resultText } from '../respond.js';
+import { HEALTH_PATHS, healthPathsTaken, mountHealthRoutes } from '../health-routes.js';
 import { createProblemApp } from '../problem-app.js';
 import { mountDocs } from './docs.js';
 import type { OpenApiInfo } from './openapi.js';
@@ -21,7 +22,12 @@ const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 /** `docs`: serve the OpenAPI document and a docs page at /docs under this title (see docs.ts). */
 export function createRestServer(adapter: RestAdapter, context: AdapterContext, docs?: OpenApiInfo): FastifyInstance {
   const { upstream, secrets, logger } = context;
-  const { app, sendProblem } = createProblemApp(adapter, context, { return503OnClosing: true, bodyLimit: BODY_LIMIT_BYTES });
+  // The runtime's health probes, except on a path the capability's own routes answer (the capability wins).
+  const taken = healthPathsTaken([...adapter.routes, ...(adapter.forwards ?? [])].map((r) => toFastifyPath(r.path).url));
+  if (taken.length) logger.warn({ adapter: adapter.namespace, paths: taken }, `the capability's own route answers ${taken.join(' and ')} on this port, not the runtime's health probe`);
+  const healthPaths = HEALTH_PATHS.filter((p) => !taken.includes(p));
+  const { app, sendProblem } = createProblemApp(adapter, context, { return503OnClosing: true, bodyLimit: BODY_LIMIT_BYTES }, healthPaths);
+  mountHealthRoutes(app, healthPaths, context.ready);
   if (docs) mountDocs(app, adapter, docs, logger);
   // Deeply nested bodies would overflow the stack in validation and redaction: refused like any other bad input.
   // A callback hook: no promise per request, and nothing to walk when there is no body (GET).

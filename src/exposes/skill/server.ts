@@ -8,11 +8,13 @@ import { CapError } from '../../errors/cap-error.js';
 import type { AdapterContext, RuntimeView } from '../../runtime.js';
 import { findSkillFile, listSkillFiles } from './files.js';
 import { contentTypeOf } from '../media-types.js';
+import { HEALTH_PATHS, mountHealthRoutes } from '../health-routes.js';
 import { createProblemApp } from '../problem-app.js';
 import { zipSkillFiles } from './zip.js';
 
 export function createSkillServer(adapter: CompiledSkillAdapter, context: AdapterContext, runtime: RuntimeView): FastifyInstance {
-  const { app, sendProblem } = createProblemApp(adapter, context, { return503OnClosing: true });
+  const { app, sendProblem } = createProblemApp(adapter, context, { return503OnClosing: true }, HEALTH_PATHS);
+  mountHealthRoutes(app, HEALTH_PATHS, context.ready);
   app.setErrorHandler((err, req, reply) => sendProblem(req, reply, err));
   app.setNotFoundHandler((req, reply) => sendProblem(reply.request, reply, new CapError('CAP_ROUTE_NOT_FOUND', `no route for ${req.method} ${req.url.split('?')[0]}; the skill adapter serves GET /skills`)));
 

@@ -65,11 +65,19 @@ describe('case 28: raw tools/call', () => {
 });
 
 describe.each(REVISIONS)('case 29: Streamable HTTP edge cases (%s)', (revision) => {
-  it('GET and DELETE are 405 (stateless: no server stream, no session to end)', async () => {
-    for (const method of ['GET', 'DELETE']) {
-      const response = await fetch(ships.mcp, { method, headers: { accept: 'text/event-stream', 'mcp-protocol-version': revision } });
-      expect(response.status, method).toBe(405);
-      expect(await response.json()).toMatchObject({ jsonrpc: '2.0', error: { code: -32000 }, id: null });
+  it('DELETE is 405 (stateless: no session to end); GET opens the 2025-era server stream, and is 405 on 2026-07-28', async () => {
+    const deleted = await fetch(ships.mcp, { method: 'DELETE', headers: { accept: 'text/event-stream', 'mcp-protocol-version': revision } });
+    expect(deleted.status).toBe(405);
+    expect(await deleted.json()).toMatchObject({ jsonrpc: '2.0', error: { code: -32000 }, id: null });
+    const get = await fetch(ships.mcp, { method: 'GET', headers: { accept: 'text/event-stream', 'mcp-protocol-version': revision } });
+    if (revision === '2026-07-28') {
+      expect(get.status).toBe(405);
+      expect(await get.json()).toMatchObject({ jsonrpc: '2.0', error: { code: -32000 }, id: null });
+    } else {
+      // Stays open for list_changed after a reload (test/integration/reload-notify.test.ts); the client ends it.
+      expect(get.status).toBe(200);
+      expect(get.headers.get('content-type')).toBe('text/event-stream');
+      await get.body?.cancel();
     }
   });
 
