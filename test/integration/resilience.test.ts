@@ -139,10 +139,10 @@ describe('upstream policies', () => {
     lag.disable();
     const { inWindow, expected } = measure(arrivals('/limited'), 3_000, 50, 5);
     expect(inWindow).toBeLessThanOrEqual(expected * 1.03);
-    // Below the limit by at most 10 % when the loop kept up (timers late by under 5 ms on average beyond the
-    // histogram's 10 ms resolution; one token is 20 ms);
-    // when it was starved, tokens freed while nobody could claim them (observed: 0.4 of the limit with the loop 40 ms
-    // late on average), so only a sanity bound holds. The bucket's exact arithmetic is in store.test.ts.
+    // Below the limit by at most 10 % when the loop kept up (timers late by under 5 ms on average, beyond the
+    // histogram's 10 ms resolution; one token is 20 ms). When it was starved, tokens freed while nobody could claim
+    // them (observed: 0.4 of the limit with the loop 40 ms late on average), so only a sanity bound holds there. The
+    // bucket's exact arithmetic is in store.test.ts.
     const keptUp = lag.mean / 1e6 < 15;
     expect(inWindow).toBeGreaterThanOrEqual(expected * (keptUp ? 0.9 : 0.25));
     // Callers beyond the limit were answered 429 with Retry-After, not queued forever.
