@@ -1,15 +1,15 @@
 // The upstream client: one undici Agent for the runtime (connections reused per origin), one place for timeouts,
 // the response size cap, the redirect policy and for turning transport failures into CAP_UPSTREAM_* errors. The
 // upstream policies (src/invoke/policies/) are composed here, per upstream: circuit breaker, rate limit and
-// concurrency cap gate each call (UpstreamGuard); retries run in undici's retry interceptor (policies/retry.ts);
-// connect/headers/body timeouts are undici options and the whole-call deadline an abort signal.
+// concurrency cap gate each call (UpstreamGuard, synchronous when nothing waits); retries re-send a failed request
+// (policies/retry.ts); connect/headers/body timeouts are undici options and the whole-call deadline an abort signal.
 import { Agent, errors as undiciErrors, type Dispatcher } from 'undici';
 import { CapError } from '../errors/cap-error.js';
 import type { UpstreamRequest } from '../compile/request-template.js';
 import type { UpstreamObserver } from '../observe/observer.js';
 import { AuthState, sendAuthenticated, type TransportResponse } from './auth/authenticate.js';
 import { FAILURE_STATUSES, UpstreamGuard, type Admission } from './policies/guard.js';
-import { isIdempotent, retryDecision, withRetries } from './policies/retry.js';
+import { isIdempotent, requestWithRetries } from './policies/retry.js';
 import { LocalStore, type PolicyStore } from './policies/store.js';
 import type { BreakerPolicy, OperationPolicy, RetryPolicy, Timeouts, UpstreamPolicy } from './policies/types.js';
 
@@ -59,28 +59,24 @@ export function createUpstreamClient(options: UpstreamClientOptions = {}): Upstr
   const store = options.store ?? new LocalStore();
   // A connect timeout is an option of the connection pool: upstreams that declare one get an Agent of their own.
   const agents = new Map<number, Dispatcher>();
-  const retrying = new Map<Dispatcher, Dispatcher>();
-  const guards = new Map<string, { declared: UpstreamPolicy | undefined; guard: UpstreamGuard | undefined }>();
-  const dispatcherFor = (connectMs: number | undefined, retries: boolean): Dispatcher => {
-    let base = dispatcher;
-    if (connectMs !== undefined) {
-      base = agents.get(connectMs) ?? new Agent({ ...agentOptions, connect: { timeout: connectMs } });
-      agents.set(connectMs, base);
-    }
-    if (!retries) return base;
-    let composed = retrying.get(base);
-    if (!composed) retrying.set(base, (composed = withRetries(base)));
-    return composed;
+  // Guards by namespace, then origin: two lookups of strings the compiled capability holds, no key built per call.
+  const guards = new Map<string, Map<string, { declared: UpstreamPolicy | undefined; guard: UpstreamGuard | undefined }>>();
+  const dispatcherFor = (connectMs: number | undefined): Dispatcher => {
+    if (connectMs === undefined) return dispatcher;
+    let agent = agents.get(connectMs);
+    if (!agent) agents.set(connectMs, (agent = new Agent({ ...agentOptions, connect: { timeout: connectMs } })));
+    return agent;
   };
   /** The gate of one upstream, built on first use and again when a reload brings another policy. */
   const guardFor = (namespace: string, origin: string, declared: UpstreamPolicy | undefined): UpstreamGuard | undefined => {
-    const key = `${namespace}@${origin}`;
-    const known = guards.get(key);
+    let byOrigin = guards.get(namespace);
+    if (!byOrigin) guards.set(namespace, (byOrigin = new Map()));
+    const known = byOrigin.get(origin);
     if (known && known.declared === declared) return known.guard;
     const policy: UpstreamPolicy = { ...declared, retry: declared?.retry ?? options.defaults?.retry, circuitBreaker: declared?.circuitBreaker ?? options.defaults?.circuitBreaker };
     const active = policy.retry?.retries || policy.circuitBreaker || policy.rateLimit || policy.concurrency;
-    const guard = active ? new UpstreamGuard(policy, key, namespace, store) : undefined;
-    guards.set(key, { declared, guard });
+    const guard = active ? new UpstreamGuard(policy, `${namespace}@${origin}`, namespace, store) : undefined;
+    byOrigin.set(origin, { declared, guard });
     return guard;
   };
   // OAuth 2 tokens and answered Digest challenges, shared by every call of this runtime.
@@ -92,10 +88,12 @@ export function createUpstreamClient(options: UpstreamClientOptions = {}): Upstr
     const callMs = timeouts.callMs ?? timeoutMs;
     const deadline = Date.now() + callMs;
     const guard = guardFor(namespace, origin, sendOptions.policy);
-    const admission: Admission | undefined = guard ? await guard.admit(deadline) : undefined;
+    // Synchronous unless a policy has to wait: no await (and no promise) on the happy path.
+    let admission: Admission | Promise<Admission> | undefined = guard?.admit(deadline);
+    if (admission instanceof Promise) admission = await admission;
     const retry = guard?.policy.retry;
     const retries = !!guard?.budget && !!retry && isIdempotent(request.method, sendOptions.operationPolicy?.idempotent);
-    const via = dispatcherFor(timeouts.connectMs, retries);
+    const via = dispatcherFor(timeouts.connectMs);
     // One deadline for the whole call: queueing, redirects, retries and a slowly dripping body included. A timer
     // cleared when the call ends (AbortSignal.timeout would keep a timer and a signal alive for the whole timeout).
     const controller = new AbortController();
@@ -109,21 +107,18 @@ export function createUpstreamClient(options: UpstreamClientOptions = {}): Upstr
     try {
       if (retries) guard!.budget!.recordCall();
       for (let hop = 0; ; hop++) {
-        const response = await via.request({
+        const requestOptions: Dispatcher.RequestOptions = {
           origin,
           path: current.path,
           method: current.method as Dispatcher.HttpMethod,
           headers: watch?.headers ? withObservedHeaders(current.headers, watch.headers) : current.headers,
           body: current.body,
           signal,
-          ...(timeouts.headersMs !== undefined && { headersTimeout: timeouts.headersMs }),
-          ...(timeouts.bodyMs !== undefined && { bodyTimeout: timeouts.bodyMs }),
-          ...(retries && {
-            retryOptions: {
-              retry: retryDecision({ policy: retry!, budget: guard!.budget!, deadline, answered: () => answered, beforeRetry: (d) => guard!.takeToken(d) }),
-            },
-          }),
-        } as Dispatcher.RequestOptions);
+          // undici falls back to the Agent's own timeouts when these are undefined.
+          headersTimeout: timeouts.headersMs,
+          bodyTimeout: timeouts.bodyMs,
+        };
+        const response = retries ? await requestWithRetries(via, requestOptions, retry!, guard!, deadline) : await via.request(requestOptions);
         answered = true;
         if (isRedirect(response.statusCode)) {
           await response.body.dump().catch(() => {});
@@ -145,8 +140,8 @@ export function createUpstreamClient(options: UpstreamClientOptions = {}): Upstr
     } finally {
       clearTimeout(timer);
       if (admission) {
-        admission.release();
-        await guard!.record(admission, failed).catch(() => undefined);
+        const told = guard!.finish(admission, failed);
+        if (told) await told;
       }
     }
   }

