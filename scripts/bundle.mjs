@@ -4,13 +4,15 @@
 // bin/capability.js runs the bundle when it is at least as new as dist/cli.js, else dist/ as before.
 // dist/bundle/meta.json says which modules each chunk holds (test/integration/startup.test.ts reads it).
 import { build } from 'esbuild';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const DIST = `${ROOT}dist/`;
 const OUT = `${DIST}bundle/`;
+// Built beside, then swapped in: a CLI started meanwhile never sees a half-written folder.
+const NEXT = `${DIST}bundle.next-${process.pid}/`;
 
 // Left to Node's resolver: packages that read their own files at run time (swagger-ui's page, pino's worker
 // threads), optional or native pieces, and those loaded by path through createRequire anyway.
@@ -29,10 +31,11 @@ const keepModuleUrls = {
   },
 };
 
-await rm(OUT, { recursive: true, force: true });
+await rm(NEXT, { recursive: true, force: true });
 const result = await build({
+  absWorkingDir: ROOT,
   entryPoints: { cli: `${DIST}cli.js`, 'shutdown-signals': `${DIST}shutdown-signals.js` },
-  outdir: OUT,
+  outdir: NEXT,
   bundle: true,
   splitting: true,
   format: 'esm',
@@ -40,7 +43,7 @@ const result = await build({
   target: 'node20',
   packages: 'bundle',
   external: EXTERNAL,
-  // The folder is emptied first: chunk names carry a content hash, and old chunks must not linger.
+  // Chunk names carry a content hash; the folder is replaced whole, so old chunks never linger.
   chunkNames: 'chunk-[hash]',
   sourcemap: 'linked',
   sourcesContent: false,
@@ -55,6 +58,10 @@ const result = await build({
 const chunks = Object.fromEntries(
   Object.entries(result.metafile.outputs)
     .filter(([file]) => file.endsWith('.js'))
-    .map(([file, output]) => [relative(OUT, `${ROOT}${file}`), Object.keys(output.inputs)]),
+    .map(([file, output]) => [relative(NEXT, `${ROOT}${file}`), Object.keys(output.inputs)]),
 );
-await writeFile(`${OUT}meta.json`, `${JSON.stringify({ chunks }, null, 1)}\n`);
+await writeFile(`${NEXT}meta.json`, `${JSON.stringify({ chunks }, null, 1)}\n`);
+const old = `${DIST}bundle.old-${process.pid}/`;
+await rename(OUT, old).catch(() => undefined);
+await rename(NEXT, OUT);
+await rm(old, { recursive: true, force: true });
