@@ -14,9 +14,10 @@ const OUT = `${DIST}bundle/`;
 // Built beside, then swapped in: a CLI started meanwhile never sees a half-written folder.
 const NEXT = `${DIST}bundle.next-${process.pid}/`;
 
-// Left to Node's resolver: packages that read their own files at run time (swagger-ui's page, pino's worker
-// threads), optional or native pieces, and those loaded by path through createRequire anyway.
-const EXTERNAL = ['@fastify/swagger-ui', '@fastify/static', 'pino', 'thread-stream', 'ioredis', 'protobufjs', 'avsc'];
+// Left to Node's resolver: packages that read their own files at run time (swagger-ui's page), and those loaded
+// by path through createRequire anyway or only on demand (ioredis, the binary formats). pino is bundled: the runtime
+// writes through pino.destination and uses no pino transport (whose worker file pino finds by path).
+const EXTERNAL = ['@fastify/swagger-ui', '@fastify/static', 'ioredis', 'protobufjs', 'avsc'];
 
 /** `import.meta.url` in a module of dist/ keeps meaning that module's own URL, so its relative paths still resolve. */
 const keepModuleUrls = {
