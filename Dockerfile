@@ -7,8 +7,10 @@ COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
 COPY bin ./bin
 COPY src ./src
 COPY schemas ./schemas
-# The build's last step generates the schema validators (npm run build → scripts/generate-validators.mjs).
+# The build generates the schema validators and bundles the CLI (npm run build → scripts/generate-validators.mjs,
+# scripts/bundle.mjs).
 COPY scripts/generate-validators.mjs ./scripts/
+COPY scripts/bundle.mjs ./scripts/
 RUN npm ci --no-audit --no-fund
 
 FROM node:20-bookworm-slim

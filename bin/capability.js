@@ -1,13 +1,20 @@
 #!/usr/bin/env node
-// The `capability` command: runs the compiled CLI (built by `npm install` through the prepare script).
+// The `capability` command: runs the compiled CLI (built by `npm install` through the prepare script): the bundle in
+// dist/bundle/ (a few files for Node to load instead of hundreds: scripts/bundle.mjs) when it is at least as new
+// as dist/, else dist/ itself (e.g. after a bare `tsc`).
 // Signal handling is installed before the CLI loads, so SIGINT/SIGTERM during start-up stop it cleanly.
-// The heap limits go first too, before start-up work grows V8's young generation (src/memory/heap-limits.ts).
+// The heap limits go first too, before start-up work grows V8's young generation (src/memory/heap-limits.ts: one
+// small module with no dependencies, loaded from dist/ either way).
+import { statSync } from 'node:fs';
 import { keepHeapSmall } from '../dist/memory/heap-limits.js';
-import { installShutdownSignals } from '../dist/shutdown-signals.js';
 
+const mtime = (path) => statSync(new URL(path, import.meta.url), { throwIfNoEntry: false })?.mtimeMs ?? -1;
+const bundled = mtime('../dist/bundle/cli.js') >= mtime('../dist/cli.js');
 keepHeapSmall();
+const { installShutdownSignals } = await (bundled ? import('../dist/bundle/shutdown-signals.js') : import('../dist/shutdown-signals.js'));
+
 installShutdownSignals();
-const { main } = await import('../dist/cli.js');
+const { main } = await (bundled ? import('../dist/bundle/cli.js') : import('../dist/cli.js'));
 
 main(process.argv.slice(2)).then((code) => {
   if (code !== undefined) process.exitCode = code;

@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { hasErrors, type Diagnostic } from './errors/diagnostic.js';
 import { limitPerFile } from './errors/limit-diagnostics.js';
 import { expandPaths, loadCapability } from './load/load.js';
+import { locationsInDocument } from './reload/dependencies.js';
 import { resolveBindings } from './resolve/bindings.js';
 import { applyUpstreamOverrides } from './resolve/overrides.js';
 import { validateCapability } from './validate/validate.js';
@@ -24,6 +25,8 @@ export interface Prepared {
   counts: { errors: number; warnings: number };
   /** Files that are shared consumes documents (imported by capabilities, not served themselves). */
   shared: string[];
+  /** The files and folders each loaded file names (absolute paths), for the reloader to watch and fingerprint. */
+  locations: Map<string, string[]>;
   ok: boolean;
 }
 
@@ -33,10 +36,11 @@ export async function prepareCapabilities(paths: readonly string[], options: Pre
   const capabilities: CompiledCapability[] = [];
   const shared: string[] = [];
   const seenUpstreams = new Set<string>();
+  const locations = new Map<string, string[]>();
 
   for (const file of files) {
     try {
-      await prepareOne(file, options, { capabilities, diagnostics, shared, seenUpstreams });
+      await prepareOne(file, options, { capabilities, diagnostics, shared, seenUpstreams, locations });
     } catch (err) {
       // Last line of defence: a stage threw on some input. That is a bug to fix, reported here without a stack trace.
       diagnostics.push({ code: 'CAP_INTERNAL', severity: 'error', message: `internal error while loading this file (${describe(err)}); please report it with the file`, file: resolve(file), pointer: '', line: 1, col: 1 });
@@ -49,7 +53,7 @@ export async function prepareCapabilities(paths: readonly string[], options: Pre
   }
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   const counts = { errors, warnings: diagnostics.length - errors };
-  return { capabilities, diagnostics: limitPerFile(diagnostics), counts, shared, ok: errors === 0 && files.length > 0 };
+  return { capabilities, diagnostics: limitPerFile(diagnostics), counts, shared, locations, ok: errors === 0 && files.length > 0 };
 }
 
 interface Collected {
@@ -57,15 +61,17 @@ interface Collected {
   diagnostics: Diagnostic[];
   shared: string[];
   seenUpstreams: Set<string>;
+  locations: Map<string, string[]>;
 }
 
-async function prepareOne(file: string, options: PrepareOptions, { capabilities, diagnostics, shared, seenUpstreams }: Collected): Promise<void> {
+async function prepareOne(file: string, options: PrepareOptions, { capabilities, diagnostics, shared, seenUpstreams, locations }: Collected): Promise<void> {
   // Findings are appended one by one: spreading a very long list into push() would overflow the stack.
   const add = (found: readonly Diagnostic[]) => {
     for (const d of found) diagnostics.push(d);
   };
   const loaded = await loadCapability(file);
   add(loaded.diagnostics);
+  if (loaded.document) locations.set(loaded.source.path, locationsInDocument(loaded.source.path, loaded.document));
   if (!loaded.document || hasErrors(loaded.diagnostics)) return;
   const findings = validateCapability(loaded, { strict: options.strict });
   add(findings);

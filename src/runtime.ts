@@ -266,19 +266,24 @@ export async function startRuntime(capabilities: readonly CompiledCapability[], 
   for (const entry of servedNow(planAdapters(capabilities, options))) slots.push({ entry, planned: entry.port, state: 'starting' });
   // Control adapters listen first, so a probe sees "not ready" until every other adapter listens.
   const order = [...slots].sort((a, b) => Number(b.entry.type === 'control') - Number(a.entry.type === 'control'));
-  try {
-    for (const slot of order) {
-      const { entry } = slot;
-      if (entry.url === STDIO_URL) {
-        const { serveMcpStdio } = await import('./exposes/mcp/stdio.js');
-        slot.stdio = serveMcpStdio(entry.adapter as Extract<CompiledAdapter, { type: 'mcp' }>, contextOf(entry), options.stdio);
-        stdioServers.push(slot.stdio);
-        slot.state = 'started';
-        continue;
-      }
-      slot.mounted = await mount(entry);
-      await start(slot);
+  const startSlot = async (slot: Slot): Promise<void> => {
+    const { entry } = slot;
+    if (entry.url === STDIO_URL) {
+      const { serveMcpStdio } = await import('./exposes/mcp/stdio.js');
+      slot.stdio = serveMcpStdio(entry.adapter as Extract<CompiledAdapter, { type: 'mcp' }>, contextOf(entry), options.stdio);
+      stdioServers.push(slot.stdio);
+      slot.state = 'started';
+      return;
     }
+    slot.mounted = await mount(entry);
+    await start(slot);
+  };
+  try {
+    const isControl = (slot: Slot) => slot.entry.type === 'control';
+    for (const slot of order.filter(isControl)) await startSlot(slot);
+    // The others start together (start-up time, issue 9); the first failure is reported once all have settled.
+    const failed = (await Promise.allSettled(order.filter((slot) => !isControl(slot)).map(startSlot))).find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
     if (options.metricsPort !== undefined) metricsServer = await (await import('./observe/metrics-server.js')).startMetricsServer(metrics, { host, port: options.metricsPort, logger });
   } catch (err) {
     await closeAll();

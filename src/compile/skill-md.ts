@@ -1,7 +1,7 @@
 // The SKILL.md served for a skill whose `location` gives none: built from the capability at load time (frontmatter,
 // description, and each tool with its input schema and how to call it). Only the adapters' URLs are filled in when
 // it is served, since ports are chosen at start-up (and may be any free port).
-import { stringify } from 'yaml';
+import { yamlLib } from '../load/yaml-lib.js';
 import type { ExposedSkill } from '../spec/capability.js';
 import type { JsonSchemaObject } from './input-schema.js';
 
@@ -25,7 +25,7 @@ export function compileSkillMd(skill: ExposedSkill, tools: readonly SkillMdTool[
   for (const key of ['license', 'compatibility', 'allowed-tools', 'argument-hint', 'user-invocable', 'disable-model-invocation', 'metadata'] as const) {
     if (skill[key] !== undefined) frontmatter[key] = skill[key];
   }
-  const head = [`---\n${stringify(frontmatter).trimEnd()}\n---`, `# ${skill.name}`, String(skill.description ?? '').trim()];
+  const head = [`---\n${yamlLib().stringify(frontmatter).trimEnd()}\n---`, `# ${skill.name}`, String(skill.description ?? '').trim()];
   head.push(`Part of the capability "${capability.label}"${capability.description ? `: ${String(capability.description).trim()}` : ''}.`);
   // Each section is text, or a function of the URLs for the sections that name an endpoint.
   const sections: (string | SkillMdRenderer)[] = [];

@@ -3,8 +3,8 @@
 // - a browser Origin must be one of those hosts;
 // - a state-changing request must not be a browser "simple" cross-site request: `Sec-Fetch-Site: cross-site`,
 //   or a text/plain, form or multipart body, which browsers send to any site without a CORS preflight.
-import { validateHostHeader, validateOriginHeader } from '@modelcontextprotocol/server';
 import type { FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
+import { checkHostHeader, checkOriginHeader } from './host-origin.js';
 
 export interface Refusal {
   status: 403 | 415;
@@ -33,7 +33,7 @@ export function createRequestGuard(options: RequestGuardOptions, refuse: (reply:
   const hostRefusal = (header: string | undefined): string | null => {
     const known = header === undefined ? undefined : hosts.get(header);
     if (known !== undefined) return known;
-    const host = validateHostHeader(header, allowed);
+    const host = checkHostHeader(header, allowed);
     const verdict = host.ok ? null : host.message;
     if (header !== undefined && hosts.size < MAX_REMEMBERED_HOSTS) hosts.set(header, verdict);
     return verdict;
@@ -57,7 +57,7 @@ function check(request: FastifyRequest, allowed: string[], hostRefusal: ((header
     const refused = hostRefusal(request.headers.host);
     if (refused !== null) return { status: 403, code: 'CAP_REQUEST_FORBIDDEN', message: `${refused}; ${hint}` };
   }
-  const origin = request.headers.origin === undefined ? OK : validateOriginHeader(request.headers.origin, allowed);
+  const origin = request.headers.origin === undefined ? OK : checkOriginHeader(request.headers.origin, allowed);
   if (!origin.ok) return { status: 403, code: 'CAP_REQUEST_FORBIDDEN', message: `${origin.message}; ${hint}` };
   if (SAFE_METHODS.has(request.method)) return undefined;
   if (request.headers['sec-fetch-site'] === 'cross-site') {

@@ -1,23 +1,18 @@
 // YAML text → document, with every problem as a positioned finding and nothing thrown: syntax errors (the first one
 // and those independent of it), duplicate keys, too deep nesting, unresolved aliases and alias bombs. Linear in the
 // size of the text: the parser stops after MAX_SYNTAX_ERRORS, duplicate keys are found with one Set per mapping.
-import { Composer, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, Parser, type CST, type Document, type Node } from 'yaml';
+// This is the exact path, built on the `yaml` library (loaded on first use); most files never reach it because the
+// fast parser (./fast-yaml.ts) reads them first and hands over only what it cannot vouch for.
+import type { CST, Document, LineCounter, Node } from 'yaml';
+import { parseYamlFast } from './fast-yaml.js';
 import { MAX_ALIAS_COUNT, MAX_NESTING_DEPTH, MAX_RECOVERY_BYTES, MAX_REPORTED_SYNTAX_ERRORS, MAX_SYNTAX_ERRORS } from './limits.js';
+import { lineStarts, positionIn } from './lines.js';
+import { pointerSegments, type ParsedYaml, type Positions, type YamlProblem } from './positions.js';
+import { yamlLib } from './yaml-lib.js';
 
-export interface YamlProblem {
-  /** `syntax`: the text is not YAML; `structure`: it parses but cannot be used (duplicate key, depth, aliases). */
-  kind: 'syntax' | 'structure';
-  line: number;
-  col: number;
-  message: string;
-}
-
-export interface ParsedYaml {
-  /** The parsed document, or null when the parser gave up. */
-  document: Document | null;
-  /** Plain JS value; null when there are problems. */
-  value: unknown;
-  problems: YamlProblem[];
+/** Text → value, problems and positions: the fast parser when it can vouch for the result, else the exact path. */
+export function parseYaml(text: string): ParsedYaml {
+  return parseYamlFast(text, () => exactParse(text).positions) ?? exactParse(text);
 }
 
 const OPTIONS = { prettyErrors: false, uniqueKeys: false, logLevel: 'error' } as const;
@@ -34,6 +29,7 @@ function compose(text: string, lineCounter?: LineCounter): Composed {
   const tokens: CST.Token[] = [];
   let errorTokens = 0;
   let gaveUp = false;
+  const { Composer, Parser } = yamlLib();
   for (const token of new Parser(lineCounter?.addNewLine).parse(text)) {
     tokens.push(token);
     if (token.type === 'error' && ++errorTokens > MAX_SYNTAX_ERRORS) {
@@ -65,24 +61,64 @@ function compose(text: string, lineCounter?: LineCounter): Composed {
 const offsetOf = (source: unknown): number =>
   typeof source === 'number' ? source : Array.isArray(source) ? Number(source[0]) : Number((source as { offset?: number } | null)?.offset ?? 0);
 
-export function parseYaml(text: string, lineCounter: LineCounter): ParsedYaml {
+/** The exact path: the `yaml` library's parser and composer, every problem positioned. */
+export function exactParse(text: string): ParsedYaml {
+  const lineCounter = new (yamlLib().LineCounter)();
   const first = compose(text, lineCounter);
+  const positions = documentPositions(first.document, lineCounter);
   if (first.errors.length > 0) {
     const at = (offset: number) => lineCounter.linePos(offset);
-    if (text.length <= MAX_RECOVERY_BYTES) return { document: first.document, value: null, problems: independentSyntaxErrors(text, first, at) };
+    if (text.length <= MAX_RECOVERY_BYTES) return { positions, value: null, problems: independentSyntaxErrors(text, first, at) };
     // Too large to re-parse once per error: the first error only, and how far the parser got.
     const problems = [syntax(at(first.errors[0]!.offset), first.errors[0]!.message)];
     if (first.errors.length > 1) problems.push(syntax(problems[0]!, `${first.gaveUp ? `over ${MAX_SYNTAX_ERRORS}` : first.errors.length - 1} more syntax errors follow (probably caused by this one); fix it first`));
-    return { document: first.document, value: null, problems };
+    return { positions, value: null, problems };
   }
   const document = first.document!;
   const problems = structureProblems(document, lineCounter);
-  if (problems.length > 0) return { document, value: null, problems };
+  if (problems.length > 0) return { positions, value: null, problems };
   try {
-    return { document, value: document.toJS({ maxAliasCount: MAX_ALIAS_COUNT }), problems: [] };
+    return { positions, value: document.toJS({ maxAliasCount: MAX_ALIAS_COUNT }), problems: [] };
   } catch (err) {
-    return { document, value: null, problems: aliasProblems(document, lineCounter, err as Error) };
+    return { positions, value: null, problems: aliasProblems(document, lineCounter, err as Error) };
   }
+}
+
+/** Positions over the `yaml` Document: walk the pointer through its maps and sequences. */
+function documentPositions(document: Document | null, lineCounter: LineCounter): Positions {
+  const { isMap, isPair, isScalar, isSeq } = yamlLib();
+  const offsetOf = (pointer: string, onKey: boolean): number => {
+    let node: unknown = document?.contents;
+    let offset = rangeStart(node) ?? 0;
+    const segments = pointerSegments(pointer);
+    for (const [i, segment] of segments.entries()) {
+      const last = i === segments.length - 1;
+      if (isMap(node)) {
+        const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === segment);
+        if (!pair) return offset;
+        if (last && onKey) return rangeStart(pair.key) ?? offset;
+        node = pair.value;
+        offset = rangeStart(node) ?? rangeStart(pair.key) ?? offset;
+      } else if (isSeq(node)) {
+        node = node.items[Number(segment)];
+        if (node === undefined) return offset;
+        offset = rangeStart(node) ?? offset;
+      } else {
+        return offset;
+      }
+    }
+    return offset;
+  };
+  return {
+    position(pointer, onKey) {
+      const { line, col } = lineCounter.linePos(offsetOf(pointer, onKey));
+      return { line, col };
+    },
+  };
+}
+
+function rangeStart(node: unknown): number | undefined {
+  return (node as Node | null)?.range?.[0];
 }
 
 const syntax = (pos: { line: number; col: number }, message: string): YamlProblem => ({ kind: 'syntax', ...pos, message: message.split('\n')[0]! });
@@ -143,25 +179,9 @@ function neutralise(lines: string[], index: number): void {
   lines[index] = m[2] ? `${indent}${m[2]} ~` : `${indent}${m[1]!.includes('-') ? '~' : '_: ~'}`;
 }
 
-function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  return starts;
-}
-
-function positionIn(starts: readonly number[], offset: number): { line: number; col: number } {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid]! <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return { line: lo + 1, col: offset - starts[lo]! + 1 };
-}
-
 /** Duplicate keys and too deep nesting, in one iterative walk (no recursion: depth is what is being checked). */
 function structureProblems(document: Document, lineCounter: LineCounter): YamlProblem[] {
+  const { isMap, isPair, isScalar, isSeq } = yamlLib();
   const problems: YamlProblem[] = [];
   const stack: [unknown, number][] = [[document.contents, 1]];
   while (stack.length > 0) {
@@ -189,6 +209,7 @@ function structureProblems(document: Document, lineCounter: LineCounter): YamlPr
 
 /** toJS failed: an alias names no anchor before it, or aliases expand to too many nodes. */
 function aliasProblems(document: Document, lineCounter: LineCounter, err: Error): YamlProblem[] {
+  const { isAlias, isMap, isSeq } = yamlLib();
   const aliases: Node[] = [];
   const stack: unknown[] = [document.contents];
   while (stack.length > 0) {

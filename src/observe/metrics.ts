@@ -4,6 +4,7 @@
 // request paths or caller input, so the number of series is bounded by the capability files.
 // prom-client is imported when a runtime starts, so `validate` and `list` do not load it.
 import type { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { commonJs } from '../common-js.js';
 
 /** Buckets in seconds, from a fast local mock (1 ms) to an upstream near its timeout (30 s). */
 const BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
@@ -36,7 +37,7 @@ export const METRICS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 let processRegistry: Registry | undefined;
 
 export async function createMetrics(): Promise<Metrics> {
-  const { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } = await import('prom-client');
+  const { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } = commonJs(await import('prom-client'));
   // Node process metrics (`process_*`, `nodejs_*`), collected once per process however many runtimes it holds.
   const processMetrics = (): Registry => {
     if (!processRegistry) {

@@ -5,6 +5,7 @@ import { context, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Context, t
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { commonJs } from '../common-js.js';
 import { VERSION } from '../version.js';
 import type { ClientSpan, ServerSpan, TraceCarrier, Tracing, TracingConfig } from './tracing.js';
 
@@ -25,7 +26,7 @@ const contexts = new WeakMap<ServerSpan, Context>();
 
 export async function createSdkTracing(config: TracingConfig): Promise<Tracing> {
   const { OTLPTraceExporter } =
-    config.protocol === 'http/json' ? await import('@opentelemetry/exporter-trace-otlp-http') : await import('@opentelemetry/exporter-trace-otlp-proto');
+    config.protocol === 'http/json' ? commonJs(await import('@opentelemetry/exporter-trace-otlp-http')) : commonJs(await import('@opentelemetry/exporter-trace-otlp-proto'));
   const exporter = new OTLPTraceExporter({ url: config.url });
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ ...config.resource, 'service.name': config.serviceName, 'service.version': config.resource['service.version'] ?? VERSION }),

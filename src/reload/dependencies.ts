@@ -2,19 +2,19 @@
 // files, skill folders, MCP resource folders and prompt files). Used to watch them and to notice that they changed.
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
+import { parseYaml } from '../load/parse-yaml.js';
 
 /** At most this many locations per file are followed (a hostile file could list thousands). */
 const MAX_LOCATIONS = 200;
 
 /** Absolute paths of the locations named in `text` (the content of the capability file at `file`). */
 export function locationsIn(file: string, text: string): string[] {
-  let document: unknown;
-  try {
-    document = parse(text, { maxAliasCount: 100 });
-  } catch {
-    return []; // an unparsable file is reported by the loader
-  }
+  // An unparsable file (value null) is reported by the loader.
+  return locationsInDocument(file, parseYaml(text).value);
+}
+
+/** The same, from the file's already parsed document (what `serve` loaded at start-up). */
+export function locationsInDocument(file: string, document: unknown): string[] {
   const baseDir = dirname(file);
   const found = new Set<string>();
   const visit = (node: unknown, depth: number): void => {

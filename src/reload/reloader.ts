@@ -76,7 +76,8 @@ export function createReloader(options: ReloaderOptions): Reloader {
   // The state the process started with.
   const initialByFile = new Map(options.initial.capabilities.map((c) => [resolve(c.file), c]));
   for (const file of [...initialByFile.keys(), ...options.initial.shared.map((f) => resolve(f))]) {
-    const locations = locationsOf(file);
+    // The loader already read the file: its locations come with what was prepared (no second parse at start-up).
+    const locations = options.initial.locations?.get(file) ?? locationsOf(file);
     files.set(file, { digest: digestOf(file, locations), locations, capability: initialByFile.get(file) });
   }
 

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse as parseYaml } from 'yaml';
+import { yamlLib } from '../load/yaml-lib.js';
 import { diagnose, type Diagnostic } from '../errors/diagnostic.js';
 import type { LoadedCapability } from '../load/load.js';
 import { pointerOf } from '../load/source.js';
@@ -74,7 +74,7 @@ function readLocation(location: string, baseDir: string): { values: Record<strin
   try {
     const path = relative ? resolve(baseDir, location.slice(relative[0].length - 2)) : fileURLToPath(location);
     const text = readFileSync(path, 'utf8');
-    const values = /\.ya?ml$/i.test(path) ? parseYaml(text) : JSON.parse(text);
+    const values = /\.ya?ml$/i.test(path) ? yamlLib().parse(text) : JSON.parse(text);
     return values && typeof values === 'object' && !Array.isArray(values) ? { values } : { error: 'the file is not a mapping' };
   } catch (err) {
     return { error: (err as Error).message };

@@ -38,7 +38,8 @@ const runNode = (args: string[], what: string) =>
 /**
  * What `npm run build` does, when needed: compiles src/ into dist/ (tsc -p tsconfig.build.json) when dist/cli.js is
  * missing or older than any source file, and regenerates the standalone schema validators (dist/validate/generated)
- * when they are missing or older than the schemas or the generator.
+ * when they are missing or older than the schemas or the generator, and bundles the CLI (scripts/bundle.mjs) when
+ * dist/bundle/ is older than dist/.
  */
 export async function ensureFreshBuild(): Promise<'fresh' | 'rebuilt'> {
   const built = mtimeOf(join(ROOT, 'dist', 'cli.js'));
@@ -49,7 +50,10 @@ export async function ensureFreshBuild(): Promise<'fresh' | 'rebuilt'> {
   // (A validator older than the schemas is never used wrongly: its digest no longer matches and the schema is compiled.)
   const stale = generated === 0 || generated < Math.max(newestMtime(join(ROOT, 'schemas')), mtimeOf(generator));
   if (stale) await runNode([generator], 'scripts/generate-validators.mjs');
-  return compiled && !stale ? 'fresh' : 'rebuilt';
+  // The CLI bundle (bin/capability.js runs it only when it is at least as new as dist/cli.js).
+  const bundled = mtimeOf(join(ROOT, 'dist', 'bundle', 'cli.js')) >= mtimeOf(join(ROOT, 'dist', 'cli.js'));
+  if (!bundled) await runNode([join(ROOT, 'scripts', 'bundle.mjs')], 'scripts/bundle.mjs');
+  return compiled && !stale && bundled ? 'fresh' : 'rebuilt';
 }
 
 /** A child environment with only PATH and what the test gives (never the outer process's secrets). */

@@ -17,7 +17,7 @@ describe('package', () => {
     const { stdout } = await run('npm', ['pack', ROOT, '--pack-destination', dir, '--ignore-scripts', '--json'], { cwd: dir });
     const [packed] = JSON.parse(stdout) as { filename: string; files: { path: string }[] }[];
     const paths = packed!.files.map((f) => f.path);
-    for (const needed of ['bin/capability.js', 'dist/cli.js', 'dist/index.js', 'dist/index.d.ts', 'schemas/naftiko-1.0.0-alpha2.schema.json', 'capabilities/schematic.yaml', 'LICENSE', 'README.md', 'dist/validate/generated/naftiko-1.0.0-alpha3+runtime-extensions.cjs', 'dist/validate/generated/json-schema-2020-12.cjs']) {
+    for (const needed of ['bin/capability.js', 'dist/cli.js', 'dist/index.js', 'dist/index.d.ts', 'schemas/naftiko-1.0.0-alpha2.schema.json', 'capabilities/schematic.yaml', 'LICENSE', 'README.md', 'dist/validate/generated/naftiko-1.0.0-alpha3+runtime-extensions.cjs', 'dist/validate/generated/json-schema-2020-12.cjs', 'dist/bundle/cli.js', 'dist/bundle/shutdown-signals.js']) {
       expect(paths, needed).toContain(needed);
     }
     expect(paths.some((p) => p.startsWith('src/') || p.startsWith('test/'))).toBe(false);

@@ -1,6 +1,7 @@
 // Start-up by construction (issue 9): what a command loads, not how long it takes. `validate`, `list` and `--help`
 // load no server library and compile no JSON Schema (the build generated the validators); `serve` loads the modules of
 // the adapter types it serves and no others; a capability with a thousand tools validates and compiles.
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,7 +27,19 @@ async function loaded(args: string[], serveLines?: number): Promise<{ stdout: st
     const served = await startServe(args, serveLines, { env, timeoutMs: 60_000 });
     ({ stdout } = await served.stop());
   }
-  return { stdout, modules: (await readFile(log, 'utf8')).split('\n').filter(Boolean) };
+  return { stdout, modules: unbundled((await readFile(log, 'utf8')).split('\n').filter(Boolean)) };
+}
+
+/**
+ * The CLI runs from its bundle (dist/bundle/, scripts/bundle.mjs): each chunk it loaded stands for the modules built
+ * into it (dist/bundle/meta.json), so the guards below still speak of dist/ modules and node_modules packages.
+ */
+function unbundled(modules: string[]): string[] {
+  const { chunks } = JSON.parse(readFileSync(join(ROOT, 'dist', 'bundle', 'meta.json'), 'utf8')) as { chunks: Record<string, string[]> };
+  return modules.flatMap((m) => {
+    const chunk = /\/dist\/bundle\/([^/]+\.js)$/.exec(m)?.[1];
+    return [m, ...(chunk ? (chunks[chunk] ?? []).map((input) => join(ROOT, input)) : [])];
+  });
 }
 
 const packages = (modules: readonly string[]) => new Set(modules.flatMap((m) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(m)?.[1] ?? []));
@@ -47,6 +60,7 @@ describe('start-up', () => {
     const help = await loaded(['--help']);
     expect(help.stdout).toContain('Usage:');
     for (const run of [validate, list, help]) {
+      expect(run.modules.some((m) => m.includes('/dist/bundle/cli.js'))).toBe(true); // the CLI ran from its bundle
       expect(run.modules.some((m) => m.includes('/dist/cli.js'))).toBe(true); // the hook saw the CLI load
       const found = packages(run.modules);
       for (const library of SERVER_LIBRARIES) expect(found.has(library), library).toBe(false);
@@ -92,8 +106,10 @@ capability:
     const found = packages(rest.modules);
     expect(found.has('fastify')).toBe(true);
     expect(found.has('undici')).toBe(true);
-    // (The Host/Origin guard of every adapter still uses two functions of @modelcontextprotocol/server.)
-    for (const library of ['@modelcontextprotocol/node', 'jose', 'fflate']) expect(found.has(library), library).toBe(false);
+    // No MCP SDK (nor zod) without an MCP adapter, no docs plugins before a /docs request.
+    for (const library of ['@modelcontextprotocol/server', '@modelcontextprotocol/core', '@modelcontextprotocol/node', 'zod', 'jose', 'fflate', '@fastify/swagger', '@fastify/swagger-ui', 'yaml']) {
+      expect(found.has(library), library).toBe(false);
+    }
     expect(rest.modules.some((m) => m.includes('/dist/exposes/mcp/'))).toBe(false);
     expect(rest.modules.some((m) => m.includes('/dist/exposes/skill/'))).toBe(false);
   }, 120_000);

@@ -1,7 +1,7 @@
 // Mounts a REST adapter's OpenAPI document and a Swagger UI page at /docs (@fastify/swagger in static mode serves
 // the document built from the graph as it is; @fastify/swagger-ui the page, /docs/json and /docs/yaml). The routes
 // are registered on the adapter's app, so the Host/Origin guard and inbound authentication run on them too.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { CompiledAdapter } from '../../compile/compile.js';
 import type { Logger } from '../../observe/log.js';
 import { buildOpenApi, DOCS_PREFIX, type OpenApiInfo } from './openapi.js';
@@ -21,10 +21,31 @@ export function mountDocs(app: FastifyInstance, adapter: RestAdapter, info: Open
     return;
   }
   const document = buildOpenApi(adapter, info);
-  // Loaded when a REST adapter starts, so that `validate` and `list` never load the docs plugins.
-  void app.register(async (scope) => {
-    const [{ default: swagger }, { default: swaggerUi }] = await Promise.all([import('@fastify/swagger'), import('@fastify/swagger-ui')]);
-    await scope.register(swagger, { mode: 'static', specification: { document: document as never } });
-    await scope.register(swaggerUi, { routePrefix: DOCS_PREFIX });
-  });
+  // The docs plugins (and the files they read) load on the first /docs request, not at start-up (issue 9): they
+  // live in an inner app of their own, which the adapter's routes below hand each request to.
+  let docsApp: Promise<FastifyInstance> | undefined;
+  const serveDocs = async (request: FastifyRequest, reply: FastifyReply) => {
+    docsApp ??= createDocsApp(document).catch((err: unknown) => {
+      docsApp = undefined; // tried again on the next request
+      throw err;
+    });
+    const answer = await (await docsApp).inject({ method: request.method as 'GET', url: request.url, headers: request.headers });
+    for (const [name, value] of Object.entries(answer.headers)) if (value !== undefined && !NOT_FORWARDED.has(name)) reply.header(name, value);
+    return reply.code(answer.statusCode).send(answer.rawPayload);
+  };
+  app.get(DOCS_PREFIX, serveDocs);
+  app.get(`${DOCS_PREFIX}/*`, serveDocs);
+}
+
+/** Headers of the inner answer that belong to its own (injected) connection. */
+const NOT_FORWARDED = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'date']);
+
+/** @fastify/swagger in static mode serves the document as it is; @fastify/swagger-ui the page, /docs/json and /docs/yaml. */
+async function createDocsApp(document: unknown): Promise<FastifyInstance> {
+  const [{ default: Fastify }, { default: swagger }, { default: swaggerUi }] = await Promise.all([import('fastify'), import('@fastify/swagger'), import('@fastify/swagger-ui')]);
+  const docs = Fastify({ logger: false });
+  await docs.register(swagger, { mode: 'static', specification: { document: document as never } });
+  await docs.register(swaggerUi, { routePrefix: DOCS_PREFIX });
+  await docs.ready();
+  return docs;
 }

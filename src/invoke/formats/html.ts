@@ -1,8 +1,10 @@
 // HTML → {"tables": [[{header: value}, …], …]} (naftiko-semantics §3.6). The operation's `outputSchema`, when set,
 // is a CSS selector scoping which tables are read (a table itself or the tables inside each matching element).
-import { parse, type HTMLElement } from 'node-html-parser';
+import type { HTMLElement } from 'node-html-parser';
+import { htmlLibrary } from './lazy-library.js';
 
 export function compileHtml(selector: string | undefined): (text: string) => unknown {
+  const { parse } = htmlLibrary();
   if (selector !== undefined) {
     // Fail at load time on a selector the engine cannot use, rather than on the first request.
     parse('<p></p>').querySelectorAll(selector);

@@ -1,6 +1,6 @@
 // outputRawFormat → a body reader compiled once per consumed operation: it turns the upstream's bytes into the JSON
 // tree the output mapping reads (naftiko-semantics §3.6). Unknown formats are refused at load time.
-import { parse as parseYaml } from 'yaml';
+import { yamlLib } from '../../load/yaml-lib.js';
 import { CapError } from '../../errors/cap-error.js';
 import { exceedsDepth, MAX_JSON_DEPTH } from '../json-depth.js';
 import { compileAvro, compileProtobuf, SchemaFileError, type BinaryParser } from './binary.js';
@@ -94,7 +94,7 @@ function compileParser(name: string, schema: string | undefined): (text: string)
     case 'json':
       return (text) => JSON.parse(text);
     case 'yaml':
-      return (text) => parseYaml(text);
+      return (text) => yamlLib().parse(text);
     case 'xml':
       return compileXml();
     case 'csv':

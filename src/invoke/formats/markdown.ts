@@ -3,7 +3,7 @@
 // `content` is the plain text of a section's blocks (tables left out), and the operation's `outputSchema`, when
 // set, is a heading prefix that keeps only the sections whose heading starts with it.
 import { Lexer, type Token, type Tokens } from 'marked';
-import { parse as parseYaml } from 'yaml';
+import { yamlLib } from '../../load/yaml-lib.js';
 
 interface Section {
   heading: string;
@@ -17,7 +17,7 @@ export function compileMarkdown(headingPrefix: string | undefined): (text: strin
   const lexerOptions = { gfm: true };
   return (text) => {
     const front = FRONT_MATTER.exec(text);
-    const parsedFront: unknown = front ? parseYaml(front[1]!) : undefined;
+    const parsedFront: unknown = front ? yamlLib().parse(front[1]!) : undefined;
     const frontMatter = parsedFront && typeof parsedFront === 'object' && !Array.isArray(parsedFront) ? parsedFront : {};
     const tokens = new Lexer(lexerOptions).lex(front ? text.slice(front[0].length) : text);
 

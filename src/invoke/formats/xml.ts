@@ -1,9 +1,10 @@
 // XML → JSON as the reference's Jackson XmlMapper.readTree does (naftiko-semantics §3.6): the root element is
 // dropped, repeated children become arrays, attributes become fields and every leaf stays a string.
-import { XMLParser } from 'fast-xml-parser';
+import { xmlLibrary } from './lazy-library.js';
 
 export function compileXml(): (text: string) => unknown {
   // One parser per operation, configured once; parse() keeps no state between documents.
+  const { XMLParser } = xmlLibrary();
   const parser = new XMLParser({
     ignoreAttributes: false,
     attributeNamePrefix: '',
