@@ -4,6 +4,7 @@
 // On a terminal the lines are rendered for people (./pretty.ts); anywhere else they stay JSON for collectors.
 import { pino, type Logger as PinoLogger, type DestinationStream } from 'pino';
 import { redactSecrets } from '../resolve/redaction.js';
+import { censorHeaders } from './log-censor.js';
 import { prettyLine } from './pretty.js';
 
 export type Logger = PinoLogger;
@@ -35,22 +36,8 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     {
       level: options.level ?? 'info',
       base: undefined,
-      // Header values that may carry credentials are never written, whatever a caller logs.
-      redact: {
-        paths: [
-          '*.authorization',
-          '*.cookie',
-          '*["x-api-key"]',
-          '*["proxy-authorization"]',
-          '*["set-cookie"]',
-          'headers.*',
-          '*.headers.authorization',
-          '*.headers.cookie',
-          '*.headers["x-api-key"]',
-          '*.headers["proxy-authorization"]',
-        ],
-        censor: '[redacted]',
-      },
+      // Header values that may carry credentials are never written, whatever a caller logs (./log-censor.ts).
+      formatters: { log: censorHeaders },
     },
     destination,
   );
