@@ -7,6 +7,7 @@ import { Agent, errors as undiciErrors, type Dispatcher } from 'undici';
 import { CapError } from '../errors/cap-error.js';
 import type { UpstreamRequest } from '../compile/request-template.js';
 import type { UpstreamObserver } from '../observe/observer.js';
+import { CallDeadline } from './call-deadline.js';
 import { AuthState, sendAuthenticated, type TransportResponse } from './auth/authenticate.js';
 import { FAILURE_STATUSES, UpstreamGuard, type Admission } from './policies/guard.js';
 import { isIdempotent, retryDecision, withRetries } from './policies/retry.js';
@@ -96,12 +97,9 @@ export function createUpstreamClient(options: UpstreamClientOptions = {}): Upstr
     const retry = guard?.policy.retry;
     const retries = !!guard?.budget && !!retry && isIdempotent(request.method, sendOptions.operationPolicy?.idempotent);
     const via = dispatcherFor(timeouts.connectMs, retries);
-    // One deadline for the whole call: queueing, redirects, retries and a slowly dripping body included. A timer
-    // cleared when the call ends (AbortSignal.timeout would keep a timer and a signal alive for the whole timeout).
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new DOMException(`${where} did not answer within ${callMs} ms`, 'TimeoutError')), Math.max(1, deadline - Date.now()));
-    timer.unref();
-    const signal = controller.signal;
+    // One deadline for the whole call: queueing, redirects, retries and a slowly dripping body included; its timer
+    // is cleared when the call ends (./call-deadline.ts).
+    const signal = new CallDeadline(deadline - Date.now(), () => new DOMException(`${where} did not answer within ${callMs} ms`, 'TimeoutError'));
     let current: UpstreamRequest = request;
     let answered = false;
     let failed = false;
@@ -143,7 +141,7 @@ export function createUpstreamClient(options: UpstreamClientOptions = {}): Upstr
       watch?.failed(failure, answered);
       throw failure;
     } finally {
-      clearTimeout(timer);
+      signal.clear();
       if (admission) {
         admission.release();
         await guard!.record(admission, failed).catch(() => undefined);
