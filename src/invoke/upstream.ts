@@ -6,6 +6,7 @@
 import { Agent, errors as undiciErrors, type Dispatcher } from 'undici';
 import { CapError } from '../errors/cap-error.js';
 import type { UpstreamRequest } from '../compile/request-template.js';
+import type { Observation } from '../observe/observation.js';
 import type { UpstreamObserver } from '../observe/observer.js';
 import { CallDeadline } from './call-deadline.js';
 import { AuthState, sendAuthenticated, type TransportResponse } from './auth/authenticate.js';
@@ -25,6 +26,11 @@ export interface SendOptions {
   operationPolicy?: OperationPolicy;
   /** The consumed operation's name, for metrics and traces. */
   operation?: string;
+  /**
+   * The inbound request this call serves, when the adapter hands it over (REST does); otherwise the observer looks
+   * for it in the request's AsyncLocalStorage context.
+   */
+  observation?: Observation;
 }
 
 export interface UpstreamClient {
@@ -103,7 +109,7 @@ export function createUpstreamClient(options: UpstreamClientOptions = {}): Upstr
     let current: UpstreamRequest = request;
     let answered = false;
     let failed = false;
-    const watch = options.observer?.start({ namespace, operation: sendOptions.operation ?? 'call', method: request.method, origin });
+    const watch = options.observer?.start({ namespace, operation: sendOptions.operation ?? 'call', method: request.method, origin }, sendOptions.observation);
     try {
       if (retries) guard!.budget!.recordCall();
       for (let hop = 0; ; hop++) {

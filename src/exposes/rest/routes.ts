@@ -8,6 +8,7 @@ import { forwardRequest } from '../../invoke/forward.js';
 import { invoke } from '../../invoke/invoke.js';
 import { exceedsDepth, MAX_JSON_DEPTH } from '../../invoke/json-depth.js';
 import type { ObservedRouteConfig } from '../../observe/http-hooks.js';
+import { observationOf } from '../../observe/observation.js';
 import type { AdapterContext } from '../../runtime.js';
 import { BODY_LIMIT_BYTES, classifyRequestError } from '../request-errors.js';
 import { redact, resultText } from '../respond.js';
@@ -57,7 +58,7 @@ export function createRestServer(adapter: RestAdapter, context: AdapterContext, 
         url,
         config: { operation: route.invoker.name, route: `${route.method} ${shownPath(path)}` } satisfies ObservedRouteConfig,
         handler: async (req, reply) => {
-          const result = await invoke(route.invoker, gather(req), upstream);
+          const result = await invoke(route.invoker, gather(req), upstream, observationOf(req));
           const text = resultText(result.value, secrets);
           if (text === '') return reply.code(result.status === 200 ? 204 : result.status).send();
           return reply.code(result.status).type('application/json').send(text);
@@ -80,7 +81,7 @@ export function createRestServer(adapter: RestAdapter, context: AdapterContext, 
             const params = req.params as Record<string, string>;
             const query = req.url.includes('?') ? req.url.slice(req.url.indexOf('?') + 1) : '';
             const body = typeof req.body === 'string' && req.body.length > 0 ? req.body : undefined;
-            const answer = await forwardRequest(forward, { method: req.method, path: rest ? (params[rest.key] ?? '') : '', query, headers: req.headers, body }, upstream);
+            const answer = await forwardRequest(forward, { method: req.method, path: rest ? (params[rest.key] ?? '') : '', query, headers: req.headers, body }, upstream, observationOf(req));
             reply.code(answer.status);
             if (answer.contentType) reply.header('content-type', answer.contentType);
             // A Buffer, so that Fastify sends the upstream media type as it is (no charset added).
