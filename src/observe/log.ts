@@ -4,6 +4,7 @@
 // On a terminal the lines are rendered for people (./pretty.ts); anywhere else they stay JSON for collectors.
 import { pino, type Logger as PinoLogger, type DestinationStream } from 'pino';
 import { redactSecrets } from '../resolve/redaction.js';
+import { batchLines } from './line-batch.js';
 import { censorHeaders } from './log-censor.js';
 import { prettyLine } from './pretty.js';
 
@@ -24,10 +25,16 @@ export interface LoggerOptions {
 
 const registered = new WeakMap<Logger, { secrets: string[] }>();
 
+let stderr: DestinationStream | undefined;
+/**
+ * stderr, shared by every logger of the process: asynchronous writes (a synchronous write per request line cost a
+ * third of REST throughput), the lines of one event-loop turn in one write (./line-batch.ts), flushed at exit.
+ */
+const stderrLines = (): DestinationStream => (stderr ??= batchLines(pino.destination({ fd: 2, sync: false }), 2));
+
 export function createLogger(options: LoggerOptions = {}): Logger {
   const state = { secrets: [] as string[] };
-  // Asynchronous writes: a synchronous write per request line cost a third of REST throughput; pino flushes on exit.
-  const target = options.destination ?? pino.destination({ fd: 2, sync: false });
+  const target = options.destination ?? stderrLines();
   const color = options.pretty === true && !process.env.NO_COLOR;
   const destination: DestinationStream = options.pretty
     ? { write: (line: string) => target.write(prettyLine(redactSecrets(line, state.secrets), color)) }
