@@ -1,7 +1,7 @@
-// Log lines written in one turn of the event loop go to stderr in one write. Each write of pino's asynchronous
-// destination is a round trip through libuv's thread pool; one per request line cost more than building the line.
-// Lines wait at most until the end of the current turn (setImmediate), and whatever is still waiting when the
-// process exits is written synchronously then, so no line is lost on exit.
+// Log lines written in one turn of the event loop go to stderr in one write: under load a turn finishes several
+// requests, and one system call per request line cost more than building the line. Lines wait at most until the
+// end of the current turn (setImmediate); whatever still waits when the process exits is written then, so no line
+// is lost on exit.
 import { writeSync } from 'node:fs';
 import type { DestinationStream } from 'pino';
 
