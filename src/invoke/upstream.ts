@@ -113,21 +113,23 @@ export function createUpstreamClient(options: UpstreamClientOptions = {}): Upstr
     try {
       if (retries) guard!.budget!.recordCall();
       for (let hop = 0; ; hop++) {
-        const response = await via.request({
+        // Built without spreads: one plain object per request, the optional fields set only when declared.
+        const requestOptions = {
           origin,
           path: current.path,
           method: current.method as Dispatcher.HttpMethod,
-          headers: watch?.headers ? withObservedHeaders(current.headers, watch.headers) : current.headers,
+          headers: watch?.headers ? addObservedHeaders(current.headers, watch.headers) : current.headers,
           body: current.body,
           signal,
-          ...(timeouts.headersMs !== undefined && { headersTimeout: timeouts.headersMs }),
-          ...(timeouts.bodyMs !== undefined && { bodyTimeout: timeouts.bodyMs }),
-          ...(retries && {
-            retryOptions: {
-              retry: retryDecision({ policy: retry!, budget: guard!.budget!, deadline, answered: () => answered, beforeRetry: (d) => guard!.takeToken(d) }),
-            },
-          }),
-        } as Dispatcher.RequestOptions);
+        } as Dispatcher.RequestOptions & { retryOptions?: unknown };
+        if (timeouts.headersMs !== undefined) requestOptions.headersTimeout = timeouts.headersMs;
+        if (timeouts.bodyMs !== undefined) requestOptions.bodyTimeout = timeouts.bodyMs;
+        if (retries) {
+          requestOptions.retryOptions = {
+            retry: retryDecision({ policy: retry!, budget: guard!.budget!, deadline, answered: () => answered, beforeRetry: (d) => guard!.takeToken(d) }),
+          };
+        }
+        const response = await via.request(requestOptions);
         answered = true;
         if (isRedirect(response.statusCode)) {
           await response.body.dump().catch(() => {});
@@ -170,14 +172,18 @@ export function createUpstreamClient(options: UpstreamClientOptions = {}): Upstr
 
 /**
  * The request id and trace context join the request's headers. A request id the capability sets itself is kept;
- * the trace context is always ours (a forwarded caller's `traceparent` would skip this hop).
+ * the trace context is always ours (a forwarded caller's `traceparent` would skip this hop). The headers object is
+ * the call's own (request templates, forwards and the auth wrappers build one per call), so it is completed in
+ * place rather than copied on every request.
  */
-function withObservedHeaders(headers: Record<string, string>, observed: Readonly<Record<string, string>>): Record<string, string> {
-  const merged = { ...observed, ...headers };
-  if (observed.traceparent) merged.traceparent = observed.traceparent;
-  if (observed.tracestate) merged.tracestate = observed.tracestate;
-  else if (observed.traceparent) delete merged.tracestate;
-  return merged;
+function addObservedHeaders(headers: Record<string, string>, observed: Readonly<Record<string, string>>): Record<string, string> {
+  for (const name in observed) if (headers[name] === undefined) headers[name] = observed[name]!;
+  if (observed.traceparent) {
+    headers.traceparent = observed.traceparent;
+    if (observed.tracestate) headers.tracestate = observed.tracestate;
+    else delete headers.tracestate;
+  }
+  return headers;
 }
 
 /** Reads the body, aborting as soon as it exceeds `cap` bytes: never more than the cap is held. */
