@@ -4,6 +4,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AdapterType } from '../compile/compile.js';
 import { attachObservation, observationOf, runObserved, type Observation } from './observation.js';
+import { boundGauge } from './metric-series.js';
 import type { Observer } from './observer.js';
 import { recordRequest } from './record.js';
 import { REQUEST_ID_HEADER, requestIdOf } from './request-id.js';
@@ -40,7 +41,7 @@ export function observeRequests(app: FastifyInstance, adapter: { namespace: stri
   if (!observer) return;
   const { metrics, tracing } = observer;
   const kind = adapter.type;
-  const inFlight = metrics.inFlight.labels(adapter.namespace);
+  const inFlight = boundGauge(metrics.inFlight, { adapter: adapter.namespace });
 
   // First hook of the app, before the Host/Origin guard and authentication, so refused requests are seen too.
   app.addHook('onRequest', (req, reply, done) => {

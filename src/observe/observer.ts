@@ -5,6 +5,7 @@ import type { CapError } from '../errors/cap-error.js';
 import { redactSecrets } from '../resolve/redaction.js';
 import type { Logger } from './log.js';
 import type { Metrics } from './metrics.js';
+import { boundCounter, boundHistogram, seriesCache } from './metric-series.js';
 import { currentObservation, elapsedMs, round, type Observation } from './observation.js';
 import { REQUEST_ID_HEADER } from './request-id.js';
 import { registerObserver } from './stdio-calls.js';
@@ -47,6 +48,12 @@ export function errorKindOf(err: CapError, answered: boolean): string {
 
 export function createObserver(options: { logger: Logger; metrics: Metrics; tracing?: Tracing; secrets: () => readonly string[] }): Observer {
   const { metrics, tracing } = options;
+  // The upstream series of each consumed operation, bound on first use (./metric-series.ts).
+  const seriesOf = seriesCache((key) => {
+    const [namespace, operation] = key.split('\u0000') as [string, string];
+    const byStatus = seriesCache((status) => boundCounter(metrics.upstreamRequests, { namespace, operation, status }));
+    return { count: (status: string) => byStatus(status)(), duration: boundHistogram(metrics.upstreamDuration, { namespace, operation }) };
+  });
   const upstream: UpstreamObserver = {
     start({ namespace, operation, method, origin }, given) {
       const observation = given ?? currentObservation();
@@ -60,8 +67,9 @@ export function createObserver(options: { logger: Logger; metrics: Metrics; trac
       const headers = span ? { ...(observation ? { [REQUEST_ID_HEADER]: observation.id } : {}), ...span.headers } : observation ? { [REQUEST_ID_HEADER]: observation.id } : undefined;
       const finish = (status: number | string) => {
         const ms = elapsedMs(start);
-        metrics.upstreamRequests.inc({ namespace, operation, status: typeof status === 'number' ? String(status) : 'error' });
-        metrics.upstreamDuration.observe({ namespace, operation }, ms / 1000);
+        const series = seriesOf(`${namespace}\u0000${operation}`);
+        series.count(typeof status === 'number' ? String(status) : 'error');
+        series.duration(ms / 1000);
         if (observation) (observation.upstream ??= []).push({ namespace, operation, status, ms: round(ms) });
       };
       return {

@@ -2,6 +2,8 @@
 // request metrics, the one log line and the server span, from what the observation gathered.
 import type { AdapterType } from '../compile/compile.js';
 import { elapsedMs, round, type Observation } from './observation.js';
+import type { Metrics } from './metrics.js';
+import { boundCounter, boundHistogram, seriesCache } from './metric-series.js';
 import type { Observer } from './observer.js';
 import type { TraceCarrier } from './tracing.js';
 
@@ -32,8 +34,9 @@ export function recordRequest(observer: Observer, adapter: { namespace: string; 
   const ms = elapsedMs(observation.start);
   const status = done.aborted ? CLIENT_CLOSED : (observation.status ?? done.httpStatus);
   const operation = observation.operation ?? done.operation ?? (kind === 'mcp' ? (observation.rpc ?? done.method ?? 'other') : (done.route ?? 'unmatched'));
-  metrics.requests.inc({ adapter: adapter.namespace, kind, operation, status: String(status) });
-  metrics.requestDuration.observe({ adapter: adapter.namespace, kind, operation }, ms / 1000);
+  const series = requestSeries(metrics, adapter.namespace, kind, operation);
+  series.count(status);
+  series.duration(ms / 1000);
   const upstream = observation.upstream;
   const loggedMs = round(ms);
   // Built field by field (no spreads): one object per request line, keys in the order they are written.
@@ -73,4 +76,27 @@ export function recordRequest(observer: Observer, adapter: { namespace: string; 
       observation.code,
     );
   }
+}
+
+interface RequestSeries {
+  count(status: number): void;
+  duration(seconds: number): void;
+}
+
+const requestSeriesOf = new WeakMap<Metrics, (key: string) => RequestSeries>();
+
+/** The bound request series of one adapter operation (the status series bound on first use of each status). */
+function requestSeries(metrics: Metrics, adapter: string, kind: string, operation: string): RequestSeries {
+  let find = requestSeriesOf.get(metrics);
+  if (!find) {
+    find = seriesCache((key) => {
+      const [a, k, o] = key.split('\u0000') as [string, string, string];
+      const labels = { adapter: a, kind: k, operation: o };
+      const byStatus = seriesCache((status) => boundCounter(metrics.requests, { ...labels, status }));
+      const duration = boundHistogram(metrics.requestDuration, labels);
+      return { count: (status) => byStatus(String(status))(), duration };
+    });
+    requestSeriesOf.set(metrics, find);
+  }
+  return find(`${adapter}\u0000${kind}\u0000${operation}`);
 }
