@@ -69,9 +69,11 @@ export const boundGauge = (gauge: Gauge<string>, labels: Labels): { inc(): void;
 };
 
 export const boundHistogram = (histogram: Histogram<string>, labels: Labels): ((value: number) => void) => {
-  const internals = histogram as unknown as Internals;
+  const bounds = (histogram as unknown as Internals).upperBounds!;
+  // The bucket records are keyed by the bounds' text: converted once here, not on every observation.
+  const keys = bounds.map(String);
   return bound(
-    internals,
+    histogram as unknown as Internals,
     labels,
     (value) => histogram.observe(labels, value),
     (record, value) => {
@@ -79,10 +81,9 @@ export const boundHistogram = (histogram: Histogram<string>, labels: Labels): ((
       // (buckets are cumulated when scraped).
       record.sum! += value;
       record.count! += 1;
-      const bounds = internals.upperBounds!;
       for (let i = 0; i < bounds.length; i++) {
         if (value <= bounds[i]!) {
-          record.bucketValues![bounds[i]!]! += 1;
+          (record.bucketValues as unknown as Record<string, number>)[keys[i]!]! += 1;
           return;
         }
       }
