@@ -3,7 +3,7 @@
 import type { CompiledInvoker } from '../compile/invoker.js';
 import type { CompiledCall } from '../compile/plan.js';
 import type { Params } from '../compile/names.js';
-import type { UpstreamRequest } from '../compile/request-template.js';
+import type { RequestTemplate, UpstreamRequest } from '../compile/request-template.js';
 import { CapError } from '../errors/cap-error.js';
 import type { Observation } from '../observe/observation.js';
 import { collectPages, type Page } from './pages.js';
@@ -39,19 +39,21 @@ export async function invoke(invoker: CompiledInvoker, input: Record<string, unk
 /** Builds and sends one consumed call (every page of it, when it declares pagination); an upstream error status is a CAP_UPSTREAM_STATUS failure. */
 export async function sendCall(call: CompiledCall, params: Params, upstream: UpstreamClient, observation?: Observation): Promise<{ status: number; body: unknown }> {
   const request = call.request;
-  const fetchPage = async (built: UpstreamRequest): Promise<Page> => {
-    const response = await upstream.send(request.namespace, request.origin, built, { maxResponseBytes: request.maxResponseBytes, policy: request.policy, operationPolicy: request.operationPolicy, operation: request.operation, observation });
-    const body = request.readBody(response);
-    if (response.status >= 400) {
-      throw new CapError('CAP_UPSTREAM_STATUS', `upstream "${request.namespace}" answered ${response.status} to ${request.operation}`, {
-        upstream: request.namespace,
-        upstreamStatus: response.status,
-        upstreamBody: body,
-      });
-    }
-    return { status: response.status, body, headers: response.headers ?? {} };
-  };
-  if (call.pagination) return collectPages(call.pagination, params, (p) => request.build(p), fetchPage, request);
-  const { status, body } = await fetchPage(request.build(params));
+  if (call.pagination) return collectPages(call.pagination, params, (p) => request.build(p), (built) => fetchPage(request, built, upstream, observation), request);
+  const { status, body } = await fetchPage(request, request.build(params), upstream, observation);
   return { status, body };
+}
+
+/** Sends one built request and reads its body; an upstream error status is a CAP_UPSTREAM_STATUS failure. */
+async function fetchPage(request: RequestTemplate, built: UpstreamRequest, upstream: UpstreamClient, observation: Observation | undefined): Promise<Page> {
+  const response = await upstream.send(request.namespace, request.origin, built, { maxResponseBytes: request.maxResponseBytes, policy: request.policy, operationPolicy: request.operationPolicy, operation: request.operation, observation });
+  const body = request.readBody(response);
+  if (response.status >= 400) {
+    throw new CapError('CAP_UPSTREAM_STATUS', `upstream "${request.namespace}" answered ${response.status} to ${request.operation}`, {
+      upstream: request.namespace,
+      upstreamStatus: response.status,
+      upstreamBody: body,
+    });
+  }
+  return { status: response.status, body, headers: response.headers ?? {} };
 }

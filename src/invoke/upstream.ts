@@ -158,7 +158,8 @@ export function createUpstreamClient(options: UpstreamClientOptions = {}): Upstr
   }
   return {
     // Digest and OAuth 2 client credentials wrap the plain send (src/invoke/auth/); other requests pass straight through.
-    send: (namespace, origin, request, sendOptions) => sendAuthenticated((o, r) => sendOnce(namespace, o, r, sendOptions), auth, namespace, origin, request),
+    send: (namespace, origin, request, sendOptions) =>
+      request.auth ? sendAuthenticated((o, r) => sendOnce(namespace, o, r, sendOptions), auth, namespace, origin, request) : sendOnce(namespace, origin, request, sendOptions),
     close: async () => {
       await Promise.all([dispatcher.close(), ...[...agents.values()].map((a) => a.close())]);
       await store.close();

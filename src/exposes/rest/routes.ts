@@ -1,6 +1,14 @@
 // REST adapter: mounts a compiled REST adapter's routes on Fastify. It only translates HTTP ⇄ invoke();
 // errors become RFC 9457 application/problem+json.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type {
+  FastifyInstance,
+  FastifyRequest,
+  preHandlerHookHandler,
+  RawReplyDefaultExpression,
+  RawRequestDefaultExpression,
+  RawServerDefault,
+  RouteGenericInterface,
+} from 'fastify';
 import type { CompiledAdapter, CompiledRoute } from '../../compile/compile.js';
 import type { CompiledForward } from '../../compile/forward.js';
 import { CapError } from '../../errors/cap-error.js';
@@ -24,13 +32,6 @@ export function createRestServer(adapter: RestAdapter, context: AdapterContext, 
   const { upstream, secrets, logger } = context;
   const { app, sendProblem } = createProblemApp(adapter, context, { return503OnClosing: true, bodyLimit: BODY_LIMIT_BYTES });
   if (docs) mountDocs(app, adapter, docs, logger);
-  // Deeply nested bodies would overflow the stack in validation and redaction: refused like any other bad input.
-  // A callback hook: no promise per request, and nothing to walk when there is no body (GET).
-  app.addHook('preHandler', (req, _reply, done) => {
-    if (req.body === undefined || !exceedsDepth(req.body)) return done();
-    const message = `is nested deeper than ${MAX_JSON_DEPTH} levels`;
-    done(new CapError('CAP_INPUT_INVALID', `request body ${message}`, { errors: [{ field: 'body', in: 'body', message }] }));
-  });
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
     if (err instanceof CapError) return sendProblem(req, reply, err);
     // Fastify's own request errors (bad JSON, unsupported media type, body too large).
@@ -56,6 +57,8 @@ export function createRestServer(adapter: RestAdapter, context: AdapterContext, 
       app.route({
         method: route.method,
         url,
+        // GET has no body (Fastify does not parse one): the depth check runs only where a body can come.
+        preHandler: route.method === 'GET' ? [] : [refuseDeepBodies],
         config: { operation: route.invoker.name, route: `${route.method} ${shownPath(path)}` } satisfies ObservedRouteConfig,
         handler: async (req, reply) => {
           const result = await invoke(route.invoker, gather(req), upstream, observationOf(req));
@@ -102,6 +105,20 @@ export function createRestServer(adapter: RestAdapter, context: AdapterContext, 
   }
   return app;
 }
+
+/**
+ * Deeply nested bodies would overflow the stack in validation and redaction: refused like any other bad input.
+ * A callback hook: no promise per request.
+ */
+const refuseDeepBodies: preHandlerHookHandler<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, RouteGenericInterface, ObservedRouteConfig> = (
+  req,
+  _reply,
+  done,
+) => {
+  if (req.body === undefined || !exceedsDepth(req.body)) return done();
+  const message = `is nested deeper than ${MAX_JSON_DEPTH} levels`;
+  done(new CapError('CAP_INPUT_INVALID', `request body ${message}`, { errors: [{ field: 'body', in: 'body', message }] }));
+};
 
 /** `/ships/{{imo}}` → `/ships/{imo}`: the route as logs, metrics and traces name it. */
 const shownPath = (path: string): string => path.replace(/\{\{?\s*([^{}\s]+)\s*\}?\}/g, '{$1}');
