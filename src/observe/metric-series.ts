@@ -91,7 +91,11 @@ export const boundHistogram = (histogram: Histogram<string>, labels: Labels): ((
   );
 };
 
-/** Bound series by key, made on first use: the label sets come from the capability, so the map stays small. */
+/**
+ * Bound series by key, made on first use: the label sets come from the capability, so the map stays small. Nest one
+ * per label rather than joining labels into one key: a joined key is a new string per request, hashed every time,
+ * where the label strings themselves (adapter, operation names) keep their hash.
+ */
 export function seriesCache<T>(make: (key: string) => T): (key: string) => T {
   const cache = new Map<string, T>();
   return (key) => {

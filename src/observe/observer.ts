@@ -49,11 +49,12 @@ export function errorKindOf(err: CapError, answered: boolean): string {
 export function createObserver(options: { logger: Logger; metrics: Metrics; tracing?: Tracing; secrets: () => readonly string[] }): Observer {
   const { metrics, tracing } = options;
   // The upstream series of each consumed operation, bound on first use (./metric-series.ts).
-  const seriesOf = seriesCache((key) => {
-    const [namespace, operation] = key.split('\u0000') as [string, string];
-    const byStatus = seriesCache((status) => boundCounter(metrics.upstreamRequests, { namespace, operation, status }));
-    return { count: (status: string) => byStatus(status)(), duration: boundHistogram(metrics.upstreamDuration, { namespace, operation }) };
-  });
+  const seriesOf = seriesCache((namespace) =>
+    seriesCache((operation) => {
+      const byStatus = seriesCache((status) => boundCounter(metrics.upstreamRequests, { namespace, operation, status }));
+      return { count: (status: string) => byStatus(status)(), duration: boundHistogram(metrics.upstreamDuration, { namespace, operation }) };
+    }),
+  );
   const upstream: UpstreamObserver = {
     start({ namespace, operation, method, origin }, given) {
       const observation = given ?? currentObservation();
@@ -67,7 +68,7 @@ export function createObserver(options: { logger: Logger; metrics: Metrics; trac
       const headers = span ? { ...(observation ? { [REQUEST_ID_HEADER]: observation.id } : {}), ...span.headers } : observation ? { [REQUEST_ID_HEADER]: observation.id } : undefined;
       const finish = (status: number | string) => {
         const ms = elapsedMs(start);
-        const series = seriesOf(`${namespace}\u0000${operation}`);
+        const series = seriesOf(namespace)(operation);
         series.count(typeof status === 'number' ? String(status) : 'error');
         series.duration(ms / 1000);
         if (observation) (observation.upstream ??= []).push({ namespace, operation, status, ms: round(ms) });

@@ -83,20 +83,24 @@ interface RequestSeries {
   duration(seconds: number): void;
 }
 
-const requestSeriesOf = new WeakMap<Metrics, (key: string) => RequestSeries>();
+type Find<T> = (key: string) => T;
+const requestSeriesOf = new WeakMap<Metrics, Find<Find<Find<RequestSeries>>>>();
 
 /** The bound request series of one adapter operation (the status series bound on first use of each status). */
 function requestSeries(metrics: Metrics, adapter: string, kind: string, operation: string): RequestSeries {
   let find = requestSeriesOf.get(metrics);
   if (!find) {
-    find = seriesCache((key) => {
-      const [a, k, o] = key.split('\u0000') as [string, string, string];
-      const labels = { adapter: a, kind: k, operation: o };
-      const byStatus = seriesCache((status) => boundCounter(metrics.requests, { ...labels, status }));
-      const duration = boundHistogram(metrics.requestDuration, labels);
-      return { count: (status) => byStatus(String(status))(), duration };
-    });
+    find = seriesCache((a) =>
+      seriesCache((k) =>
+        seriesCache((o): RequestSeries => {
+          const labels = { adapter: a, kind: k, operation: o };
+          const byStatus = seriesCache((status) => boundCounter(metrics.requests, { ...labels, status }));
+          const duration = boundHistogram(metrics.requestDuration, labels);
+          return { count: (status) => byStatus(String(status))(), duration };
+        }),
+      ),
+    );
     requestSeriesOf.set(metrics, find);
   }
-  return find(`${adapter}\u0000${kind}\u0000${operation}`);
+  return find(adapter)(kind)(operation);
 }
