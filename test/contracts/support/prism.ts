@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 const PRISM_BIN = fileURLToPath(new URL('../../../node_modules/.bin/prism', import.meta.url));
-const START_TIMEOUT_MS = 30_000;
+const START_TIMEOUT_MS = 75_000; // generous: Prism parses a large OpenAPI file, slow on a busy 2-core machine
 const LOG_LIMIT = 20_000; // characters of Prism output kept for error messages
 
 // One exit hook for all running Prism children, so none outlives the test process.

@@ -10,7 +10,7 @@ export function contractSuite(options: ContractBenchOptions, toolCases: readonly
 
   beforeAll(async () => {
     bench = await startContractBench(options);
-  }, 90_000);
+  }, 150_000);
 
   afterAll(async () => {
     await bench?.close();
