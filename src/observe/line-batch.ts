@@ -1,7 +1,7 @@
 // Log lines written in one turn of the event loop go to stderr in one write: under load a turn finishes several
-// requests, and one system call per request line cost more than building the line. Lines wait at most until the
-// end of the current turn (setImmediate); whatever still waits when the process exits is written then, so no line
-// is lost on exit.
+// requests, and one write per request line (a thread-pool round trip each) cost more than building the line. Lines
+// wait at most until the end of the current turn (setImmediate); whatever still waits when the process exits is
+// written then, synchronously, so no line is lost on exit.
 import { writeSync } from 'node:fs';
 import type { DestinationStream } from 'pino';
 
