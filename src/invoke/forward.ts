@@ -3,6 +3,7 @@
 // a caller cannot replace them. The upstream answer comes back as it is.
 import type { CompiledForward } from '../compile/forward.js';
 import { CapError } from '../errors/cap-error.js';
+import type { Observation } from '../observe/observation.js';
 import type { UpstreamClient, UpstreamResponse } from './upstream.js';
 
 export interface ForwardedRequest {
@@ -15,7 +16,7 @@ export interface ForwardedRequest {
   body?: string;
 }
 
-export async function forwardRequest(forward: CompiledForward, request: ForwardedRequest, upstream: UpstreamClient): Promise<UpstreamResponse> {
+export async function forwardRequest(forward: CompiledForward, request: ForwardedRequest, upstream: UpstreamClient, observation?: Observation): Promise<UpstreamResponse> {
   const base = forward.base();
   const [basePath = '', baseQuery = ''] = base.path.split('?');
   const headers: Record<string, string> = {};
@@ -31,7 +32,7 @@ export async function forwardRequest(forward: CompiledForward, request: Forwarde
   if (request.body !== undefined && typeof contentType === 'string') headers['content-type'] = contentType;
   const query = [request.query, baseQuery].filter(Boolean).join('&');
   const path = `${basePath}/${encodePath(request.path)}${query ? `?${query}` : ''}`;
-  return upstream.send(forward.namespace, forward.origin, { method: request.method, path, headers, body: request.body }, { maxResponseBytes: forward.maxResponseBytes, policy: forward.policy, operation: 'forward' });
+  return upstream.send(forward.namespace, forward.origin, { method: request.method, path, headers, body: request.body }, { maxResponseBytes: forward.maxResponseBytes, policy: forward.policy, operation: 'forward', observation });
 }
 
 /**

@@ -6,7 +6,9 @@
 import { Agent, errors as undiciErrors, type Dispatcher } from 'undici';
 import { CapError } from '../errors/cap-error.js';
 import type { UpstreamRequest } from '../compile/request-template.js';
+import type { Observation } from '../observe/observation.js';
 import type { UpstreamObserver } from '../observe/observer.js';
+import { CallDeadline } from './call-deadline.js';
 import { AuthState, sendAuthenticated, type TransportResponse } from './auth/authenticate.js';
 import { FAILURE_STATUSES, UpstreamGuard, type Admission } from './policies/guard.js';
 import { isIdempotent, requestWithRetries } from './policies/retry.js';
@@ -24,6 +26,11 @@ export interface SendOptions {
   operationPolicy?: OperationPolicy;
   /** The consumed operation's name, for metrics and traces. */
   operation?: string;
+  /**
+   * The inbound request this call serves, when the adapter hands it over (REST does); otherwise the observer looks
+   * for it in the request's AsyncLocalStorage context.
+   */
+  observation?: Observation;
 }
 
 export interface UpstreamClient {
@@ -94,30 +101,27 @@ export function createUpstreamClient(options: UpstreamClientOptions = {}): Upstr
     const retry = guard?.policy.retry;
     const retries = !!guard?.budget && !!retry && isIdempotent(request.method, sendOptions.operationPolicy?.idempotent);
     const via = dispatcherFor(timeouts.connectMs);
-    // One deadline for the whole call: queueing, redirects, retries and a slowly dripping body included. A timer
-    // cleared when the call ends (AbortSignal.timeout would keep a timer and a signal alive for the whole timeout).
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new DOMException(`${where} did not answer within ${callMs} ms`, 'TimeoutError')), Math.max(1, deadline - Date.now()));
-    timer.unref();
-    const signal = controller.signal;
+    // One deadline for the whole call: queueing, redirects, retries and a slowly dripping body included; its timer
+    // is cleared when the call ends (./call-deadline.ts).
+    const signal = new CallDeadline(deadline - Date.now(), () => new DOMException(`${where} did not answer within ${callMs} ms`, 'TimeoutError'));
     let current: UpstreamRequest = request;
     let answered = false;
     let failed = false;
-    const watch = options.observer?.start({ namespace, operation: sendOptions.operation ?? 'call', method: request.method, origin });
+    const watch = options.observer?.start({ namespace, operation: sendOptions.operation ?? 'call', method: request.method, origin }, sendOptions.observation);
     try {
       if (retries) guard!.budget!.recordCall();
       for (let hop = 0; ; hop++) {
+        // Built without spreads: one plain object per request, the optional fields set only when declared.
         const requestOptions: Dispatcher.RequestOptions = {
           origin,
           path: current.path,
           method: current.method as Dispatcher.HttpMethod,
-          headers: watch?.headers ? withObservedHeaders(current.headers, watch.headers) : current.headers,
+          headers: watch?.headers ? addObservedHeaders(current.headers, watch.headers) : current.headers,
           body: current.body,
           signal,
-          // undici falls back to the Agent's own timeouts when these are undefined.
-          headersTimeout: timeouts.headersMs,
-          bodyTimeout: timeouts.bodyMs,
         };
+        if (timeouts.headersMs !== undefined) requestOptions.headersTimeout = timeouts.headersMs;
+        if (timeouts.bodyMs !== undefined) requestOptions.bodyTimeout = timeouts.bodyMs;
         const response = retries ? await requestWithRetries(via, requestOptions, retry!, guard!, deadline) : await via.request(requestOptions);
         answered = true;
         if (isRedirect(response.statusCode)) {
@@ -138,7 +142,7 @@ export function createUpstreamClient(options: UpstreamClientOptions = {}): Upstr
       watch?.failed(failure, answered);
       throw failure;
     } finally {
-      clearTimeout(timer);
+      signal.clear();
       if (admission) {
         const told = guard!.finish(admission, failed);
         if (told) await told;
@@ -147,7 +151,8 @@ export function createUpstreamClient(options: UpstreamClientOptions = {}): Upstr
   }
   return {
     // Digest and OAuth 2 client credentials wrap the plain send (src/invoke/auth/); other requests pass straight through.
-    send: (namespace, origin, request, sendOptions) => sendAuthenticated((o, r) => sendOnce(namespace, o, r, sendOptions), auth, namespace, origin, request),
+    send: (namespace, origin, request, sendOptions) =>
+      request.auth ? sendAuthenticated((o, r) => sendOnce(namespace, o, r, sendOptions), auth, namespace, origin, request) : sendOnce(namespace, origin, request, sendOptions),
     close: async () => {
       await Promise.all([dispatcher.close(), ...[...agents.values()].map((a) => a.close())]);
       await store.close();
@@ -161,14 +166,18 @@ export function createUpstreamClient(options: UpstreamClientOptions = {}): Upstr
 
 /**
  * The request id and trace context join the request's headers. A request id the capability sets itself is kept;
- * the trace context is always ours (a forwarded caller's `traceparent` would skip this hop).
+ * the trace context is always ours (a forwarded caller's `traceparent` would skip this hop). The headers object is
+ * the call's own (request templates, forwards and the auth wrappers build one per call), so it is completed in
+ * place rather than copied on every request.
  */
-function withObservedHeaders(headers: Record<string, string>, observed: Readonly<Record<string, string>>): Record<string, string> {
-  const merged = { ...observed, ...headers };
-  if (observed.traceparent) merged.traceparent = observed.traceparent;
-  if (observed.tracestate) merged.tracestate = observed.tracestate;
-  else if (observed.traceparent) delete merged.tracestate;
-  return merged;
+function addObservedHeaders(headers: Record<string, string>, observed: Readonly<Record<string, string>>): Record<string, string> {
+  for (const name in observed) if (headers[name] === undefined) headers[name] = observed[name]!;
+  if (observed.traceparent) {
+    headers.traceparent = observed.traceparent;
+    if (observed.tracestate) headers.tracestate = observed.tracestate;
+    else delete headers.tracestate;
+  }
+  return headers;
 }
 
 /** Reads the body, aborting as soon as it exceeds `cap` bytes: never more than the cap is held. */

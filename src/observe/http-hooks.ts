@@ -4,6 +4,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AdapterType } from '../compile/compile.js';
 import { attachObservation, observationOf, runObserved, type Observation } from './observation.js';
+import { boundGauge } from './metric-series.js';
 import type { Observer } from './observer.js';
 import { recordRequest } from './record.js';
 import { REQUEST_ID_HEADER, requestIdOf } from './request-id.js';
@@ -40,7 +41,7 @@ export function observeRequests(app: FastifyInstance, adapter: { namespace: stri
   if (!observer) return;
   const { metrics, tracing } = observer;
   const kind = adapter.type;
-  const inFlight = metrics.inFlight.labels(adapter.namespace);
+  const inFlight = boundGauge(metrics.inFlight, { adapter: adapter.namespace });
 
   // First hook of the app, before the Host/Origin guard and authentication, so refused requests are seen too.
   app.addHook('onRequest', (req, reply, done) => {
@@ -55,6 +56,9 @@ export function observeRequests(app: FastifyInstance, adapter: { namespace: stri
   });
 
   // The body is parsed by now (MCP: the JSON-RPC method, the tool and `params._meta`); the handler runs observed.
+  // REST hands the observation to invoke() itself, so without traces it needs no hook here and no AsyncLocalStorage
+  // context (whose hooks would run for every promise of the process).
+  if (kind === 'rest' && !tracing) return;
   app.addHook('preHandler', (req, _reply, done) => {
     const observation = observationOf(req);
     if (!observation) return done();
@@ -67,19 +71,22 @@ export function observeRequests(app: FastifyInstance, adapter: { namespace: stri
       if (meta && typeof meta === 'object' && typeof meta.traceparent === 'string') carrier = meta;
     }
     if (tracing) observation.span = tracing.startServer(carrier, observation.startedAt, kind);
+    if (kind === 'rest') return done();
     runObserved(observation, done);
   });
 
   function finish(req: FastifyRequest, reply: FastifyReply, observation: Observation): void {
     inFlight.dec();
-    const config = req.routeOptions.config as ObservedRouteConfig | undefined;
-    const pattern = req.routeOptions.url;
+    const options = req.routeOptions; // a getter that builds an object: read once
+    const config = options.config as ObservedRouteConfig | undefined;
+    const pattern = options.url;
     const route = config?.route ?? (pattern ? `${req.method} ${pattern}` : undefined);
     recordRequest(observer!, adapter, observation, {
       method: req.method,
       route,
       path: route ? undefined : pathOf(req.url),
-      pattern: config?.route ? config.route.slice(config.route.indexOf(' ') + 1) : pattern,
+      // Only spans use the pattern alone.
+      pattern: !tracing ? undefined : config?.route ? config.route.slice(config.route.indexOf(' ') + 1) : pattern,
       operation: config?.operation,
       httpStatus: reply.raw.statusCode,
       aborted: !reply.raw.writableFinished,

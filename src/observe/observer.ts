@@ -5,7 +5,8 @@ import type { CapError } from '../errors/cap-error.js';
 import { redactSecrets } from '../resolve/redaction.js';
 import type { Logger } from './log.js';
 import type { Metrics } from './metrics.js';
-import { currentObservation, elapsedMs, round } from './observation.js';
+import { boundCounter, boundHistogram, seriesCache } from './metric-series.js';
+import { currentObservation, elapsedMs, round, type Observation } from './observation.js';
 import { REQUEST_ID_HEADER } from './request-id.js';
 import { registerObserver } from './stdio-calls.js';
 import type { Tracing } from './tracing.js';
@@ -19,7 +20,8 @@ export interface Observer {
 
 /** Called by the upstream client (src/invoke/upstream.ts) around each request it sends. */
 export interface UpstreamObserver {
-  start(call: { namespace: string; operation: string; method: string; origin: string }): UpstreamWatch;
+  /** `observation`: the inbound request's, when the caller has it at hand (else the AsyncLocalStorage one). */
+  start(call: { namespace: string; operation: string; method: string; origin: string }, observation?: Observation): UpstreamWatch;
 }
 
 export interface UpstreamWatch {
@@ -46,9 +48,16 @@ export function errorKindOf(err: CapError, answered: boolean): string {
 
 export function createObserver(options: { logger: Logger; metrics: Metrics; tracing?: Tracing; secrets: () => readonly string[] }): Observer {
   const { metrics, tracing } = options;
+  // The upstream series of each consumed operation, bound on first use (./metric-series.ts).
+  const seriesOf = seriesCache((namespace) =>
+    seriesCache((operation) => {
+      const byStatus = seriesCache((status) => boundCounter(metrics.upstreamRequests, { namespace, operation, status }));
+      return { count: (status: string) => byStatus(status)(), duration: boundHistogram(metrics.upstreamDuration, { namespace, operation }) };
+    }),
+  );
   const upstream: UpstreamObserver = {
-    start({ namespace, operation, method, origin }) {
-      const observation = currentObservation();
+    start({ namespace, operation, method, origin }, given) {
+      const observation = given ?? currentObservation();
       const start = process.hrtime.bigint();
       const span = tracing?.startClient(observation?.span, `${method} ${namespace}.${operation}`, {
         'http.request.method': method,
@@ -56,11 +65,12 @@ export function createObserver(options: { logger: Logger; metrics: Metrics; trac
         'capability.upstream.namespace': namespace,
         'capability.upstream.operation': operation,
       });
-      const headers = observation || span ? { ...(observation ? { [REQUEST_ID_HEADER]: observation.id } : {}), ...span?.headers } : undefined;
+      const headers = span ? { ...(observation ? { [REQUEST_ID_HEADER]: observation.id } : {}), ...span.headers } : observation ? { [REQUEST_ID_HEADER]: observation.id } : undefined;
       const finish = (status: number | string) => {
         const ms = elapsedMs(start);
-        metrics.upstreamRequests.inc({ namespace, operation, status: typeof status === 'number' ? String(status) : 'error' });
-        metrics.upstreamDuration.observe({ namespace, operation }, ms / 1000);
+        const series = seriesOf(namespace)(operation);
+        series.count(typeof status === 'number' ? String(status) : 'error');
+        series.duration(ms / 1000);
         if (observation) (observation.upstream ??= []).push({ namespace, operation, status, ms: round(ms) });
       };
       return {

@@ -2,6 +2,8 @@
 // request metrics, the one log line and the server span, from what the observation gathered.
 import type { AdapterType } from '../compile/compile.js';
 import { elapsedMs, round, type Observation } from './observation.js';
+import type { Metrics } from './metrics.js';
+import { boundCounter, boundHistogram, seriesCache } from './metric-series.js';
 import type { Observer } from './observer.js';
 import type { TraceCarrier } from './tracing.js';
 
@@ -32,27 +34,30 @@ export function recordRequest(observer: Observer, adapter: { namespace: string; 
   const ms = elapsedMs(observation.start);
   const status = done.aborted ? CLIENT_CLOSED : (observation.status ?? done.httpStatus);
   const operation = observation.operation ?? done.operation ?? (kind === 'mcp' ? (observation.rpc ?? done.method ?? 'other') : (done.route ?? 'unmatched'));
-  metrics.requests.inc({ adapter: adapter.namespace, kind, operation, status: String(status) });
-  metrics.requestDuration.observe({ adapter: adapter.namespace, kind, operation }, ms / 1000);
+  const series = requestSeries(metrics, adapter.namespace, kind, operation);
+  series.count(status);
+  series.duration(ms / 1000);
   const upstream = observation.upstream;
-  const line = {
-    reqId: observation.id,
-    adapter: adapter.namespace,
-    kind,
-    ...(done.method ? { method: done.method } : { transport: 'stdio' }),
-    ...(done.route ? { route: done.route } : done.path !== undefined ? { path: done.path } : {}),
-    ...(kind === 'mcp' ? { rpc: observation.rpc, tool: observation.tool } : { operation }),
-    status,
-    ...(done.httpStatus !== status && !done.aborted ? { httpStatus: done.httpStatus } : {}),
-    ...(observation.code ? { code: observation.code } : {}),
-    ms: round(ms),
-    ...(upstream ? { upstream: upstream.length === 1 ? upstream[0] : upstream } : {}),
-    ...(done.aborted ? { aborted: true } : {}),
-  };
-  const rpc = [observation.rpc, observation.tool].filter(Boolean).join(' ');
-  const what = kind === 'mcp' ? rpc || done.method : (done.route ?? done.path ?? done.method);
+  const loggedMs = round(ms);
+  // Built field by field (no spreads): one object per request line, keys in the order they are written.
+  const line: Record<string, unknown> = { reqId: observation.id, adapter: adapter.namespace, kind };
+  if (done.method) line.method = done.method;
+  else line.transport = 'stdio';
+  if (done.route) line.route = done.route;
+  else if (done.path !== undefined) line.path = done.path;
+  if (kind === 'mcp') {
+    line.rpc = observation.rpc;
+    line.tool = observation.tool;
+  } else line.operation = operation;
+  line.status = status;
+  if (done.httpStatus !== status && !done.aborted) line.httpStatus = done.httpStatus;
+  if (observation.code) line.code = observation.code;
+  line.ms = loggedMs;
+  if (upstream) line.upstream = upstream.length === 1 ? upstream[0] : upstream;
+  if (done.aborted) line.aborted = true;
+  const what = kind === 'mcp' ? (observation.rpc ? (observation.tool ? `${observation.rpc} ${observation.tool}` : observation.rpc) : observation.tool || done.method) : (done.route ?? done.path ?? done.method);
   const name = what ?? 'request';
-  logger.info(line, `${name} ${status} ${line.ms}ms`);
+  logger.info(line, `${name} ${status} ${loggedMs}ms`);
   if (tracing) {
     const span = observation.span ?? tracing.startServer(done.carrier, observation.startedAt, kind);
     span.end(
@@ -71,4 +76,31 @@ export function recordRequest(observer: Observer, adapter: { namespace: string; 
       observation.code,
     );
   }
+}
+
+interface RequestSeries {
+  count(status: number): void;
+  duration(seconds: number): void;
+}
+
+type Find<T> = (key: string) => T;
+const requestSeriesOf = new WeakMap<Metrics, Find<Find<Find<RequestSeries>>>>();
+
+/** The bound request series of one adapter operation (the status series bound on first use of each status). */
+function requestSeries(metrics: Metrics, adapter: string, kind: string, operation: string): RequestSeries {
+  let find = requestSeriesOf.get(metrics);
+  if (!find) {
+    find = seriesCache((a) =>
+      seriesCache((k) =>
+        seriesCache((o): RequestSeries => {
+          const labels = { adapter: a, kind: k, operation: o };
+          const byStatus = seriesCache((status) => boundCounter(metrics.requests, { ...labels, status }));
+          const duration = boundHistogram(metrics.requestDuration, labels);
+          return { count: (status) => byStatus(String(status))(), duration };
+        }),
+      ),
+    );
+    requestSeriesOf.set(metrics, find);
+  }
+  return find(adapter)(kind)(operation);
 }

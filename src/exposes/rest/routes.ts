@@ -1,6 +1,14 @@
 // REST adapter: mounts a compiled REST adapter's routes on Fastify. It only translates HTTP ⇄ invoke();
 // errors become RFC 9457 application/problem+json.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type {
+  FastifyInstance,
+  FastifyRequest,
+  preHandlerHookHandler,
+  RawReplyDefaultExpression,
+  RawRequestDefaultExpression,
+  RawServerDefault,
+  RouteGenericInterface,
+} from 'fastify';
 import type { CompiledAdapter, CompiledRoute } from '../../compile/compile.js';
 import type { CompiledForward } from '../../compile/forward.js';
 import { CapError } from '../../errors/cap-error.js';
@@ -8,6 +16,7 @@ import { forwardRequest } from '../../invoke/forward.js';
 import { invoke } from '../../invoke/invoke.js';
 import { exceedsDepth, MAX_JSON_DEPTH } from '../../invoke/json-depth.js';
 import type { ObservedRouteConfig } from '../../observe/http-hooks.js';
+import { observationOf } from '../../observe/observation.js';
 import type { AdapterContext } from '../../runtime.js';
 import { BODY_LIMIT_BYTES, classifyRequestError } from '../request-errors.js';
 import { redact, resultText } from '../respond.js';
@@ -29,13 +38,6 @@ export function createRestServer(adapter: RestAdapter, context: AdapterContext, 
   const { app, sendProblem } = createProblemApp(adapter, context, { return503OnClosing: true, bodyLimit: BODY_LIMIT_BYTES }, healthPaths);
   mountHealthRoutes(app, healthPaths, context.ready);
   if (docs) mountDocs(app, adapter, docs, logger);
-  // Deeply nested bodies would overflow the stack in validation and redaction: refused like any other bad input.
-  // A callback hook: no promise per request, and nothing to walk when there is no body (GET).
-  app.addHook('preHandler', (req, _reply, done) => {
-    if (req.body === undefined || !exceedsDepth(req.body)) return done();
-    const message = `is nested deeper than ${MAX_JSON_DEPTH} levels`;
-    done(new CapError('CAP_INPUT_INVALID', `request body ${message}`, { errors: [{ field: 'body', in: 'body', message }] }));
-  });
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
     if (err instanceof CapError) return sendProblem(req, reply, err);
     // Fastify's own request errors (bad JSON, unsupported media type, body too large).
@@ -61,9 +63,11 @@ export function createRestServer(adapter: RestAdapter, context: AdapterContext, 
       app.route({
         method: route.method,
         url,
+        // GET has no body (Fastify does not parse one): the depth check runs only where a body can come.
+        preHandler: route.method === 'GET' ? [] : [refuseDeepBodies],
         config: { operation: route.invoker.name, route: `${route.method} ${shownPath(path)}` } satisfies ObservedRouteConfig,
         handler: async (req, reply) => {
-          const result = await invoke(route.invoker, gather(req), upstream);
+          const result = await invoke(route.invoker, gather(req), upstream, observationOf(req));
           const text = resultText(result.value, secrets);
           if (text === '') return reply.code(result.status === 200 ? 204 : result.status).send();
           return reply.code(result.status).type('application/json').send(text);
@@ -86,7 +90,7 @@ export function createRestServer(adapter: RestAdapter, context: AdapterContext, 
             const params = req.params as Record<string, string>;
             const query = req.url.includes('?') ? req.url.slice(req.url.indexOf('?') + 1) : '';
             const body = typeof req.body === 'string' && req.body.length > 0 ? req.body : undefined;
-            const answer = await forwardRequest(forward, { method: req.method, path: rest ? (params[rest.key] ?? '') : '', query, headers: req.headers, body }, upstream);
+            const answer = await forwardRequest(forward, { method: req.method, path: rest ? (params[rest.key] ?? '') : '', query, headers: req.headers, body }, upstream, observationOf(req));
             reply.code(answer.status);
             if (answer.contentType) reply.header('content-type', answer.contentType);
             // A Buffer, so that Fastify sends the upstream media type as it is (no charset added).
@@ -107,6 +111,20 @@ export function createRestServer(adapter: RestAdapter, context: AdapterContext, 
   }
   return app;
 }
+
+/**
+ * Deeply nested bodies would overflow the stack in validation and redaction: refused like any other bad input.
+ * A callback hook: no promise per request.
+ */
+const refuseDeepBodies: preHandlerHookHandler<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, RouteGenericInterface, ObservedRouteConfig> = (
+  req,
+  _reply,
+  done,
+) => {
+  if (req.body === undefined || !exceedsDepth(req.body)) return done();
+  const message = `is nested deeper than ${MAX_JSON_DEPTH} levels`;
+  done(new CapError('CAP_INPUT_INVALID', `request body ${message}`, { errors: [{ field: 'body', in: 'body', message }] }));
+};
 
 /** `/ships/{{imo}}` → `/ships/{imo}`: the route as logs, metrics and traces name it. */
 const shownPath = (path: string): string => path.replace(/\{\{?\s*([^{}\s]+)\s*\}?\}/g, '{$1}');
