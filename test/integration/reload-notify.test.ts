@@ -12,7 +12,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureFreshBuild, killRunningChildren, ROOT, startServe } from '../helpers/cli.js';
+import { ensureFreshBuild, killRunningChildren, ROOT, startServe, type ServeProcess } from '../helpers/cli.js';
 import { startUpstream, type Upstream } from '../helpers/upstream.js';
 
 /** One MCP adapter (HTTP, or stdio) with one tool per name. */
@@ -52,6 +52,15 @@ afterAll(async () => {
   await upstream?.close();
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
+
+/** SIGTERM ends open server streams at once: exit 0 well before the 20 s drain timeout, nothing cut. */
+async function expectStreamsEndedAtShutdown(serve: ServeProcess): Promise<void> {
+  const started = Date.now();
+  const result = await serve.stop('SIGTERM');
+  expect(result.code).toBe(0);
+  expect(Date.now() - started).toBeLessThan(10_000);
+  expect(result.stderr).not.toMatch(/cut at the drain timeout/);
+}
 
 function tempFile(text: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'cap-notify-'));
@@ -104,11 +113,7 @@ describe('2025-era clients hear notifications/tools/list_changed after a reload'
       expect(gets).toHaveLength(1);
 
       // Shutdown ends the open stream instead of waiting the 20 s drain timeout on it.
-      const started = Date.now();
-      const result = await serve.stop('SIGTERM');
-      expect(result.code).toBe(0);
-      expect(Date.now() - started).toBeLessThan(10_000);
-      expect(result.stderr).not.toMatch(/cut at the drain timeout/);
+      await expectStreamsEndedAtShutdown(serve);
     } finally {
       await client.close().catch(() => undefined);
       await serve.stop();
@@ -123,11 +128,7 @@ describe('2025-era clients hear notifications/tools/list_changed after a reload'
     try {
       await client.connect(new ModernTransport(new URL(url)));
       await client.listen({ toolsListChanged: true });
-      const started = Date.now();
-      const result = await serve.stop('SIGTERM');
-      expect(result.code).toBe(0);
-      expect(Date.now() - started).toBeLessThan(10_000);
-      expect(result.stderr).not.toMatch(/cut at the drain timeout/);
+      await expectStreamsEndedAtShutdown(serve);
     } finally {
       await client.close().catch(() => undefined);
       await serve.stop();
