@@ -13,6 +13,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureFreshBuild, killRunningChildren, ROOT, startServe, type ServeProcess } from '../helpers/cli.js';
+import { itemsConsumes, itemsTools } from '../helpers/items-capability.js';
 import { startUpstream, type Upstream } from '../helpers/upstream.js';
 
 /** One MCP adapter (HTTP, or stdio) with one tool per name. */
@@ -22,23 +23,12 @@ info:
   label: "Reload notification test"
   description: "Served with --watch by test/integration/reload-notify.test.ts"
 capability:
-  consumes:
-    - type: http
-      namespace: api
-      baseUri: "http://127.0.0.1:9"
-      resources:
-        - name: items
-          path: "/items"
-          operations:
-            - name: list-items
-              method: GET
-  exposes:
+${itemsConsumes()}  exposes:
     - type: mcp
 ${transport === 'stdio' ? '      transport: stdio' : '      port: 9000'}
       namespace: notify-mcp
       tools:
-${tools.map((t) => `        - name: ${t}\n          description: "Lists items (${t})"\n          call: api.list-items`).join('\n')}
-`;
+${itemsTools(tools)}`;
 }
 
 let upstream: Upstream;

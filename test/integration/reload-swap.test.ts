@@ -10,6 +10,7 @@ import { silentLogger } from '../../src/observe/log.js';
 import { prepareCapabilities } from '../../src/prepare.js';
 import { startRuntime, type Runtime } from '../../src/runtime.js';
 import { connectMcp, resultJson } from '../helpers/mcp-clients.js';
+import { itemsConsumes, itemsRestAdapter, itemsTools } from '../helpers/items-capability.js';
 import { startUpstream, type Upstream } from '../helpers/upstream.js';
 
 /** The route and the tool call `/<version>/items` upstream. */
@@ -18,35 +19,12 @@ info:
   label: "Swap test"
   description: "Two versions of one capability"
 capability:
-  consumes:
-    - type: http
-      namespace: api
-      baseUri: "http://127.0.0.1:9"
-      resources:
-        - name: items
-          path: "/${version}/items"
-          operations:
-            - name: list-items
-              method: GET
-  exposes:
+${itemsConsumes(`/${version}/items`)}  exposes:
     - type: mcp
       port: 9000
       namespace: swap-mcp
       tools:
-        - name: list-items
-          description: "Lists items"
-          call: api.list-items
-    - type: rest
-      port: 9001
-      namespace: swap-api
-      resources:
-        - name: items
-          path: "/items"
-          operations:
-            - name: list-items
-              method: GET
-              call: api.list-items
-`;
+${itemsTools(['list-items'])}${itemsRestAdapter('swap-api', 9001)}`;
 
 let upstream: Upstream;
 let dir: string;

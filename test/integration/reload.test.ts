@@ -11,6 +11,7 @@ import { Client as ModernClient, StreamableHTTPClientTransport as ModernTranspor
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureFreshBuild, killRunningChildren, startServe, type ServeProcess } from '../helpers/cli.js';
 import { CLIENT_GENERATIONS, connectMcp, type McpTestClient } from '../helpers/mcp-clients.js';
+import { itemsConsumes, itemsRestAdapter, itemsTools } from '../helpers/items-capability.js';
 import { startUpstream, type Upstream } from '../helpers/upstream.js';
 
 const CONTROL_TOKEN = 'reload-control-token-9f3b2c';
@@ -26,33 +27,12 @@ binds:
     keys:
       CONTROL_TOKEN: CONTROL_TOKEN
 capability:
-  consumes:
-    - type: http
-      namespace: api
-      baseUri: "http://127.0.0.1:9"
-      resources:
-        - name: items
-          path: "/items"
-          operations:
-            - name: list-items
-              method: GET
-  exposes:
+${itemsConsumes()}  exposes:
     - type: mcp
       port: 9000
       namespace: reload-mcp
       tools:
-${tools.map((t) => `        - name: ${t}\n          description: "Lists items (${t})"\n          call: api.list-items`).join('\n')}
-    - type: rest
-      port: ${options.restPort ?? 9001}
-      namespace: ${options.restNamespace ?? 'reload-api'}
-      resources:
-        - name: items
-          path: "/items"
-          operations:
-            - name: list-items
-              method: GET
-              call: api.list-items
-    - type: control
+${itemsTools(tools)}${itemsRestAdapter(options.restNamespace ?? 'reload-api', options.restPort ?? 9001)}    - type: control
       port: 9002
       authentication: { type: bearer, token: "{{CONTROL_TOKEN}}" }
       management: { health: true, reload: true }
@@ -66,28 +46,8 @@ info:
   label: "Reload folder test ${namespace}"
   description: "One REST adapter"
 capability:
-  consumes:
-    - type: http
-      namespace: api
-      baseUri: "http://127.0.0.1:9"
-      resources:
-        - name: items
-          path: "/items"
-          operations:
-            - name: list-items
-              method: GET
-  exposes:
-    - type: rest
-      port: ${port}
-      namespace: ${namespace}
-      resources:
-        - name: items
-          path: "/items"
-          operations:
-            - name: list-items
-              method: GET
-              call: api.list-items
-`;
+${itemsConsumes()}  exposes:
+${itemsRestAdapter(namespace, port)}`;
 }
 
 let upstream: Upstream;
