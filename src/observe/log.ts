@@ -23,7 +23,13 @@ export interface LoggerOptions {
   pretty?: boolean;
 }
 
-const registered = new WeakMap<Logger, { secrets: string[] }>();
+interface LoggerState {
+  secrets: string[];
+  /** Writes a finished line as this logger's own are written, without the bound-value scan (see lineWriterOf). */
+  writeLine: (line: string) => void;
+}
+
+const registered = new WeakMap<Logger, LoggerState>();
 
 let stderr: DestinationStream | undefined;
 /**
@@ -35,9 +41,12 @@ let stderr: DestinationStream | undefined;
 const stderrLines = (): DestinationStream => (stderr ??= batchLines(pino.destination({ fd: 2, sync: false }), 2));
 
 export function createLogger(options: LoggerOptions = {}): Logger {
-  const state = { secrets: [] as string[] };
   const target = options.destination ?? stderrLines();
   const color = options.pretty === true && !process.env.NO_COLOR;
+  const state: LoggerState = {
+    secrets: [],
+    writeLine: options.pretty ? (line) => target.write(prettyLine(line, color)) : (line) => target.write(line),
+  };
   const destination: DestinationStream = options.pretty
     ? { write: (line: string) => target.write(prettyLine(redactSecrets(line, state.secrets), color)) }
     : { write: (line: string) => target.write(redactSecrets(line, state.secrets)) };
@@ -59,6 +68,31 @@ export function addLogSecrets(logger: Logger, secrets: readonly string[]): void 
   const state = registered.get(logger);
   if (!state || secrets.length === 0) return;
   state.secrets = [...new Set([...state.secrets, ...secrets])].sort((a, b) => b.length - a.length);
+}
+
+export interface LineWriter {
+  /** The bound values this logger redacts (a new array whenever one is added). */
+  secrets(): readonly string[];
+  /** Writes one finished JSON line (ending in a newline) where the logger writes, rendered for people when it is pretty. */
+  write(line: string): void;
+}
+
+const NO_SECRETS: readonly string[] = [];
+const writers = new WeakMap<Logger, LineWriter>();
+
+/**
+ * For lines built as text elsewhere (./request-line.ts), which redact bound values themselves where they can occur:
+ * the full-line scan every other line goes through is skipped. A logger not made here writes to its pino stream.
+ */
+export function lineWriterOf(logger: Logger): LineWriter {
+  let writer = writers.get(logger);
+  if (!writer) {
+    const state = registered.get(logger);
+    const stream = (logger as unknown as Record<symbol, DestinationStream>)[pino.symbols.streamSym];
+    writer = state ? { secrets: () => state.secrets, write: (line) => state.writeLine(line) } : { secrets: () => NO_SECRETS, write: (line) => void stream?.write(line) };
+    writers.set(logger, writer);
+  }
+  return writer;
 }
 
 /** A logger that writes nothing (library use and tests that do not look at logs). */

@@ -5,6 +5,7 @@ import { elapsedMs, round, type Observation } from './observation.js';
 import type { Metrics } from './metrics.js';
 import { boundCounter, boundHistogram, seriesCache } from './metric-series.js';
 import type { Observer } from './observer.js';
+import { writeRequestLine } from './request-line.js';
 import type { TraceCarrier } from './tracing.js';
 
 export interface Finished {
@@ -37,27 +38,31 @@ export function recordRequest(observer: Observer, adapter: { namespace: string; 
   const series = requestSeries(metrics, adapter.namespace, kind, operation);
   series.count(status);
   series.duration(ms / 1000);
-  const upstream = observation.upstream;
   const loggedMs = round(ms);
-  // Built field by field (no spreads): one object per request line, keys in the order they are written.
-  const line: Record<string, unknown> = { reqId: observation.id, adapter: adapter.namespace, kind };
-  if (done.method) line.method = done.method;
-  else line.transport = 'stdio';
-  if (done.route) line.route = done.route;
-  else if (done.path !== undefined) line.path = done.path;
-  if (kind === 'mcp') {
-    line.rpc = observation.rpc;
-    line.tool = observation.tool;
-  } else line.operation = operation;
-  line.status = status;
-  if (done.httpStatus !== status && !done.aborted) line.httpStatus = done.httpStatus;
-  if (observation.code) line.code = observation.code;
-  line.ms = loggedMs;
-  if (upstream) line.upstream = upstream.length === 1 ? upstream[0] : upstream;
-  if (done.aborted) line.aborted = true;
-  const what = kind === 'mcp' ? (observation.rpc ? (observation.tool ? `${observation.rpc} ${observation.tool}` : observation.rpc) : observation.tool || done.method) : (done.route ?? done.path ?? done.method);
+  const mcp = kind === 'mcp';
+  const what = mcp ? (observation.rpc ? (observation.tool ? `${observation.rpc} ${observation.tool}` : observation.rpc) : observation.tool || done.method) : (done.route ?? done.path ?? done.method);
   const name = what ?? 'request';
-  logger.info(line, `${name} ${status} ${loggedMs}ms`);
+  // Written as text (./request-line.ts): the fields of what pino wrote for an object with these keys, in this order.
+  writeRequestLine(logger, {
+    reqId: observation.id,
+    adapter: adapter.namespace,
+    kind,
+    method: done.method,
+    route: done.route,
+    path: done.route === undefined ? done.path : undefined,
+    operation: mcp ? undefined : operation,
+    rpc: mcp ? observation.rpc : undefined,
+    tool: mcp ? observation.tool : undefined,
+    status,
+    httpStatus: done.httpStatus !== status && !done.aborted ? done.httpStatus : undefined,
+    code: observation.code || undefined,
+    ms: loggedMs,
+    upstream: observation.upstream,
+    aborted: done.aborted,
+    name,
+    // Only an unmatched path comes from the caller; routes, methods, MCP methods and tool names are the capability's.
+    nameFromOutside: !mcp && done.route === undefined && done.path !== undefined,
+  });
   if (tracing) {
     const span = observation.span ?? tracing.startServer(done.carrier, observation.startedAt, kind);
     span.end(
