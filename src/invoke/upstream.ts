@@ -8,6 +8,7 @@ import { CapError } from '../errors/cap-error.js';
 import type { UpstreamRequest } from '../compile/request-template.js';
 import type { Observation } from '../observe/observation.js';
 import type { UpstreamObserver } from '../observe/observer.js';
+import { bufferedCall, type BufferedResponse } from './buffered-call.js';
 import { CallDeadline } from './call-deadline.js';
 import { AuthState, sendAuthenticated, type TransportResponse } from './auth/authenticate.js';
 import { FAILURE_STATUSES, UpstreamGuard, type Admission } from './policies/guard.js';
@@ -122,7 +123,25 @@ export function createUpstreamClient(options: UpstreamClientOptions = {}): Upstr
         };
         if (timeouts.headersMs !== undefined) requestOptions.headersTimeout = timeouts.headersMs;
         if (timeouts.bodyMs !== undefined) requestOptions.bodyTimeout = timeouts.bodyMs;
-        const response = retries ? await requestWithRetries(via, requestOptions, retry!, guard!, deadline) : await via.request(requestOptions);
+        if (!retries) {
+          // The plain path: the answer read into memory by our own handler (./buffered-call.ts).
+          const call = bufferedCall(via, requestOptions, { signal, cap, tooLarge: (seen, status) => tooLargeError(cap, where, namespace, status, seen), discard: isRedirect });
+          let response: BufferedResponse;
+          try {
+            response = await call.done;
+          } finally {
+            answered = call.answered();
+          }
+          if (isRedirect(response.statusCode)) {
+            current = followRedirect(current, response, { origin, where, namespace, hop });
+            answered = false;
+            continue;
+          }
+          failed = FAILURE_STATUSES.has(response.statusCode);
+          watch?.answered(response.statusCode);
+          return answerOf(response.statusCode, response.headers, response.body);
+        }
+        const response = await requestWithRetries(via, requestOptions, retry!, guard!, deadline);
         answered = true;
         if (isRedirect(response.statusCode)) {
           await response.body.dump().catch(() => {});
@@ -132,9 +151,8 @@ export function createUpstreamClient(options: UpstreamClientOptions = {}): Upstr
         }
         failed = FAILURE_STATUSES.has(response.statusCode);
         const bytes = await readCapped(response, cap, where, namespace);
-        const contentType = String(response.headers['content-type'] ?? '');
         watch?.answered(response.statusCode);
-        return { status: response.statusCode, contentType, text: bytes.toString('utf8'), bytes, wwwAuthenticate: response.headers['www-authenticate'], headers: response.headers };
+        return answerOf(response.statusCode, response.headers, bytes);
       }
     } catch (err) {
       const failure = err instanceof CapError ? err : toCapError(err, where, namespace, { ...timeouts, callMs }, answered);
@@ -180,10 +198,21 @@ function addObservedHeaders(headers: Record<string, string>, observed: Readonly<
   return headers;
 }
 
-/** Reads the body, aborting as soon as it exceeds `cap` bytes: never more than the cap is held. */
+const answerOf = (status: number, headers: Record<string, string | string[] | undefined>, bytes: Buffer): UpstreamResponse => ({
+  status,
+  contentType: String(headers['content-type'] ?? ''),
+  text: bytes.toString('utf8'),
+  bytes,
+  wwwAuthenticate: headers['www-authenticate'],
+  headers,
+});
+
+const tooLargeError = (cap: number, where: string, namespace: string, status: number, seen: string): CapError =>
+  new CapError('CAP_UPSTREAM_TOO_LARGE', `${where} sent a response body larger than ${cap} bytes (${seen})`, { upstream: namespace, upstreamStatus: status });
+
+/** Reads the body (retried calls, whose answers come from undici's `request()`), aborting as soon as it exceeds `cap` bytes. */
 async function readCapped(response: Dispatcher.ResponseData, cap: number, where: string, namespace: string): Promise<Buffer> {
-  const tooLarge = (seen: string) =>
-    new CapError('CAP_UPSTREAM_TOO_LARGE', `${where} sent a response body larger than ${cap} bytes (${seen})`, { upstream: namespace, upstreamStatus: response.statusCode });
+  const tooLarge = (seen: string) => tooLargeError(cap, where, namespace, response.statusCode, seen);
   const declared = Number(response.headers['content-length']);
   if (Number.isFinite(declared) && declared > cap) {
     response.body.destroy();
@@ -214,7 +243,7 @@ const isRedirect = (status: number): boolean => status >= 300 && status < 400 &&
  */
 function followRedirect(
   request: UpstreamRequest,
-  response: Dispatcher.ResponseData,
+  response: { statusCode: number; headers: Record<string, string | string[] | undefined> },
   at: { origin: string; where: string; namespace: string; hop: number },
 ): UpstreamRequest {
   const status = response.statusCode;
