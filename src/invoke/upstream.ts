@@ -95,16 +95,24 @@ export function createUpstreamClient(options: UpstreamClientOptions = {}): Upstr
     const timeouts: Timeouts = { ...sendOptions.policy?.timeouts, ...sendOptions.operationPolicy?.timeouts };
     const callMs = timeouts.callMs ?? timeoutMs;
     const deadline = Date.now() + callMs;
+    // One deadline for the whole call: waiting for admission, queueing, redirects, retries and a slowly dripping body
+    // included; its timer is cleared when the call ends (./call-deadline.ts). Started here with the whole budget, so
+    // every call of one timeout shares one Node timer list (started after the admission with the time left, each
+    // distinct millisecond value made a list of its own).
+    const signal = new CallDeadline(callMs, () => new DOMException(`${where} did not answer within ${callMs} ms`, 'TimeoutError'));
     const guard = guardFor(namespace, origin, sendOptions.policy);
     // Synchronous unless a policy has to wait: no await (and no promise) on the happy path.
-    let admission: Admission | Promise<Admission> | undefined = guard?.admit(deadline);
-    if (admission instanceof Promise) admission = await admission;
+    let admission: Admission | Promise<Admission> | undefined;
+    try {
+      admission = guard?.admit(deadline);
+      if (admission instanceof Promise) admission = await admission;
+    } catch (err) {
+      signal.clear();
+      throw err;
+    }
     const retry = guard?.policy.retry;
     const retries = !!guard?.budget && !!retry && isIdempotent(request.method, sendOptions.operationPolicy?.idempotent);
     const via = dispatcherFor(timeouts.connectMs);
-    // One deadline for the whole call: queueing, redirects, retries and a slowly dripping body included; its timer
-    // is cleared when the call ends (./call-deadline.ts).
-    const signal = new CallDeadline(deadline - Date.now(), () => new DOMException(`${where} did not answer within ${callMs} ms`, 'TimeoutError'));
     let current: UpstreamRequest = request;
     let answered = false;
     let failed = false;
@@ -183,19 +191,15 @@ export function createUpstreamClient(options: UpstreamClientOptions = {}): Upstr
 }
 
 /**
- * The request id and trace context join the request's headers. A request id the capability sets itself is kept;
- * the trace context is always ours (a forwarded caller's `traceparent` would skip this hop). The headers object is
- * the call's own (request templates, forwards and the auth wrappers build one per call), so it is completed in
- * place rather than copied on every request.
+ * The request's headers with the request id and trace context added, in a new object (the caller's is left as it
+ * was). A request id the capability sets itself is kept; the trace context is always ours (a forwarded caller's
+ * `traceparent` would skip this hop).
  */
-function addObservedHeaders(headers: Record<string, string>, observed: Readonly<Record<string, string>>): Record<string, string> {
-  for (const name in observed) if (headers[name] === undefined) headers[name] = observed[name]!;
-  if (observed.traceparent) {
-    headers.traceparent = observed.traceparent;
-    if (observed.tracestate) headers.tracestate = observed.tracestate;
-    else delete headers.tracestate;
-  }
-  return headers;
+function addObservedHeaders(headers: Readonly<Record<string, string>>, observed: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name in headers) if (name !== 'tracestate' || !observed.traceparent) out[name] = headers[name]!;
+  for (const name in observed) if (out[name] === undefined || name === 'traceparent') out[name] = observed[name]!;
+  return out;
 }
 
 const answerOf = (status: number, headers: Record<string, string | string[] | undefined>, bytes: Buffer): UpstreamResponse => ({
