@@ -45,13 +45,16 @@ export function observeRequests(app: FastifyInstance, adapter: { namespace: stri
 
   // First hook of the app, before the Host/Origin guard and authentication, so refused requests are seen too.
   app.addHook('onRequest', (req, reply, done) => {
-    const observation: Observation = { id: requestIdOf(req.headers[REQUEST_ID_HEADER]), start: process.hrtime.bigint(), startedAt: Date.now() };
+    const header = req.headers[REQUEST_ID_HEADER];
+    const id = requestIdOf(header);
+    const observation: Observation = { id, idFromCaller: id === header, start: process.hrtime.bigint(), startedAt: Date.now() };
     attachObservation(req, observation);
     // On the raw response, so that it is sent by hijacked replies (MCP) as well.
     reply.raw.setHeader(REQUEST_ID_HEADER, observation.id);
     inFlight.inc();
-    // 'close' comes after the last byte or when the caller goes away: every request is finished exactly once.
-    reply.raw.once('close', () => finish(req, reply, observation));
+    // 'close' comes after the last byte or when the caller goes away: every request is finished exactly once (a
+    // response emits it once, so `on` rather than `once`, which wraps the listener on every request).
+    reply.raw.on('close', () => finish(req, reply, observation));
     done();
   });
 
@@ -77,6 +80,11 @@ export function observeRequests(app: FastifyInstance, adapter: { namespace: stri
 
   function finish(req: FastifyRequest, reply: FastifyReply, observation: Observation): void {
     inFlight.dec();
+    if (observation.route !== undefined && !tracing) {
+      // A REST route named itself when it ran: Fastify's route options (a getter that builds an object) are not needed.
+      recordRequest(observer!, adapter, observation, { method: req.method, route: observation.route, httpStatus: reply.raw.statusCode, aborted: !reply.raw.writableFinished, carrier: req.headers });
+      return;
+    }
     const options = req.routeOptions; // a getter that builds an object: read once
     const config = options.config as ObservedRouteConfig | undefined;
     const pattern = options.url;

@@ -15,12 +15,16 @@ export interface UpstreamNote {
 
 export interface Observation {
   readonly id: string;
+  /** The id is the caller's own (x-request-id), not one the runtime generated. */
+  readonly idFromCaller?: boolean;
   /** process.hrtime.bigint() at arrival. */
   readonly start: bigint;
   /** Epoch milliseconds at arrival (span start time). */
   readonly startedAt: number;
   /** The capability's name for what was called (route operation, tool name); set by the adapter. */
   operation?: string;
+  /** The capability's route (`GET /ships/{imo}`), set by the REST adapter when its route runs. */
+  route?: string;
   /** MCP: the tool was called (a tools/call whose tool exists). */
   tool?: string;
   /** MCP: the JSON-RPC method. */

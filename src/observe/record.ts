@@ -45,6 +45,8 @@ export function recordRequest(observer: Observer, adapter: { namespace: string; 
   // Written as text (./request-line.ts): the fields of what pino wrote for an object with these keys, in this order.
   writeRequestLine(logger, {
     reqId: observation.id,
+    // Generated ids (UUIDs) need neither escaping nor a scan.
+    reqIdFromCaller: observation.idFromCaller !== false,
     adapter: adapter.namespace,
     kind,
     method: done.method,

@@ -40,6 +40,7 @@ const sameTime = (text: string): string => text.replace(/"time":\d+/, '"time":0'
 
 const REST: RequestLine = {
   reqId: 'order-42.retry-1',
+  reqIdFromCaller: true,
   adapter: 'fleet-api',
   kind: 'rest',
   method: 'GET',
@@ -59,6 +60,7 @@ describe('the request line as text', () => {
     ['an upstream failure, several calls, an aborted request', { ...REST, status: 499, upstream: [REST.upstream![0]!, { namespace: 'registry', operation: 'get-ship', status: 'timeout', ms: 30000 }], aborted: true }],
     ['an MCP tools/call with an isError result', { ...REST, kind: 'mcp', method: 'POST', route: 'POST /mcp', operation: undefined, rpc: 'tools/call', tool: 'get-ship', status: 502, httpStatus: 200, code: 'CAP_UPSTREAM_STATUS', name: 'tools/call get-ship' }],
     ['an MCP call over stdio', { ...REST, kind: 'mcp', method: undefined, route: undefined, operation: undefined, rpc: 'tools/call', tool: 'get-ship', upstream: undefined, name: 'tools/call get-ship' }],
+    ['a generated request id', { ...REST, reqId: '0d7c6a5e-2f0e-4f9b-9d1a-3b8e2c1f4a6d', reqIdFromCaller: false }],
     ['non-ASCII and control characters', { ...REST, reqId: 'ü\u0001', path: 'x', name: 'é\u2028', route: 'GET /é', nameFromOutside: true }],
   ])('is what pino wrote for the same fields: %s', (_what, line) => {
     const text = asText(line);

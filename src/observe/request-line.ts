@@ -13,6 +13,8 @@ import { redactSecrets } from '../resolve/redaction.js';
 
 export interface RequestLine {
   reqId: string;
+  /** The id is the caller's (scanned for bound values); a generated one is written as it is. */
+  reqIdFromCaller: boolean;
   adapter: string;
   kind: string;
   /** Absent on stdio (then `"transport":"stdio"`). */
@@ -67,7 +69,7 @@ export function writeRequestLine(logger: Logger, line: RequestLine): void {
   };
   const outside = (value: string): string => redactSecrets(JSON.stringify(value), secrets);
 
-  let text = `{"level":30,"time":${Date.now()},"reqId":${outside(line.reqId)},"adapter":${own(line.adapter)},"kind":${own(line.kind)}`;
+  let text = `{"level":30,"time":${Date.now()},"reqId":${line.reqIdFromCaller ? outside(line.reqId) : `"${line.reqId}"`},"adapter":${own(line.adapter)},"kind":${own(line.kind)}`;
   text += line.method !== undefined ? `,"method":${own(line.method)}` : ',"transport":"stdio"';
   if (line.route !== undefined) text += `,"route":${own(line.route)}`;
   else if (line.path !== undefined) text += `,"path":${outside(line.path)}`;

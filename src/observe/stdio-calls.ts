@@ -15,7 +15,7 @@ export const registerObserver = (observer: Observer): void => void observers.set
 export async function observeToolCall<T>(logger: Logger, adapter: string, tool: string, run: () => Promise<T>): Promise<T> {
   const observer = observers.get(logger);
   if (!observer || currentObservation()) return run();
-  const observation: Observation = { id: randomUUID(), start: process.hrtime.bigint(), startedAt: Date.now(), rpc: 'tools/call', tool, operation: tool };
+  const observation: Observation = { id: randomUUID(), idFromCaller: false, start: process.hrtime.bigint(), startedAt: Date.now(), rpc: 'tools/call', tool, operation: tool };
   const inFlight = observer.metrics.inFlight.labels(adapter);
   inFlight.inc();
   if (observer.tracing) observation.span = observer.tracing.startServer({}, observation.startedAt, 'mcp');

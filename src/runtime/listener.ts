@@ -33,7 +33,7 @@ export async function listen(app: FastifyInstance, host: string, port: number): 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const target = current;
     counts.set(target, (counts.get(target) ?? 0) + 1);
-    res.once('close', () => {
+    res.on('close', () => {
       counts.set(target, (counts.get(target) ?? 1) - 1);
       if (counts.get(target) === 0) counts.delete(target);
       settle();

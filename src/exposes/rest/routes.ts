@@ -60,14 +60,21 @@ export function createRestServer(adapter: RestAdapter, context: AdapterContext, 
       if (handled.has(route.method)) continue; // later duplicates are unreachable (validate warns)
       handled.add(route.method);
       const gather = compileInputGatherer(route, variables);
+      const shown = `${route.method} ${shownPath(path)}`;
+      const operation = route.invoker.name;
       app.route({
         method: route.method,
         url,
         // GET has no body (Fastify does not parse one): the depth check runs only where a body can come.
         preHandler: route.method === 'GET' ? [] : [refuseDeepBodies],
-        config: { operation: route.invoker.name, route: `${route.method} ${shownPath(path)}` } satisfies ObservedRouteConfig,
+        config: { operation, route: shown } satisfies ObservedRouteConfig,
         handler: async (req, reply) => {
-          const result = await invoke(route.invoker, gather(req), upstream, observationOf(req));
+          const observation = observationOf(req);
+          if (observation) {
+            observation.route = shown;
+            observation.operation = operation;
+          }
+          const result = await invoke(route.invoker, gather(req), upstream, observation);
           const text = resultText(result.value, secrets);
           if (text === '') return reply.code(result.status === 200 ? 204 : result.status).send();
           return reply.code(result.status).type('application/json').send(text);
