@@ -42,6 +42,7 @@ export function observeRequests(app: FastifyInstance, adapter: { namespace: stri
   const { metrics, tracing } = observer;
   const kind = adapter.type;
   const inFlight = boundGauge(metrics.inFlight, { adapter: adapter.namespace });
+  const hijacks = kind === 'mcp';
 
   // First hook of the app, before the Host/Origin guard and authentication, so refused requests are seen too.
   app.addHook('onRequest', (req, reply, done) => {
@@ -49,8 +50,10 @@ export function observeRequests(app: FastifyInstance, adapter: { namespace: stri
     const id = requestIdOf(header);
     const observation: Observation = { id, idFromCaller: id === header, start: process.hrtime.bigint(), startedAt: Date.now() };
     attachObservation(req, observation);
-    // On the raw response, so that it is sent by hijacked replies (MCP) as well.
-    reply.raw.setHeader(REQUEST_ID_HEADER, observation.id);
+    // MCP hijacks its replies, so there it goes on the raw response. Elsewhere Fastify writes it with the other
+    // headers: a header set on the raw response sends Node's writeHead down its slow path (every header set again).
+    if (hijacks) reply.raw.setHeader(REQUEST_ID_HEADER, id);
+    else reply.header(REQUEST_ID_HEADER, id);
     inFlight.inc();
     // 'close' comes after the last byte or when the caller goes away: every request is finished exactly once (a
     // response emits it once, so `on` rather than `once`, which wraps the listener on every request).

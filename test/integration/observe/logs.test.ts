@@ -85,6 +85,8 @@ describe('request log lines', () => {
   it('an unknown path is logged without its query string (it may hold a caller credential)', async () => {
     const res = await fetch(`${served.rest}/nowhere?api_key=caller-secret`);
     expect(res.status).toBe(404);
+    // Problems carry the request id too (REST sets it with Fastify's headers, MCP on the raw response).
+    expect(res.headers.get('x-request-id')).toMatch(UUID);
     const line = await lastRequestLine();
     expect(line).toMatchObject({ adapter: 'fleet-api', path: '/nowhere', status: 404, code: 'CAP_ROUTE_NOT_FOUND', operation: 'unmatched' });
     expect(log.lines.join('')).not.toContain('caller-secret');
