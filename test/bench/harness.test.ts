@@ -16,6 +16,8 @@ import { formatReport, goals, median, medianRound, percentile, ratio, rssTrend, 
 import { generateCapability, toolName } from '../../bench/lib/generate.mjs';
 // @ts-expect-error idem
 import { SHIPPED_MIX } from '../../bench/lib/shipped.mjs';
+// @ts-expect-error idem
+import { cpuMicros } from '../../bench/lib/processes.mjs';
 import { runCli } from '../helpers/cli.js';
 import { prepareCapabilities } from '../../src/prepare.js';
 
@@ -167,6 +169,29 @@ describe('figures and tables', () => {
     expect(table).toContain('| our MCP `tools/call`, 2025-06-18 | 3,500 | 4.00 | 7.00 | 2 | 0.35x |');
     expect(table).toContain('| upstream direct | 10,000 | 1.00 | 2.00 | 0 | 1.00x |');
     expect(table).not.toContain('2026-07-28 | ');
+    expect(table).not.toContain('CPU µs'); // no CPU figures in these results, so no CPU table
+  });
+
+  it('a CPU table gives the server, load generator and upstream CPU per response where they were read', () => {
+    const withCpu = {
+      ...results,
+      load: { ...results.load, rest: { ...results.load.rest, serverCpuUsPerResponse: 250, cpuUsPerResponse: 110, upstreamCpuUsPerResponse: 60 }, upstream: { ...results.load.upstream, serverCpuUsPerResponse: 55, cpuUsPerResponse: 90 } },
+    };
+    const table: string = formatReport(withCpu);
+    expect(table).toContain('| our REST route | 250 | 110 | 60 |');
+    expect(table).toContain('| upstream direct | 55 | 90 | n/a |');
+    expect(table).not.toMatch(/\| our MCP `tools\/call`, 2025-06-18 \| \d+ \| \d+ \|/);
+  });
+
+  it('cpuMicros reads a live process and gives nothing for one that is gone', () => {
+    const first = cpuMicros(process.pid);
+    expect(first).toBeGreaterThan(0);
+    let x = 0;
+    for (let i = 0; i < 5e7; i++) x += i % 7; // burn some CPU (more than a 10 ms clock tick)
+    expect(x).toBeGreaterThan(0);
+    expect(cpuMicros(process.pid)).toBeGreaterThan(first);
+    expect(cpuMicros(2 ** 22 + 12345)).toBeUndefined();
+    expect(cpuMicros(undefined)).toBeUndefined();
   });
 });
 
