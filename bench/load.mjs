@@ -1,9 +1,12 @@
 // The load generator process: autocannon against one target, every response checked (./lib/checks.mjs).
-// Input: one JSON argument { url, method, path, headers, body, check, connections, durationS }, or a mix
+// Input: one JSON argument { url, method, path, headers, body, check, connections, durationS } (or `amount`: that many
+// requests instead of a duration), or a mix
 // { mix: [{ url, method, path, headers, body, check }, ...], connections, durationS }: one autocannon instance per
 // entry, all at once in this process, each with `connections` connections; the figures add up over the mix.
 // Output: one JSON line on stdout { responses, ok, failures, wrongStatus, wrongBody, errors, timeouts, durationS,
-// rps (correct answers per second), p50, p99 (ms, every response), sample (the first wrong answer, cut short) }.
+// rps (correct answers per second), p50, p99 (ms, every response), cpuUsPerResponse (this process's CPU, user +
+// system, from the first request to the last answer, per response: what the load generator takes from the cores it
+// shares with the server under test), sample (the first wrong answer, cut short) }.
 import autocannon from 'autocannon';
 import { buildCheck } from './lib/checks.mjs';
 import { percentile } from './lib/report.mjs';
@@ -18,7 +21,7 @@ function load(target) {
   const instance = autocannon({
     url: target.url,
     connections: spec.connections,
-    duration: spec.durationS,
+    ...(spec.amount ? { amount: spec.amount } : { duration: spec.durationS }),
     pipelining: 1,
     timeout: 10,
     requests: [
@@ -43,7 +46,9 @@ function load(target) {
   return instance;
 }
 
+const cpuBefore = process.cpuUsage();
 const results = await Promise.all((spec.mix ?? [spec]).map(load));
+const cpu = process.cpuUsage(cpuBefore);
 latencies.sort((a, b) => a - b);
 const durationS = Math.max(...results.map((r) => r.duration || 0)) || spec.durationS;
 const errors = results.reduce((n, r) => n + r.errors, 0);
@@ -61,6 +66,7 @@ console.log(
     rps: Math.round(tally.ok / durationS),
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
+    cpuUsPerResponse: latencies.length ? Math.round((cpu.user + cpu.system) / latencies.length) : undefined,
     sample: tally.sample,
   }),
 );

@@ -13,7 +13,7 @@ import { parse as parseYaml } from 'yaml';
 import { captureToolCall, captureToolsList } from './lib/capture.mjs';
 import { generateCapability, toolName } from './lib/generate.mjs';
 import { shippedTargets } from './lib/shipped.mjs';
-import { freePort, overrideArgs, ROOT, rssOf, runLoad, startCli, startServer, stop, stopAll, timeNode, waitForPorts, CLI } from './lib/processes.mjs';
+import { cpuMicros, freePort, overrideArgs, ROOT, rssOf, runLoad, startCli, startServer, stop, stopAll, timeNode, waitForPorts, CLI } from './lib/processes.mjs';
 import { formatReport, median, medianRound, MB, rssTrend, TARGETS } from './lib/report.mjs';
 
 const num = (name, fallback) => {
@@ -61,12 +61,25 @@ const toolCheck = { kind: 'mcp-tool-item', expect: ITEM };
 const itemCheck = { kind: 'json-item', expect: ITEM };
 const upstreamCheck = { kind: 'json-item', at: ['data'], expect: ITEM };
 
-/** Starts a bench server and adds its targets to `plan`; a server that fails to start is reported and skipped. */
+/**
+ * Starts a bench server and adds its targets to `plan`; a server that fails to start is reported and skipped.
+ * `start` resolves with { pid, targets }: the process whose CPU per response is read around each load.
+ */
 async function addServer(plan, keys, name, start) {
   if (!keys.some(wanted)) return;
   await step(name, async () => {
-    for (const [key, target] of Object.entries(await start())) if (wanted(key)) plan.push({ key, target });
+    const { pid, targets } = await start();
+    for (const [key, target] of Object.entries(targets)) if (wanted(key)) plan.push({ key, target, pid });
   });
+}
+
+/** The load on `spec`, with the CPU per response (µs) of the server under test and of the upstream added. */
+async function measuredLoad(spec, pid, upstreamPid) {
+  const before = [cpuMicros(pid), cpuMicros(upstreamPid)];
+  const r = await runLoad(spec);
+  const after = [cpuMicros(pid), cpuMicros(upstreamPid)];
+  const perResponse = (i) => (before[i] === undefined || after[i] === undefined || r.responses === 0 ? undefined : Math.round((after[i] - before[i]) / r.responses));
+  return { ...r, serverCpuUsPerResponse: perResponse(0), upstreamCpuUsPerResponse: pid === upstreamPid ? undefined : perResponse(1) };
 }
 
 /** Our runtime (the real CLI) on `file`, with free ports for `namespaces`; resolves once every port accepts. */
@@ -92,20 +105,23 @@ async function loadTargets() {
   const env = { UPSTREAM_URL: upstream.info.url, BENCH_TOKEN: TOKEN };
   const auth = { authorization: `Bearer ${TOKEN}` };
   const plan = [];
-  if (wanted('upstream')) plan.push({ key: 'upstream', target: { ...restTarget(upstream.info.url, '/items/w-1', auth), check: upstreamCheck } });
+  if (wanted('upstream')) plan.push({ key: 'upstream', target: { ...restTarget(upstream.info.url, '/items/w-1', auth), check: upstreamCheck }, pid: upstream.child.pid });
   await addServer(plan, ['proxy'], 'start @fastify/http-proxy', async () => {
-    const { info } = await startServer('proxy.mjs', env);
-    return { proxy: { ...restTarget(info.url, '/items/w-1', auth), check: upstreamCheck } };
+    const { child, info } = await startServer('proxy.mjs', env);
+    return { pid: child.pid, targets: { proxy: { ...restTarget(info.url, '/items/w-1', auth), check: upstreamCheck } } };
   });
   await addServer(plan, ['handRoute'], 'start the hand-written route', async () => {
-    const { info } = await startServer('hand-route.mjs', env);
-    return { handRoute: { ...restTarget(info.url, '/v1/items/w-1'), check: itemCheck } };
+    const { child, info } = await startServer('hand-route.mjs', env);
+    return { pid: child.pid, targets: { handRoute: { ...restTarget(info.url, '/v1/items/w-1'), check: itemCheck } } };
   });
   await addServer(plan, ['handMcp2025', 'handMcp2026'], 'start the hand-written MCP server', async () => {
-    const { info } = await startServer('hand-mcp.mjs', env);
+    const { child, info } = await startServer('hand-mcp.mjs', env);
     return {
-      handMcp2025: mcpTarget(info.url, await captureToolCall('2025', info.url, 'get-item', { id: 'w-1' }), toolCheck),
-      handMcp2026: mcpTarget(info.url, await captureToolCall('2026-07-28', info.url, 'get-item', { id: 'w-1' }), toolCheck),
+      pid: child.pid,
+      targets: {
+        handMcp2025: mcpTarget(info.url, await captureToolCall('2025', info.url, 'get-item', { id: 'w-1' }), toolCheck),
+        handMcp2026: mcpTarget(info.url, await captureToolCall('2026-07-28', info.url, 'get-item', { id: 'w-1' }), toolCheck),
+      },
     };
   });
   let runtime;
@@ -116,29 +132,32 @@ async function loadTargets() {
     results.rss.idleMb = (await rssOf(runtime.child.pid)) / MB;
     const mcpUrl = `${runtime.url('bench-mcp')}/mcp`;
     return {
-      rest: { ...restTarget(runtime.url('bench-rest'), '/v1/items/w-1'), check: itemCheck },
-      mcp2025: mcpTarget(mcpUrl, await captureToolCall('2025', mcpUrl, 'get-item', { id: 'w-1' }), toolCheck),
-      mcp2026: mcpTarget(mcpUrl, await captureToolCall('2026-07-28', mcpUrl, 'get-item', { id: 'w-1' }), toolCheck),
+      pid: runtime.child.pid,
+      targets: {
+        rest: { ...restTarget(runtime.url('bench-rest'), '/v1/items/w-1'), check: itemCheck },
+        mcp2025: mcpTarget(mcpUrl, await captureToolCall('2025', mcpUrl, 'get-item', { id: 'w-1' }), toolCheck),
+        mcp2026: mcpTarget(mcpUrl, await captureToolCall('2026-07-28', mcpUrl, 'get-item', { id: 'w-1' }), toolCheck),
+      },
     };
   });
   await addServer(plan, ['restPolicies'], 'start the runtime with every upstream policy on', async () => {
     const policies = await serveRuntime('bench/capability-policies.yaml', ['bench-policies-rest', 'bench-policies-mcp'], new Map([['bench', upstream.info.url]]));
-    return { restPolicies: { ...restTarget(policies.url('bench-policies-rest'), '/v1/items/w-1'), check: itemCheck } };
+    return { pid: policies.child.pid, targets: { restPolicies: { ...restTarget(policies.url('bench-policies-rest'), '/v1/items/w-1'), check: itemCheck } } };
   });
   await addServer(plan, ['toolsList'], 'start the runtime on the 1,000-tool capability', async () => {
     const large = await serveRuntime(largeFile(), ['bench-large-mcp']);
     const url = `${large.url('bench-large-mcp')}/mcp`;
-    return { toolsList: mcpTarget(url, await captureToolsList('2025', url), { kind: 'mcp-tools-list', firstTool: toolName(0) }) };
+    return { pid: large.child.pid, targets: { toolsList: mcpTarget(url, await captureToolsList('2025', url), { kind: 'mcp-tools-list', firstTool: toolName(0) }) } };
   });
 
   const rounds = new Map();
   for (let round = 1; round <= ROUNDS; round++) {
-    for (const { key, target } of plan) {
+    for (const { key, target, pid } of plan) {
       await step(TARGETS[key], async () => {
         log(`${TARGETS[key]}${ROUNDS > 1 ? ` (round ${round} of ${ROUNDS})` : ''}…`);
         const spec = { ...target, connections: CONNECTIONS };
         if (round === 1 && WARMUP_S > 0) await runLoad({ ...spec, durationS: WARMUP_S });
-        const r = await runLoad({ ...spec, durationS: DURATION_S });
+        const r = await measuredLoad({ ...spec, durationS: DURATION_S }, pid, upstream.child.pid);
         if (r.failures > 0) log(`${key}: ${r.failures} failures, first: ${r.sample ?? '(connection errors or timeouts)'}`);
         rounds.set(key, [...(rounds.get(key) ?? []), r]);
       });

@@ -2,14 +2,32 @@
 // one and its body carries the expected item. A wrong or error answer is a failure, never a fast request.
 // A check is described by plain data (it crosses from run.mjs to the load process as JSON) and built here.
 
-/** The JSON-RPC message of an MCP answer: the whole body (JSON) or the last `data:` line of an SSE stream. */
+/**
+ * The JSON-RPC message of an MCP answer: the whole body (JSON) or the last non-empty `data:` line of an SSE stream.
+ * Read with one scan over the lines, without the arrays a split would build (the load process shares the cores with
+ * the server under test).
+ */
 export function rpcMessage(body) {
-  const text = String(body ?? '').trim();
-  if (text.startsWith('{')) return JSON.parse(text);
-  const data = text.split('\n').filter((line) => line.startsWith('data:')).map((line) => line.slice(5).trim()).filter(Boolean);
-  if (data.length === 0) throw new Error('no JSON body and no SSE data line');
-  return JSON.parse(data[data.length - 1]);
+  const text = String(body ?? '');
+  let pos = 0;
+  while (pos < text.length && isSpace(text.charCodeAt(pos))) pos++;
+  if (text.charCodeAt(pos) === 123 /* { */) return JSON.parse(text);
+  let last;
+  while (pos < text.length) {
+    let end = text.indexOf('\n', pos);
+    if (end === -1) end = text.length;
+    if (text.startsWith('data:', pos)) {
+      const data = text.slice(pos + 5, end).trim();
+      if (data !== '') last = data;
+    }
+    pos = end + 1;
+  }
+  if (last === undefined) throw new Error('no JSON body and no SSE data line');
+  return JSON.parse(last);
 }
+
+// What String.prototype.trim removes at the start, for the characters an HTTP body starts with in practice.
+const isSpace = (code) => code === 32 || code === 10 || code === 13 || code === 9 || code === 0xfeff;
 
 const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
 
@@ -42,15 +60,32 @@ const itemMatches = (item, expect) => isObject(item) && Object.entries(expect).e
 export function buildCheck(spec) {
   const status = spec.status ?? 200;
   const judge = bodyJudge(spec);
-  return (statusCode, body) => {
-    if (statusCode !== status) return `status ${statusCode}, expected ${status}`;
+  const judgeBody = (body) => {
     try {
       return judge(body);
     } catch (err) {
       return `unreadable body (${err instanceof Error ? err.message : String(err)})`;
     }
   };
+  // Every response is checked, but a verdict depends on the body text alone: a server under load answers the same
+  // text again and again, so the verdicts of the last few distinct texts are remembered (comparing a text with a
+  // remembered one costs far less than parsing it, and the load process shares the cores with the server under test).
+  const verdicts = new Map();
+  return (statusCode, body) => {
+    if (statusCode !== status) return `status ${statusCode}, expected ${status}`;
+    const text = String(body ?? '');
+    if (text.length > MAX_REMEMBERED_TEXT) return judgeBody(text);
+    if (verdicts.has(text)) return verdicts.get(text);
+    const verdict = judgeBody(text);
+    if (verdicts.size >= MAX_REMEMBERED_VERDICTS) verdicts.delete(verdicts.keys().next().value);
+    verdicts.set(text, verdict);
+    return verdict;
+  };
 }
+
+/** Distinct body texts whose verdicts a check remembers (the oldest is forgotten first), and the longest one kept. */
+export const MAX_REMEMBERED_VERDICTS = 16;
+const MAX_REMEMBERED_TEXT = 16 * 1024;
 
 function bodyJudge(spec) {
   switch (spec.kind) {

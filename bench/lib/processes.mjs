@@ -2,6 +2,7 @@
 // an event loop with another. Helpers to start them, wait for their ports, read their RSS and stop them.
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { connect, createServer } from 'node:net';
 import { performance } from 'node:perf_hooks';
@@ -94,6 +95,23 @@ export async function rssOf(pid) {
   const out = await new Promise((resolve, reject) => execFile('ps', ['-o', 'rss=', '-p', String(pid)], (err, stdout) => (err ? reject(err) : resolve(stdout))));
   return Number(out.trim()) * 1024;
 }
+
+/**
+ * CPU time (user + system) a process has used so far, in µs, from /proc/<pid>/stat (Linux; clock ticks of 10 ms);
+ * undefined elsewhere or when the process is gone. Read before and after a load, it gives the CPU per request of a
+ * server, which holds on a shared machine where req/s does not.
+ */
+export function cpuMicros(pid) {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * (1e6 / CLOCK_TICKS_PER_S);
+  } catch {
+    return undefined;
+  }
+}
+const CLOCK_TICKS_PER_S = 100; // USER_HZ: 100 on every Linux architecture Node runs on
 
 /** SIGTERM, then SIGKILL if the process is still there after 5 s. */
 export async function stop(child) {

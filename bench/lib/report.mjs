@@ -132,6 +132,15 @@ export function formatReport(results) {
     const vs = ratio(r.rps, base);
     lines.push(`| ${name} | ${r.rps.toLocaleString('en-US')} | ${fmtMs(r.p50)} | ${fmtMs(r.p99)} | ${r.failures} | ${vs === undefined ? 'n/a' : `${vs.toFixed(2)}x`} |`);
   }
+  const cpuRows = Object.entries(TARGETS).filter(([key]) => load[key]?.serverCpuUsPerResponse !== undefined || load[key]?.cpuUsPerResponse !== undefined);
+  if (cpuRows.length > 0) {
+    // The figure that holds on a shared machine, and the load generator's and upstream's share of the two cores.
+    const us = (v) => (v === undefined ? 'n/a' : String(v));
+    lines.push('');
+    lines.push('| target | server CPU µs per response | load generator CPU µs | upstream CPU µs |');
+    lines.push('|---|---:|---:|---:|');
+    for (const [key, name] of cpuRows) lines.push(`| ${name} | ${us(load[key].serverCpuUsPerResponse)} | ${us(load[key].cpuUsPerResponse)} | ${us(load[key].upstreamCpuUsPerResponse)} |`);
+  }
   lines.push('');
   lines.push('| other figure | value |');
   lines.push('|---|---:|');

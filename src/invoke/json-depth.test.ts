@@ -1,28 +1,42 @@
 import { describe, expect, it } from 'vitest';
 import { exceedsDepth, MAX_JSON_DEPTH } from './json-depth.js';
 
-/** `levels` nested objects or arrays, the deepest one empty. */
-const nested = (levels: number, kind: 'object' | 'array'): unknown => {
-  let value: unknown = kind === 'object' ? {} : [];
-  for (let i = 1; i < levels; i++) value = kind === 'object' ? { a: value, n: 1 } : [1, value];
+const nestedArrays = (levels: number): unknown => {
+  let value: unknown = 1;
+  for (let i = 0; i < levels; i++) value = [value];
+  return value;
+};
+const nestedObjects = (levels: number): unknown => {
+  let value: unknown = 'leaf';
+  for (let i = 0; i < levels; i++) value = { a: 1, next: value };
   return value;
 };
 
 describe('exceedsDepth', () => {
-  it.each(['object', 'array'] as const)('allows %s nesting up to the limit and refuses one level more', (kind) => {
-    expect(exceedsDepth(nested(MAX_JSON_DEPTH, kind))).toBe(false);
-    expect(exceedsDepth(nested(MAX_JSON_DEPTH + 1, kind))).toBe(true);
-    expect(exceedsDepth(nested(100_000, kind))).toBe(true);
+  it('counts the outermost object or array as level 1; scalars have no depth', () => {
+    for (const scalar of [null, 1, 'text', true, undefined]) expect(exceedsDepth(scalar, 0)).toBe(false);
+    expect(exceedsDepth({}, 0)).toBe(true);
+    expect(exceedsDepth({}, 1)).toBe(false);
+    expect(exceedsDepth({ a: [] }, 1)).toBe(true);
+    expect(exceedsDepth({ a: [] }, 2)).toBe(false);
   });
 
-  it('finds the deep branch among wide siblings, in objects and arrays mixed', () => {
-    const wide = { items: Array.from({ length: 50 }, (_, i) => ({ id: i, tags: ['a'] })), deep: [{ x: nested(MAX_JSON_DEPTH - 2, 'object') }] };
-    expect(exceedsDepth(wide)).toBe(true);
-    expect(exceedsDepth({ ...wide, deep: [] })).toBe(false);
-    expect(exceedsDepth(nested(3, 'object'), 2)).toBe(true);
+  it('allows exactly the limit and refuses one level more, for arrays, objects and a mix', () => {
+    expect(exceedsDepth(nestedArrays(MAX_JSON_DEPTH))).toBe(false);
+    expect(exceedsDepth(nestedArrays(MAX_JSON_DEPTH + 1))).toBe(true);
+    expect(exceedsDepth(nestedObjects(MAX_JSON_DEPTH))).toBe(false);
+    expect(exceedsDepth(nestedObjects(MAX_JSON_DEPTH + 1))).toBe(true);
+    expect(exceedsDepth({ wide: Array.from({ length: 1000 }, () => ({ x: [1, 2] })), deep: nestedObjects(MAX_JSON_DEPTH) })).toBe(true);
+    expect(exceedsDepth({ wide: Array.from({ length: 1000 }, () => ({ x: [1, 2] })), deep: nestedObjects(MAX_JSON_DEPTH - 2) })).toBe(false);
   });
 
-  it('scalars and null are not nested', () => {
-    for (const value of [null, undefined, 1, 'text', true]) expect(exceedsDepth(value)).toBe(false);
+  it('stops at the limit on a hostile document far too deep to walk by recursion', () => {
+    expect(exceedsDepth(JSON.parse(`${'['.repeat(100_000)}${']'.repeat(100_000)}`))).toBe(true);
+    expect(exceedsDepth(JSON.parse(`${'{"a":'.repeat(50_000)}1${'}'.repeat(50_000)}`))).toBe(true);
+  });
+
+  it('reads own keys only, as parsed JSON has', () => {
+    const proto = { inherited: nestedArrays(5) };
+    expect(exceedsDepth(Object.create(proto) as object, 2)).toBe(false);
   });
 });

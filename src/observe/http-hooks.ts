@@ -3,7 +3,7 @@
 // The handler runs inside the request's observation, so the MCP tool path and the upstream client can add to it.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AdapterType } from '../compile/compile.js';
-import { attachObservation, observationOf, runObserved, type Observation } from './observation.js';
+import { attachObservation, holdObserved, observationOf, releaseObserved, type Observation } from './observation.js';
 import { boundGauge } from './metric-series.js';
 import type { Observer } from './observer.js';
 import { recordRequest } from './record.js';
@@ -63,7 +63,8 @@ export function observeRequests(app: FastifyInstance, adapter: { namespace: stri
 
   // The body is parsed by now (MCP: the JSON-RPC method, the tool and `params._meta`); the handler runs observed.
   // REST hands the observation to invoke() itself, so without traces it needs no hook here and no AsyncLocalStorage
-  // context (whose hooks would run for every promise of the process).
+  // context (whose hooks would run for every promise of the process). MCP holds the context itself, only for the
+  // requests its fast path does not answer (src/exposes/mcp/server.ts).
   if (kind === 'rest' && !tracing) return;
   app.addHook('preHandler', (req, _reply, done) => {
     const observation = observationOf(req);
@@ -77,12 +78,13 @@ export function observeRequests(app: FastifyInstance, adapter: { namespace: stri
       if (meta && typeof meta === 'object' && typeof meta.traceparent === 'string') carrier = meta;
     }
     if (tracing) observation.span = tracing.startServer(carrier, observation.startedAt, kind);
-    if (kind === 'rest') return done();
-    runObserved(observation, done);
+    if (kind === 'rest' || kind === 'mcp') return done();
+    holdObserved(observation, done);
   });
 
   function finish(req: FastifyRequest, reply: FastifyReply, observation: Observation): void {
     inFlight.dec();
+    releaseObserved(observation);
     if (observation.route !== undefined && !tracing) {
       // A REST route named itself when it ran: Fastify's route options (a getter that builds an object) are not needed.
       recordRequest(observer!, adapter, observation, { method: req.method, route: observation.route, httpStatus: reply.raw.statusCode, aborted: !reply.raw.writableFinished, carrier: req.headers });

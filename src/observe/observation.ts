@@ -47,12 +47,31 @@ export const attachObservation = (request: object, observation: Observation): vo
 
 export const observationOf = (request: object): Observation | undefined => byRequest.get(request);
 
-/** Runs `fn` (the rest of the request's life) with `observation` as the current one. */
-export const runObserved = <T>(observation: Observation, fn: () => T): T => storage.run(observation, fn);
+// On Node 20 the store's async-context hooks, once its first run() turned them on, run for every promise and
+// async resource of the process (about 10 % of a request's CPU) and stay on. So requests that need the store hold it
+// until they end, and when none holds it any more it is turned off again (the next run() turns it back on). Paths
+// that pass the observation along themselves (REST, the MCP fast path) never turn it on.
+const holding = new WeakSet<Observation>();
+let holders = 0;
+
+/** Runs `fn` (the rest of the request's life) with `observation` as the current one, and keeps the store on until
+ * releaseObserved(observation). */
+export function holdObserved<T>(observation: Observation, fn: () => T): T {
+  if (!holding.has(observation)) {
+    holding.add(observation);
+    holders++;
+  }
+  return storage.run(observation, fn);
+}
+
+/** The request of `observation` no longer needs the store (once per hold; a request never held is ignored). */
+export function releaseObserved(observation: Observation): void {
+  if (!holding.delete(observation)) return;
+  if (--holders === 0) storage.disable();
+}
 
 /** The MCP tool path names the tool it runs (only tools that exist: the label set stays the capability's). */
-export function noteTool(name: string): void {
-  const observation = storage.getStore();
+export function noteTool(name: string, observation = storage.getStore()): void {
   if (observation) {
     observation.tool = name;
     observation.operation = name;
@@ -60,8 +79,7 @@ export function noteTool(name: string): void {
 }
 
 /** A failure the protocol answers with a success status (MCP isError) is counted with the status REST would send. */
-export function noteFailure(status: number, code: string, request?: object): void {
-  const observation = (request && byRequest.get(request)) ?? storage.getStore();
+export function noteFailure(status: number, code: string, request?: object, observation = (request && byRequest.get(request)) ?? storage.getStore()): void {
   if (observation) {
     observation.status = status;
     observation.code = code;

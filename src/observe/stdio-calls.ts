@@ -3,7 +3,7 @@
 // the MCP adapter already holds, which keeps the MCP code path free of extra parameters.
 import { randomUUID } from 'node:crypto';
 import type { Logger } from './log.js';
-import { currentObservation, runObserved, type Observation } from './observation.js';
+import { currentObservation, holdObserved, releaseObserved, type Observation } from './observation.js';
 import type { Observer } from './observer.js';
 import { recordRequest } from './record.js';
 
@@ -20,8 +20,9 @@ export async function observeToolCall<T>(logger: Logger, adapter: string, tool: 
   inFlight.inc();
   if (observer.tracing) observation.span = observer.tracing.startServer({}, observation.startedAt, 'mcp');
   try {
-    return await runObserved(observation, run);
+    return await holdObserved(observation, run);
   } finally {
+    releaseObserved(observation);
     inFlight.dec();
     recordRequest(observer, { namespace: adapter, type: 'mcp' }, observation, { httpStatus: 200, aborted: false, carrier: {} });
   }

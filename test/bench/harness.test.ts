@@ -9,13 +9,15 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error plain ESM modules of the bench, without type declarations
-import { buildCheck, rpcMessage } from '../../bench/lib/checks.mjs';
+import { buildCheck, MAX_REMEMBERED_VERDICTS, rpcMessage } from '../../bench/lib/checks.mjs';
 // @ts-expect-error idem
 import { formatReport, goals, median, medianRound, percentile, ratio, rssTrend, MB } from '../../bench/lib/report.mjs';
 // @ts-expect-error idem
 import { generateCapability, toolName } from '../../bench/lib/generate.mjs';
 // @ts-expect-error idem
 import { SHIPPED_MIX } from '../../bench/lib/shipped.mjs';
+// @ts-expect-error idem
+import { cpuMicros } from '../../bench/lib/processes.mjs';
 import { runCli } from '../helpers/cli.js';
 import { prepareCapabilities } from '../../src/prepare.js';
 
@@ -73,6 +75,27 @@ describe('correctness checker', () => {
 
   it('rpcMessage reads the last data line of a stream', () => {
     expect(rpcMessage('event: message\ndata: {"id":1}\n\nevent: message\ndata: {"id":2}\n\n')).toEqual({ id: 2 });
+    expect(rpcMessage('\r\nevent: message\r\ndata:{"id":3}\r\ndata: \r\n\r\n')).toEqual({ id: 3 });
+    expect(rpcMessage(' \n {"id":4} ')).toEqual({ id: 4 });
+    expect(() => rpcMessage('event: message\n\n')).toThrow(/no JSON body and no SSE data line/);
+    expect(() => rpcMessage('event: message\ndata: {"id":\n\n')).toThrow(SyntaxError);
+  });
+
+  it('remembers verdicts by body text only, so a repeated answer is judged as the first one, right or wrong', () => {
+    const check: Check = buildCheck({ kind: 'mcp-tool-item', rpcId: 3, expect: ITEM });
+    const right = sse(toolResult(ITEM));
+    const wrong = sse(toolResult({ id: 'w-1', name: 'Gadget' }));
+    for (let i = 0; i < 3; i++) {
+      expect(check(200, right)).toBeUndefined();
+      expect(check(200, wrong)).toMatch(/does not hold/);
+      expect(check(500, right)).toMatch(/^status 500/); // the status is checked every time
+      expect(check(200, 'event: message\n\n')).toMatch(/unreadable body/);
+    }
+    // More distinct texts than it remembers: each still gets its own verdict, before and after being forgotten.
+    const bodies = Array.from({ length: MAX_REMEMBERED_VERDICTS * 3 }, (_, i) => sse({ ...toolResult(ITEM), id: i }));
+    for (let round = 0; round < 2; round++) bodies.forEach((body, i) => expect(check(200, body)).toBe(i === 3 ? undefined : `JSON-RPC id ${i}, expected 3`));
+    expect(check(200, right)).toBeUndefined();
+    expect(check(200, wrong)).toMatch(/does not hold/);
   });
 });
 
@@ -146,6 +169,29 @@ describe('figures and tables', () => {
     expect(table).toContain('| our MCP `tools/call`, 2025-06-18 | 3,500 | 4.00 | 7.00 | 2 | 0.35x |');
     expect(table).toContain('| upstream direct | 10,000 | 1.00 | 2.00 | 0 | 1.00x |');
     expect(table).not.toContain('2026-07-28 | ');
+    expect(table).not.toContain('CPU µs'); // no CPU figures in these results, so no CPU table
+  });
+
+  it('a CPU table gives the server, load generator and upstream CPU per response where they were read', () => {
+    const withCpu = {
+      ...results,
+      load: { ...results.load, rest: { ...results.load.rest, serverCpuUsPerResponse: 250, cpuUsPerResponse: 110, upstreamCpuUsPerResponse: 60 }, upstream: { ...results.load.upstream, serverCpuUsPerResponse: 55, cpuUsPerResponse: 90 } },
+    };
+    const table: string = formatReport(withCpu);
+    expect(table).toContain('| our REST route | 250 | 110 | 60 |');
+    expect(table).toContain('| upstream direct | 55 | 90 | n/a |');
+    expect(table).not.toMatch(/\| our MCP `tools\/call`, 2025-06-18 \| \d+ \| \d+ \|/);
+  });
+
+  it('cpuMicros reads a live process and gives nothing for one that is gone', () => {
+    const first = cpuMicros(process.pid);
+    expect(first).toBeGreaterThan(0);
+    let x = 0;
+    for (let i = 0; i < 5e7; i++) x += i % 7; // burn some CPU (more than a 10 ms clock tick)
+    expect(x).toBeGreaterThan(0);
+    expect(cpuMicros(process.pid)).toBeGreaterThan(first);
+    expect(cpuMicros(2 ** 22 + 12345)).toBeUndefined();
+    expect(cpuMicros(undefined)).toBeUndefined();
   });
 });
 
@@ -172,7 +218,7 @@ describe('load generator process', () => {
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
     const [code] = await once(child, 'close');
     expect(code).toBe(0);
-    return JSON.parse(stdout.trim()) as { responses: number; ok: number; failures: number; wrongStatus: number; wrongBody: number; rps: number; sample?: string };
+    return JSON.parse(stdout.trim()) as { responses: number; ok: number; failures: number; wrongStatus: number; wrongBody: number; rps: number; cpuUsPerResponse?: number; sample?: string };
   };
 
   it('a mix runs every target at once and adds their answers up', async () => {
@@ -192,11 +238,23 @@ describe('load generator process', () => {
     expect(result.sample).toMatch(/^GET \/bad: body does not hold/);
   });
 
+  it('sends a fixed number of requests when given an amount instead of a duration', async () => {
+    const load = fileURLToPath(new URL('../../bench/load.mjs', import.meta.url));
+    const target = { url, method: 'GET', path: '/good', headers: {}, check: { kind: 'json-item', expect: ITEM }, connections: 2, amount: 50 };
+    const child = spawn(process.execPath, [load, JSON.stringify(target)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    const [code] = await once(child, 'close');
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout.trim())).toMatchObject({ responses: 50, ok: 50, failures: 0 });
+  });
+
   it('counts right answers, and wrong bodies and statuses as failures rather than requests', async () => {
     const [good, bad, broken] = await Promise.all([runLoad('/good'), runLoad('/bad'), runLoad('/broken')]);
     expect(good.responses).toBeGreaterThan(0);
     expect(good).toMatchObject({ failures: 0 });
     expect(good.ok).toBe(good.responses);
+    expect(good.cpuUsPerResponse).toBeGreaterThan(0);
     expect(bad.responses).toBeGreaterThan(0);
     expect(bad).toMatchObject({ ok: 0, rps: 0, wrongStatus: 0 });
     expect(bad.wrongBody).toBe(bad.responses);

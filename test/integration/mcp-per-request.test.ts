@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureFreshBuild, killRunningChildren, ROOT, startServe, type ServeProcess } from '../helpers/cli.js';
 import { startUpstream, type Upstream } from '../helpers/upstream.js';
 import { revisionHeaders, withMeta, type Revision } from '../conformance/mcp/rpc.js';
+import { CLIENT_GENERATIONS, connectMcp } from '../helpers/mcp-clients.js';
 
 const REGISTER = join(ROOT, 'test', 'helpers', 'async-count', 'register.mjs');
 const FIXTURE = join(ROOT, 'test', 'fixtures', 'perf', 'one-call.yaml');
@@ -94,5 +95,23 @@ describe('promises per request', () => {
       expect(mcpPromises, `${revision}: ${mcpPromises} promises per tools/call, REST ${restPromises}`).toBeLessThanOrEqual(restPromises + 2);
     }
     expect(upstream.requests.length).toBe(3 * (10 + REQUESTS));
+  }, 60_000);
+});
+
+describe('async-context stores', () => {
+  it('are on only while a request the SDK answers needs them: afterwards fast-path calls and REST routes run without their hooks', async () => {
+    // Requests the SDK answers (initialize, the 2026-07-28 discovery, a tools/call with an unknown tool) enter the stores.
+    for (const generation of CLIENT_GENERATIONS) {
+      const client = await connectMcp(generation, mcpUrl);
+      expect((await client.listTools()).map((t) => t.name)).toEqual(['get-item']);
+      await expect(client.callTool('no-such-tool')).rejects.toThrow(/no-such-tool|get-item/);
+      await client.close();
+    }
+    await rest();
+    await mcp('2025-06-18')();
+    await mcp('2026-07-28')();
+    const counts = await snapshot();
+    expect(counts.storesEntered).toBeGreaterThan(0); // the SDK's requests did enter them
+    expect(counts.storesOn).toBe(0);
   }, 60_000);
 });

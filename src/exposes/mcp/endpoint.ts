@@ -29,6 +29,7 @@ export function createMcpEndpoint(): McpEndpoint {
     return factory(ctx);
   });
   const node = toNodeHandler(handler);
+  let serving = 0;
   const streams = createLegacyStreams();
   // Open 2026-07-28 `subscriptions/listen` responses: the SDK has no call that ends them without also ending the
   // requests in flight (handler.close), so a drain ends their HTTP responses itself.
@@ -42,12 +43,19 @@ export function createMcpEndpoint(): McpEndpoint {
     listening.clear();
   };
   return {
-    serve: (factory, req, res, body) => {
+    serve: async (factory, req, res, body) => {
       if (isListen(body)) {
         listening.add(res);
         res.once('close', () => listening.delete(res));
       }
-      return factories.run(factory, () => node(req, res, body));
+      serving++;
+      try {
+        return await factories.run(factory, () => node(req, res, body));
+      } finally {
+        // Node 20 leaves the async-context hooks on for every promise of the process once a store was entered: off
+        // again once no request needs this one (the fast path never does).
+        if (--serving === 0) factories.disable();
+      }
     },
     streams,
     announceToolsChanged: () => {

@@ -10,6 +10,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { isJsonContentType, SERVER_INFO_META_KEY, SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/server';
 import type { CompiledMcpAdapter, CompiledTool } from '../../compile/compile.js';
+import type { Observation } from '../../observe/observation.js';
 import { VERSION } from '../../version.js';
 import { createClassifier, MODERN_REVISION, type Classifier, type Era } from './era-verdicts.js';
 import { paginate } from './pagination.js';
@@ -24,8 +25,11 @@ export interface FastAnswer {
 /** Called once per taken request: with its answer, or with the error that kept the answer from being built. */
 export type Respond = (answer: FastAnswer | Error) => void;
 
-/** false: the request is not taken, and the SDK handler answers it. true: `respond` is called (now or later). */
-export type FastPath = (httpMethod: string, headers: IncomingHttpHeaders, body: unknown, respond: Respond) => boolean;
+/**
+ * false: the request is not taken, and the SDK handler answers it. true: `respond` is called (now or later).
+ * `observation`: the HTTP request's (the fast path runs outside the async context that the SDK path needs).
+ */
+export type FastPath = (httpMethod: string, headers: IncomingHttpHeaders, body: unknown, respond: Respond, observation?: Observation) => boolean;
 
 /** 2025-era revisions whose tools/* wire shapes are the ones our listings and results already have. */
 const LEGACY_REVISIONS = new Set(['2025-06-18', '2025-11-25'].filter((v) => SUPPORTED_PROTOCOL_VERSIONS.includes(v)));
@@ -35,7 +39,7 @@ const SSE_HEADERS = { 'content-type': 'text/event-stream', 'cache-control': 'no-
 const JSON_HEADERS = { 'content-type': 'application/json' };
 
 /** Takes the request (true) and passes its result's JSON to `send`, now or later; or leaves it to the SDK (false). */
-type Handler = (params: Record<string, unknown>, era: Era, send: (resultJson: string) => void, fail: (err: unknown) => void) => boolean;
+type Handler = (params: Record<string, unknown>, era: Era, send: (resultJson: string) => void, fail: (err: unknown) => void, observation: Observation | undefined) => boolean;
 
 export function createFastPath(adapter: CompiledMcpAdapter, context: ToolCallContext): FastPath {
   const classify = createClassifier();
@@ -60,14 +64,14 @@ export function createFastPath(adapter: CompiledMcpAdapter, context: ToolCallCon
   };
 
   const handlers: Record<string, Handler> = {
-    'tools/call': (params, era, send, fail) => {
+    'tools/call': (params, era, send, fail, observation) => {
       const { name, arguments: args } = params;
       if (typeof name !== 'string' || !onlyKeys(params, CALL_KEYS)) return false;
       if (args !== undefined && !isPlainObject(args)) return false;
       const tool = toolsByName.get(name);
       if (!tool) return false; // the SDK's -32602 names the known tools
       // Every failure of the call is an isError result; this catch only meets a broken runtime (answered 500).
-      answerToolJson(tool, args, context, era === 'modern' ? modernTail : '', send).catch(fail);
+      answerToolJson(tool, args, context, era === 'modern' ? modernTail : '', send, observation).catch(fail);
       return true;
     },
     'tools/list': (params, era, send) => {
@@ -90,7 +94,7 @@ export function createFastPath(adapter: CompiledMcpAdapter, context: ToolCallCon
     },
   };
 
-  return (httpMethod, headers, body, respond) => {
+  return (httpMethod, headers, body, respond, observation) => {
     if (httpMethod !== 'POST' || !isPlainObject(body) || !onlyKeys(body, MESSAGE_KEYS)) return false;
     const { jsonrpc, id, method, params = {} } = body;
     if (jsonrpc !== '2.0' || typeof method !== 'string' || !isRequestId(id) || !isPlainObject(params)) return false;
@@ -103,7 +107,7 @@ export function createFastPath(adapter: CompiledMcpAdapter, context: ToolCallCon
     // The answer's text is built in one template per era (no intermediate message string to copy again).
     const idJson = typeof id === 'number' ? String(id) : JSON.stringify(id);
     const send = era === 'modern' ? (json: string) => respond(modernAnswer(json, idJson)) : (json: string) => respond(legacyAnswer(json, idJson));
-    return handler(params, era, send, (err) => respond(err instanceof Error ? err : new Error(String(err))));
+    return handler(params, era, send, (err) => respond(err instanceof Error ? err : new Error(String(err))), observation);
   };
 }
 

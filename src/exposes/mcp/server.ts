@@ -6,6 +6,7 @@ import type { CompiledMcpAdapter } from '../../compile/compile.js';
 import { exceedsDepth, MAX_JSON_DEPTH } from '../../invoke/json-depth.js';
 import type { AdapterContext, RuntimeView } from '../../runtime.js';
 import { observeRequests } from '../../observe/http-hooks.js';
+import { holdObserved, observationOf, releaseObserved, type Observation } from '../../observe/observation.js';
 import { installInboundAuth } from '../auth/install.js';
 import { HEALTH_PATHS, mountHealthRoutes } from '../health-routes.js';
 import { BODY_LIMIT_BYTES, classifyRequestError } from '../request-errors.js';
@@ -93,17 +94,21 @@ export function createMcpServer(
       if (answer instanceof Error) reply.send(answer);
       else reply.code(answer.status).headers(answer.headers).send(Buffer.from(answer.body));
     };
-    if (fastPath?.(req.method, req.headers, req.body, respond)) return;
-    return serveThroughSdk(req, reply);
+    const observation = observationOf(req);
+    if (fastPath?.(req.method, req.headers, req.body, respond, observation)) return;
+    return serveThroughSdk(req, reply, observation);
   });
-  async function serveThroughSdk(req: FastifyRequest, reply: FastifyReply): Promise<void> {
+  // The SDK's handlers find the request's observation in the async context, held only while the SDK serves it.
+  async function serveThroughSdk(req: FastifyRequest, reply: FastifyReply, observation: Observation | undefined): Promise<void> {
     reply.hijack();
     try {
-      await endpoint.serve(factory, req.raw, reply.raw, req.body);
+      await (observation ? holdObserved(observation, () => endpoint.serve(factory, req.raw, reply.raw, req.body)) : endpoint.serve(factory, req.raw, reply.raw, req.body));
     } catch (err) {
       logger.error({ adapter: adapter.namespace, code: 'CAP_INTERNAL', status: 500, err }, 'internal error on the MCP endpoint');
       if (!reply.raw.headersSent) reply.raw.writeHead(500, { 'content-type': 'application/json' });
       reply.raw.end(JSON.stringify({ jsonrpc: '2.0', error: { code: INTERNAL_ERROR, message: 'Internal error' }, id: null }));
+    } finally {
+      if (observation) releaseObserved(observation);
     }
   }
   // Open `subscriptions/listen` streams (2026-07-28) and 2025-era GET streams hear `notifications/tools/list_changed`

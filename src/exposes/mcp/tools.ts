@@ -2,13 +2,14 @@
 // a tool with an outputSchema sends only structuredContent that conforms to it;
 // every failure after the tool is found is an isError result that starts with its CAP_* code.
 // runTool() is shared by the SDK handler (callTool, wants an object) and the fast path (answerToolJson, wants text),
-// so both answer the same JSON.
+// so both answer the same JSON. The fast path hands over the request's observation; the SDK path finds it in the
+// async context.
 import type { CompiledTool } from '../../compile/compile.js';
 import { asCapError, CapError } from '../../errors/cap-error.js';
 import { invoke } from '../../invoke/invoke.js';
 import type { UpstreamClient } from '../../invoke/upstream.js';
 import type { Logger } from '../../observe/log.js';
-import { currentObservation, noteFailure, noteTool } from '../../observe/observation.js';
+import { currentObservation, noteFailure, noteTool, type Observation } from '../../observe/observation.js';
 import { observeToolCall } from '../../observe/stdio-calls.js';
 import { redactedJsonText } from '../../resolve/redaction.js';
 import { logFailure, problemOf } from '../respond.js';
@@ -39,17 +40,24 @@ type ToolOutcome = { ok: true; text: string; structured?: Record<string, unknown
  * with no promise layer beyond this one (each layer costs a promise, a microtask and the async-context hooks, per
  * request). Over HTTP the request hooks already observe the call; on stdio it is observed here.
  */
-function runTool<T>(tool: CompiledTool, args: unknown, context: ToolCallContext, shape: (outcome: ToolOutcome) => T): Promise<T> {
-  if (currentObservation()) return runToolObserved(tool, args, context, shape);
-  return observeToolCall(context.logger, context.adapter, tool.listing.name, () => runToolObserved(tool, args, context, shape));
+function runTool<T>(tool: CompiledTool, args: unknown, context: ToolCallContext, shape: (outcome: ToolOutcome) => T, observation?: Observation): Promise<T> {
+  const observed = observation ?? currentObservation();
+  if (observed) return runToolObserved(tool, args, context, shape, observed);
+  return observeToolCall(context.logger, context.adapter, tool.listing.name, () => runToolObserved(tool, args, context, shape, currentObservation()));
 }
 
-async function runToolObserved<T>(tool: CompiledTool, args: unknown, { upstream, secrets, logger, adapter }: ToolCallContext, shape: (outcome: ToolOutcome) => T): Promise<T> {
-  noteTool(tool.listing.name);
+async function runToolObserved<T>(
+  tool: CompiledTool,
+  args: unknown,
+  { upstream, secrets, logger, adapter }: ToolCallContext,
+  shape: (outcome: ToolOutcome) => T,
+  observation: Observation | undefined,
+): Promise<T> {
+  noteTool(tool.listing.name, observation);
   const input = args !== null && typeof args === 'object' && !Array.isArray(args) ? (args as Record<string, unknown>) : {};
   let outcome: ToolOutcome;
   try {
-    const { value } = await invoke(tool.invoker, input, upstream);
+    const { value } = await invoke(tool.invoker, input, upstream, observation);
     const { text, redacted } = redactedJsonText(value, secrets);
     const isObject = value !== null && typeof value === 'object' && !Array.isArray(value);
     const structured = isObject ? ((redacted ? JSON.parse(text) : value) as Record<string, unknown>) : undefined;
@@ -60,9 +68,9 @@ async function runToolObserved<T>(tool: CompiledTool, args: unknown, { upstream,
     outcome = { ok: true, text, structured };
   } catch (err) {
     const failure = asCapError(err);
-    logFailure(logger, failure, { adapter, tool: tool.listing.name, reqId: currentObservation()?.id });
+    logFailure(logger, failure, { adapter, tool: tool.listing.name, reqId: observation?.id });
     const { problem, text } = problemOf(failure, secrets);
-    noteFailure(problem.status, problem.code);
+    noteFailure(problem.status, problem.code, undefined, observation);
     outcome = { ok: false, result: { content: [{ type: 'text', text: `${problem.code}: ${problem.detail}\n${text}` }], isError: true } };
   }
   return shape(outcome);
@@ -81,10 +89,11 @@ function resultObject(outcome: ToolOutcome): ToolResult {
 /**
  * The same result as JSON text, passed to `answer` (the fast path frames and sends it there), written without
  * serializing the value twice: `structuredContent` is the very JSON text the content block carries. `extra` is
- * appended inside the result object (already JSON, with a leading comma).
+ * appended inside the result object (already JSON, with a leading comma). `observation`: the HTTP request's, passed
+ * along rather than found in the async context (the fast path runs outside it).
  */
-export const answerToolJson = <T>(tool: CompiledTool, args: unknown, context: ToolCallContext, extra: string, answer: (resultJson: string) => T): Promise<T> =>
-  runTool(tool, args, context, (outcome) => answer(resultJson(outcome, extra)));
+export const answerToolJson = <T>(tool: CompiledTool, args: unknown, context: ToolCallContext, extra: string, answer: (resultJson: string) => T, observation?: Observation): Promise<T> =>
+  runTool(tool, args, context, (outcome) => answer(resultJson(outcome, extra)), observation);
 
 function resultJson(outcome: ToolOutcome, extra: string): string {
   if (!outcome.ok) return extra === '' ? JSON.stringify(outcome.result) : `${JSON.stringify(outcome.result).slice(0, -1)}${extra}}`;
