@@ -8,9 +8,10 @@ COPY bin ./bin
 COPY src ./src
 COPY schemas ./schemas
 # The build generates the schema validators and bundles the CLI (npm run build → scripts/generate-validators.mjs,
-# scripts/bundle.mjs).
+# scripts/bundle.mjs and the modules it bundles in place of others, scripts/bundle/).
 COPY scripts/generate-validators.mjs ./scripts/
 COPY scripts/bundle.mjs ./scripts/
+COPY scripts/bundle ./scripts/bundle
 RUN npm ci --no-audit --no-fund
 
 FROM node:20-bookworm-slim

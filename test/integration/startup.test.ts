@@ -110,6 +110,9 @@ capability:
     for (const library of ['@modelcontextprotocol/server', '@modelcontextprotocol/core', '@modelcontextprotocol/node', 'zod', 'jose', 'fflate', '@fastify/swagger', '@fastify/swagger-ui', 'yaml']) {
       expect(found.has(library), library).toBe(false);
     }
+    // Of undici, the bundle holds what the runtime uses (scripts/bundle/undici-core.mjs): not its index, with fetch's
+    // globals, WebSocket, the mock agents and the cache stores.
+    expect(rest.modules.filter((m) => /node_modules\/undici\/(index\.js|lib\/(mock|cache|interceptor|web\/(websocket|cache|cookies|eventsource))\/)/.test(m))).toEqual([]);
     expect(rest.modules.some((m) => m.includes('/dist/exposes/mcp/'))).toBe(false);
     expect(rest.modules.some((m) => m.includes('/dist/exposes/skill/'))).toBe(false);
   }, 120_000);
