@@ -107,7 +107,7 @@ capability:
     expect(found.has('fastify')).toBe(true);
     expect(found.has('undici')).toBe(true);
     // No MCP SDK (nor zod) without an MCP adapter, no docs plugins before a /docs request.
-    for (const library of ['@modelcontextprotocol/server', '@modelcontextprotocol/core', '@modelcontextprotocol/node', 'zod', 'jose', 'fflate', '@fastify/swagger', '@fastify/swagger-ui', 'yaml']) {
+    for (const library of ['@modelcontextprotocol/server', '@modelcontextprotocol/core', '@modelcontextprotocol/node', 'zod', 'jose', 'fflate', '@fastify/swagger', '@fastify/swagger-ui', 'yaml', 'marked']) {
       expect(found.has(library), library).toBe(false);
     }
     // Of undici, the bundle holds what the runtime uses (scripts/bundle/undici-core.mjs): not its index, with fetch's
@@ -115,6 +115,15 @@ capability:
     expect(rest.modules.filter((m) => /node_modules\/undici\/(index\.js|lib\/(mock|cache|interceptor|web\/(websocket|cache|cookies|eventsource))\/)/.test(m))).toEqual([]);
     expect(rest.modules.some((m) => m.includes('/dist/exposes/mcp/'))).toBe(false);
     expect(rest.modules.some((m) => m.includes('/dist/exposes/skill/'))).toBe(false);
+  }, 120_000);
+
+  it('loads marked only for a capability that reads markdown', async () => {
+    const plain = await loaded(['list', 'capabilities/togai.yaml']);
+    expect(packages(plain.modules).has('marked')).toBe(false);
+    // The formats capability has a markdown operation: compiling it loads marked (require of an ES module).
+    const markdown = await loaded(['list', join(ROOT, 'test', 'conformance', 'formats', 'formats-capability.yaml')]);
+    expect(markdown.stdout).toContain('readme-markdown');
+    expect(packages(markdown.modules).has('marked')).toBe(true);
   }, 120_000);
 
   it('uses the generated validator for every Naftiko version, with and without the runtime extensions', () => {
