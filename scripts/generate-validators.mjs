@@ -6,7 +6,7 @@
 // Each file carries the digest of what it came from; at run time a stale or missing file means "compile instead".
 // The validators the default mode uses also get V8 code caches (src/code-cache.ts), made with the V8 flags the CLI
 // runs with (src/memory/heap-limits.ts) after checking the shipped capabilities, so their code is compiled too.
-import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { load as loadYaml } from 'js-yaml';
 import { writeCodeCache } from '../dist/code-cache.js';
@@ -35,11 +35,13 @@ function write(name, ajv, validate, digest) {
   renameSync(`${path}.${process.pid}.tmp`, path);
 }
 
-/** The shipped capabilities as plain documents: what the code caches are made after checking. */
+/** The shipped capabilities as plain documents: what the code caches are made after checking (none if absent). */
 const CAPABILITIES = new URL('../capabilities/', import.meta.url);
-const shipped = readdirSync(CAPABILITIES)
-  .filter((f) => f.endsWith('.yaml'))
-  .map((f) => loadYaml(readFileSync(new URL(f, CAPABILITIES), 'utf8')));
+const shipped = existsSync(CAPABILITIES)
+  ? readdirSync(CAPABILITIES)
+      .filter((f) => f.endsWith('.yaml'))
+      .map((f) => loadYaml(readFileSync(new URL(f, CAPABILITIES), 'utf8')))
+  : [];
 const INPUT_SCHEMAS = [{ type: 'object', properties: { id: { type: 'string', description: 'x' }, n: { type: 'integer', minimum: 1 } }, required: ['id'] }, { type: 'array', items: { enum: ['a', 'b'] } }, {}];
 
 /** Code caches for both values of the growth factor the CLI switches between (heap-limits.ts), with its other flag. */

@@ -24,7 +24,7 @@ export function loadGenerated<T extends (data: unknown) => boolean>(name: string
 
 const cacheUses = new Map<string, CacheUse>();
 
-/** Whether the code cache served each generated module loaded so far (test/integration/startup.test.ts checks it). */
+/** Whether the code cache served each generated module loaded so far (test/integration/code-cache.test.ts checks it). */
 export function generatedCacheUses(): ReadonlyMap<string, CacheUse> {
   return cacheUses;
 }
