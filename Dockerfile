@@ -7,10 +7,13 @@ COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
 COPY bin ./bin
 COPY src ./src
 COPY schemas ./schemas
+# The shipped capabilities: the build runs the validators over them before caching their compiled code.
+COPY capabilities ./capabilities
 # The build generates the schema validators and bundles the CLI (npm run build → scripts/generate-validators.mjs,
-# scripts/bundle.mjs).
+# scripts/bundle.mjs and the modules it bundles in place of others, scripts/bundle/).
 COPY scripts/generate-validators.mjs ./scripts/
 COPY scripts/bundle.mjs ./scripts/
+COPY scripts/bundle ./scripts/bundle
 RUN npm ci --no-audit --no-fund
 
 FROM node:20-bookworm-slim

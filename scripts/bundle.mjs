@@ -32,6 +32,14 @@ const keepModuleUrls = {
   },
 };
 
+/** `undici` imported by dist/ resolves to the part of undici the runtime uses (scripts/bundle/undici-core.mjs). */
+const undiciCore = {
+  name: 'undici-core',
+  setup(b) {
+    b.onResolve({ filter: /^undici$/ }, (args) => (/[\\/]dist[\\/]/.test(args.importer) ? { path: `${ROOT}scripts/bundle/undici-core.mjs` } : undefined));
+  },
+};
+
 await rm(NEXT, { recursive: true, force: true });
 const result = await build({
   absWorkingDir: ROOT,
@@ -53,7 +61,7 @@ const result = await build({
   logLevel: 'warning',
   // Bundled CommonJS packages call require() for Node's built-ins.
   banner: { js: "import { createRequire as __capabilityRequire } from 'node:module'; const require = __capabilityRequire(import.meta.url);" },
-  plugins: [keepModuleUrls],
+  plugins: [keepModuleUrls, undiciCore],
 });
 // Which modules each chunk holds, paths relative to the repository (for the start-up test's module guard).
 const chunks = Object.fromEntries(

@@ -4,13 +4,19 @@
 //  - the capability schema of every Naftiko version, with and without the runtime-extensions overlay;
 //  - the JSON Schema 2020-12 meta-schema, which checks the input schemas a capability declares.
 // Each file carries the digest of what it came from; at run time a stale or missing file means "compile instead".
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+// The validators the default mode uses also get V8 code caches (src/code-cache.ts), made with the V8 flags the CLI
+// runs with (src/memory/heap-limits.ts) after checking the shipped capabilities, so their code is compiled too.
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
+import { load as loadYaml } from 'js-yaml';
+import { writeCodeCache } from '../dist/code-cache.js';
+import { HEAP_GROWING_PERCENT } from '../dist/memory/heap-limits.js';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import standaloneCode from 'ajv/dist/standalone/index.js';
 import { META_SCHEMA_URI, META_SCHEMA_VALIDATOR, metaSchemaDigest } from '../dist/compile/json-schema.js';
 import { GENERATED_DIR, generatedPath } from '../dist/generated-code.js';
-import { SCHEMA_AJV_OPTIONS, SUPPORTED_VERSIONS, schemaDigest, schemaFor, validatorName } from '../dist/validate/schema-sources.js';
+import { LATEST_VERSION, SCHEMA_AJV_OPTIONS, SUPPORTED_VERSIONS, sameRulesAsLatest, schemaDigest, schemaFor, validatorName } from '../dist/validate/schema-sources.js';
 
 const generate = standaloneCode.default ?? standaloneCode;
 
@@ -29,6 +35,21 @@ function write(name, ajv, validate, digest) {
   renameSync(`${path}.${process.pid}.tmp`, path);
 }
 
+/** The shipped capabilities as plain documents: what the code caches are made after checking (none if absent). */
+const CAPABILITIES = new URL('../capabilities/', import.meta.url);
+const shipped = existsSync(CAPABILITIES)
+  ? readdirSync(CAPABILITIES)
+      .filter((f) => f.endsWith('.yaml'))
+      .map((f) => loadYaml(readFileSync(new URL(f, CAPABILITIES), 'utf8')))
+  : [];
+const INPUT_SCHEMAS = [{ type: 'object', properties: { id: { type: 'string', description: 'x' }, n: { type: 'integer', minimum: 1 } }, required: ['id'] }, { type: 'array', items: { enum: ['a', 'b'] } }, {}];
+
+/** Code caches for both values of the growth factor the CLI switches between (heap-limits.ts), with its other flag. */
+function cacheCode(name, inputs) {
+  setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
+  for (const factor of [1, 2]) writeCodeCache(generatedPath(name), factor, setFlagsFromString, (validate) => inputs.forEach((input) => validate(input)));
+}
+
 mkdirSync(GENERATED_DIR, { recursive: true });
 for (const version of SUPPORTED_VERSIONS) {
   for (const extended of [false, true]) {
@@ -38,3 +59,7 @@ for (const version of SUPPORTED_VERSIONS) {
 }
 const ajv = newAjv();
 write(META_SCHEMA_VALIDATOR, ajv, ajv.getSchema(META_SCHEMA_URI), metaSchemaDigest());
+// Last, once ajv's compiling is done: the default (lenient) mode's validators (a version with the latest's rules runs
+// none of its own: src/validate/schema.ts) and the meta-schema's.
+for (const version of SUPPORTED_VERSIONS.filter((v) => v === LATEST_VERSION || !sameRulesAsLatest(v))) cacheCode(validatorName(version, true), [...shipped, {}]);
+cacheCode(META_SCHEMA_VALIDATOR, INPUT_SCHEMAS);

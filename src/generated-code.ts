@@ -1,12 +1,11 @@
 // Validation code that `npm run build` generates ahead of time (scripts/generate-validators.mjs), so a process loads
 // a ready ajv validator instead of compiling a large JSON Schema at every start. Each generated module carries a
 // digest of what it was generated from; a caller uses it only while the digest still matches, and otherwise compiles
-// the schema itself (same verdicts, just slower).
+// the schema itself (same verdicts, just slower). Each runs with the V8 code cache the build made for it, when V8
+// takes it (src/code-cache.ts).
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-
-const require = createRequire(import.meta.url);
+import { requireWithCodeCache, type CacheUse } from './code-cache.js';
 
 /** Where the build writes generated code: the same folder whether this module runs from src/ or from dist/. */
 export const GENERATED_DIR = fileURLToPath(new URL('../dist/validate/generated/', import.meta.url));
@@ -17,6 +16,15 @@ export const generatedPath = (name: string): string => `${GENERATED_DIR}${name}.
 export function loadGenerated<T extends (data: unknown) => boolean>(name: string, digest: string): T | undefined {
   const path = generatedPath(name);
   if (!existsSync(path)) return undefined;
-  const generated = require(path) as T & { digest?: string };
+  const { exports, cache } = requireWithCodeCache(path);
+  cacheUses.set(name, cache);
+  const generated = exports as T & { digest?: string };
   return generated.digest === digest ? generated : undefined;
+}
+
+const cacheUses = new Map<string, CacheUse>();
+
+/** Whether the code cache served each generated module loaded so far (test/integration/code-cache.test.ts checks it). */
+export function generatedCacheUses(): ReadonlyMap<string, CacheUse> {
+  return cacheUses;
 }

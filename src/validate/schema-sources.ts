@@ -40,6 +40,31 @@ export function schemaFor(version: string, extended: boolean): Record<string, un
   return extended ? withRuntimeExtensions(schema) : schema;
 }
 
+/**
+ * Whether a version's schema has the same rules as the latest's: equal once the root's `$id`, `title` and
+ * `description` and the `naftiko` property (the version const, which lenient mode ignores anyway) are set aside.
+ * Then the version-only check of a document declaring it finds nothing and need not run (alpha2 and alpha3 are such a
+ * pair): that spares loading and running a second large validator. Read from the schema files once per process.
+ */
+export function sameRulesAsLatest(version: string): boolean {
+  if (version === LATEST_VERSION) return true;
+  let same = sameAsLatest.get(version);
+  if (same === undefined) {
+    same = rulesOf(version) === rulesOf(LATEST_VERSION);
+    sameAsLatest.set(version, same);
+  }
+  return same;
+}
+
+const sameAsLatest = new Map<string, boolean>();
+
+/** The plain schema is enough: the runtime-extensions overlay turns equal schemas into equal schemas. */
+function rulesOf(version: string): string {
+  const { $id: _id, title: _title, description: _description, properties, ...rest } = schemaFor(version, false) as { properties: Record<string, unknown> } & Record<string, unknown>;
+  const { naftiko: _naftiko, ...others } = properties;
+  return JSON.stringify({ ...rest, properties: others });
+}
+
 /** Applies the overlay: a distinct `$id`, the dialect key at the root, added properties and relaxed `required` lists. */
 function withRuntimeExtensions(schema: Record<string, unknown>): Record<string, unknown> {
   const overlay = JSON.parse(readText('runtime-extensions.json')) as Overlay;

@@ -18,6 +18,11 @@ export function schemaValidatorOrigin(version: string, extended: boolean): 'gene
   return entry(version, extended).origin;
 }
 
+/** The validators made so far in this process, by name (a test checks that an equivalent version loads none of its own). */
+export function loadedSchemaValidators(): string[] {
+  return [...validators.keys()];
+}
+
 function entry(version: string, extended: boolean) {
   const name = validatorName(version, extended);
   let found = validators.get(name);

@@ -6,7 +6,7 @@
 import type { ErrorObject } from 'ajv/dist/2020.js';
 import { diagnose, type Diagnostic, type Severity } from '../errors/diagnostic.js';
 import { escapePointer, type SourceFile } from '../load/source.js';
-import { DIALECT_KEY, LATEST_VERSION, RUNTIME_EXTENSIONS, SUPPORTED_VERSIONS } from './schema-sources.js';
+import { DIALECT_KEY, LATEST_VERSION, RUNTIME_EXTENSIONS, sameRulesAsLatest, SUPPORTED_VERSIONS } from './schema-sources.js';
 import { schemaValidator } from './schema-validators.js';
 
 export { DIALECT_KEY, RUNTIME_EXTENSIONS, SUPPORTED_VERSIONS };
@@ -52,10 +52,11 @@ export function validateSchema(source: SourceFile, document: Record<string, unkn
   // construct this runtime knows); deviations that only the declared version rejects are warnings.
   const errors = run(LATEST_VERSION, true, document, true).filter((e) => !isDialectKey(e));
   const latestKeys = new Set(errors.map(errorKey));
-  const versionOnly = version === LATEST_VERSION ? [] : run(version, true, document, true).filter((e) => !latestKeys.has(errorKey(e)) && !isDialectKey(e));
+  // A version with the latest's rules (bar the version const) has no deviations of its own: nothing more to run.
+  const versionOnly = sameRulesAsLatest(version) ? [] : run(version, true, document, true).filter((e) => !latestKeys.has(errorKey(e)) && !isDialectKey(e));
   return [
     ...diagnostics,
-    ...report(versionOnly, context, () => 'warning', laterVersionHint(document, version)),
+    ...report(versionOnly, context, () => 'warning', laterVersionHint(document, version, latestKeys)),
     ...report(errors, context, (e) => (isTolerated(e) ? 'warning' : 'error')),
   ];
 }
@@ -76,11 +77,12 @@ interface Context {
 const EXTENSION_HINT = `a runtime extension (the default mode accepts it); declare \`${DIALECT_KEY}: ${RUNTIME_EXTENSIONS}\` at the top of the file to accept it under --strict too (other Naftiko tools still reject it)`;
 
 /** For an error only the declared version raises: which later version accepts it. */
-function laterVersionHint(document: Record<string, unknown>, version: string): (e: ErrorObject) => string | undefined {
+function laterVersionHint(document: Record<string, unknown>, version: string, latestKeys: ReadonlySet<string>): (e: ErrorObject) => string | undefined {
   const later = SUPPORTED_VERSIONS.slice(SUPPORTED_VERSIONS.indexOf(version as (typeof SUPPORTED_VERSIONS)[number]) + 1);
-  const remaining = new Map<string, Set<string>>();
+  const remaining = new Map<string, ReadonlySet<string>>();
   const rejects = (v: string, key: string) => {
-    if (!remaining.has(v)) remaining.set(v, new Set(run(v, true, document, true).map(errorKey)));
+    // A version with the latest's rules rejects what the latest rejected: no need to load its validator.
+    if (!remaining.has(v)) remaining.set(v, sameRulesAsLatest(v) ? latestKeys : new Set(run(v, true, document, true).map(errorKey)));
     return remaining.get(v)!.has(key);
   };
   return (e) => {

@@ -65,8 +65,9 @@ describe('start-up', () => {
       const found = packages(run.modules);
       for (const library of SERVER_LIBRARIES) expect(found.has(library), library).toBe(false);
     }
-    // The generated standalone validators check the documents; ajv's compiler is never loaded.
-    expect(validate.modules.some((m) => m.includes('/dist/validate/generated/naftiko-'))).toBe(true);
+    // The generated standalone validators check the documents: ajv's compiler, which compiling a schema would need, is
+    // never loaded. (They run through vm.Script with their code caches, outside the module loader that the hook sees:
+    // test/integration/code-cache.test.ts checks those.)
     expect(validate.modules.filter((m) => m.includes('node_modules/ajv/dist/compile/'))).toEqual([]);
   }, 120_000);
 
@@ -107,11 +108,23 @@ capability:
     expect(found.has('fastify')).toBe(true);
     expect(found.has('undici')).toBe(true);
     // No MCP SDK (nor zod) without an MCP adapter, no docs plugins before a /docs request.
-    for (const library of ['@modelcontextprotocol/server', '@modelcontextprotocol/core', '@modelcontextprotocol/node', 'zod', 'jose', 'fflate', '@fastify/swagger', '@fastify/swagger-ui', 'yaml']) {
+    for (const library of ['@modelcontextprotocol/server', '@modelcontextprotocol/core', '@modelcontextprotocol/node', 'zod', 'jose', 'fflate', '@fastify/swagger', '@fastify/swagger-ui', 'yaml', 'marked']) {
       expect(found.has(library), library).toBe(false);
     }
+    // Of undici, the bundle holds what the runtime uses (scripts/bundle/undici-core.mjs): not its index, with fetch's
+    // globals, WebSocket, the mock agents and the cache stores.
+    expect(rest.modules.filter((m) => /node_modules\/undici\/(index\.js|lib\/(mock|cache|interceptor|web\/(websocket|cache|cookies|eventsource))\/)/.test(m))).toEqual([]);
     expect(rest.modules.some((m) => m.includes('/dist/exposes/mcp/'))).toBe(false);
     expect(rest.modules.some((m) => m.includes('/dist/exposes/skill/'))).toBe(false);
+  }, 120_000);
+
+  it('loads marked only for a capability that reads markdown', async () => {
+    const plain = await loaded(['list', 'capabilities/togai.yaml']);
+    expect(packages(plain.modules).has('marked')).toBe(false);
+    // The formats capability has a markdown operation: compiling it loads marked (require of an ES module).
+    const markdown = await loaded(['list', join(ROOT, 'test', 'conformance', 'formats', 'formats-capability.yaml')]);
+    expect(markdown.stdout).toContain('readme-markdown');
+    expect(packages(markdown.modules).has('marked')).toBe(true);
   }, 120_000);
 
   it('uses the generated validator for every Naftiko version, with and without the runtime extensions', () => {

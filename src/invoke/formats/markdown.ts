@@ -2,8 +2,9 @@
 // (naftiko-semantics §3.6), as the reference converter reads it: `tables` are the document's top-level tables,
 // `content` is the plain text of a section's blocks (tables left out), and the operation's `outputSchema`, when
 // set, is a heading prefix that keeps only the sections whose heading starts with it.
-import { Lexer, type Token, type Tokens } from 'marked';
+import type { Token, Tokens } from 'marked';
 import { yamlLib } from '../../load/yaml-lib.js';
+import { markdownLibrary } from './lazy-library.js';
 
 interface Section {
   heading: string;
@@ -15,6 +16,7 @@ const FRONT_MATTER = /^\uFEFF?---\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/;
 
 export function compileMarkdown(headingPrefix: string | undefined): (text: string) => unknown {
   const lexerOptions = { gfm: true };
+  const { Lexer } = markdownLibrary();
   return (text) => {
     const front = FRONT_MATTER.exec(text);
     const parsedFront: unknown = front ? yamlLib().parse(front[1]!) : undefined;
