@@ -12,6 +12,7 @@ import { observeRequests } from '../../observe/http-hooks.js';
 import { installInboundAuth } from '../auth/install.js';
 import { HEALTH_PATHS, mountHealthRoutes } from '../health-routes.js';
 import { BODY_LIMIT_BYTES, classifyRequestError } from '../request-errors.js';
+import { NO_SCHEMA_COMPILERS } from '../no-schema-compilers.js';
 import { createRequestGuard } from '../request-guard.js';
 import { createMcpEndpoint, type McpEndpoint } from './endpoint.js';
 import { createFastPath, type FastAnswer } from './fast-path.js';
@@ -55,7 +56,7 @@ export function createMcpServer(
   // go to the SDK's McpServer like every other method (test/conformance/mcp/fast-path.test.ts compares both).
   const fastPath = options.fastPath === false ? undefined : createFastPath(adapter, { upstream: context.upstream, secrets: context.secrets, logger, adapter: adapter.namespace });
 
-  const app = Fastify({ logger: false, return503OnClosing: true, bodyLimit: BODY_LIMIT_BYTES });
+  const app = Fastify({ logger: false, return503OnClosing: true, bodyLimit: BODY_LIMIT_BYTES, schemaController: NO_SCHEMA_COMPILERS });
   observeRequests(app, adapter, context.observer);
   const rpcError = (reply: FastifyReply, status: number, code: number, message: string) =>
     reply.code(status).type('application/json').send({ jsonrpc: '2.0', error: { code, message }, id: null });
