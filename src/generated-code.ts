@@ -20,3 +20,20 @@ export function loadGenerated<T extends (data: unknown) => boolean>(name: string
   const generated = require(path) as T & { digest?: string };
   return generated.digest === digest ? generated : undefined;
 }
+
+/**
+ * Drops the generated modules loaded so far from the module cache, and the links Node keeps to them (the requiring
+ * module's children, the parent of what they required first), so that their code can be collected; a later
+ * loadGenerated reads them again.
+ */
+export function releaseGenerated(): void {
+  const released = new Set<NodeJS.Module>();
+  for (const [path, module] of Object.entries(require.cache)) {
+    if (!path.startsWith(GENERATED_DIR) || !module) continue;
+    delete require.cache[path];
+    released.add(module);
+    const siblings = module.parent?.children;
+    if (siblings?.includes(module)) siblings.splice(siblings.indexOf(module), 1);
+  }
+  for (const module of Object.values(require.cache)) if (module?.parent && released.has(module.parent)) module.parent = undefined;
+}

@@ -2,7 +2,7 @@
 // (src/generated-code.ts) while it matches the schema files, otherwise compiled here with the same ajv options.
 import { createRequire } from 'node:module';
 import type { ValidateFunction } from 'ajv/dist/2020.js';
-import { loadGenerated } from '../generated-code.js';
+import { loadGenerated, releaseGenerated } from '../generated-code.js';
 import { SCHEMA_AJV_OPTIONS, schemaDigest, schemaFor, validatorName } from './schema-sources.js';
 
 const require = createRequire(import.meta.url);
@@ -27,6 +27,16 @@ function entry(version: string, extended: boolean) {
     validators.set(name, found);
   }
   return found;
+}
+
+/**
+ * Forgets the validators (and the generated modules they came from), so that their code can be collected: a serving
+ * process validates only at start-up and on reload, which then loads them again. About 1.4 MB of source text and the
+ * code compiled from it otherwise stay for the life of the process (issue 9, memory).
+ */
+export function releaseSchemaValidators(): void {
+  validators.clear();
+  releaseGenerated();
 }
 
 /** The slow path: ajv's compiler is loaded only here, so a process using the generated validators never needs it. */
