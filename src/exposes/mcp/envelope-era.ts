@@ -97,4 +97,7 @@ function isJsonValue(value: unknown): boolean {
 const isPlainObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
 
 /** RFC 9110 optional whitespace (spaces and tabs) around a header value, removed as the SDK does before comparing. */
-const stripOws = (value: string): string => value.replace(/^[ \t]+|[ \t]+$/g, '');
+function stripOws(value: string): string {
+  const isOws = (code: number) => code === 32 || code === 9;
+  return isOws(value.charCodeAt(0)) || isOws(value.charCodeAt(value.length - 1)) ? value.replace(/^[ \t]+|[ \t]+$/g, '') : value;
+}
