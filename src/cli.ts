@@ -11,6 +11,7 @@ import { reloadControlHandlers } from './reload/control.js';
 import { createReloader, type Reloader } from './reload/reloader.js';
 import { watchForChanges } from './reload/watch.js';
 import { DEFAULT_DRAIN_TIMEOUT_MS, DEFAULT_HOST, planAdapters, startRuntime, type RuntimeOptions } from './runtime.js';
+import { releaseSchemaValidators } from './validate/schema-validators.js';
 import { installShutdownSignals, type ShutdownSignals } from './shutdown-signals.js';
 import { commandSummaries, isModuleCommand, runModuleCommand } from './commands/index.js';
 
@@ -313,6 +314,7 @@ async function serve(
   }
   if (runtime.metricsUrl) warn(`metrics ${runtime.metricsUrl}`);
   warnOpenAdapters(prepared, options.host ?? DEFAULT_HOST, warn);
+  releaseSchemaValidators(); // needed again only by a reload, which loads them again (memory, issue 9)
   reloader = createReloader({ ...reload, runtime, initial: prepared, logger, warn });
   const onHangUp = () => void reloader!.reload('SIGHUP').catch(() => undefined);
   process.on('SIGHUP', onHangUp);

@@ -8,6 +8,7 @@ import { observeRequests } from '../observe/http-hooks.js';
 import { noteFailure, observationOf } from '../observe/observation.js';
 import type { AdapterContext } from '../runtime.js';
 import { installInboundAuth } from './auth/install.js';
+import { NO_SCHEMA_COMPILERS } from './no-schema-compilers.js';
 import { createRequestGuard } from './request-guard.js';
 import { logFailure, problemOf } from './respond.js';
 
@@ -20,7 +21,7 @@ export function createProblemApp(
   /** GET paths left out of inbound authentication (the runtime's health probes on this port). */
   publicPaths: readonly string[] = [],
 ): { app: FastifyInstance; sendProblem: SendProblem } {
-  const app = Fastify({ logger: false, ...options });
+  const app = Fastify({ logger: false, schemaController: NO_SCHEMA_COMPILERS, ...options });
   const sendProblem: SendProblem = (req, reply, err) => {
     const failure = asCapError(err);
     logFailure(logger, failure, { adapter: adapter.namespace, route: `${req.method} ${req.url.split('?')[0]}`, reqId: observationOf(req)?.id });

@@ -9,6 +9,7 @@ import { formatDiagnostic, hasErrors, type Diagnostic } from '../errors/diagnost
 import { expandPaths } from '../load/load.js';
 import type { Logger } from '../observe/log.js';
 import { prepareCapabilities, type PrepareOptions, type Prepared } from '../prepare.js';
+import { releaseSchemaValidators } from '../validate/schema-validators.js';
 import type { Runtime } from '../runtime.js';
 import type { AdapterChanges } from '../runtime/reload-adapters.js';
 import { reportLine } from './control.js';
@@ -149,7 +150,8 @@ export function createReloader(options: ReloaderOptions): Reloader {
   return {
     reload(trigger) {
       const next = queue.then(async () => {
-        const { report, quiet } = await run(trigger);
+        // The schema validators were loaded again to check the files: released once the reload is over (memory).
+        const { report, quiet } = await run(trigger).finally(releaseSchemaValidators);
         if (!quiet) (report.ok ? runtime.metrics.reloads : runtime.metrics.reloadFailures).inc();
         if (log(logger, report, quiet)) warn(reportLine(report));
         // Where new and moved adapters listen now, as `serve` prints them at start-up.

@@ -1,17 +1,15 @@
-// The SDK handler behind one MCP port, kept across reloads: open `subscriptions/listen` streams (2026-07-28) and
-// 2025-era GET streams (./listen-stream-2025.ts) live in it, so they stay open when the adapter's graph is swapped
-// and hear `notifications/tools/list_changed`. Each Fastify app that
-// serves the port passes its own server factory with every request (AsyncLocalStorage), so a request is answered by
-// the graph of the app it was routed to, and in-flight requests finish on the old graph after a swap.
-import { AsyncLocalStorage } from 'node:async_hooks';
+// What one MCP port keeps across reloads: the 2025-era GET streams (./listen-stream-2025.ts, our own) and, once a
+// request needed the SDK, the SDK handler with its 2026-07-28 listen streams (./sdk-handler.ts). The SDK is not
+// loaded until then (./sdk-loader.ts): a port that only ever answers the fast path never loads it.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createMcpHandler, type McpServerFactory } from '@modelcontextprotocol/server';
-import { toNodeHandler } from '@modelcontextprotocol/node';
+import type { McpServerFactory } from '@modelcontextprotocol/server';
 import { createLegacyStreams, type LegacyStreams } from './listen-stream-2025.js';
+import { lazily, loadSdk } from './sdk-loader.js';
+import type { SdkHandler } from './sdk-handler.js';
 
 export interface McpEndpoint {
-  /** Serves one HTTP request with the graph built into `factory`. */
-  serve(factory: McpServerFactory, req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void>;
+  /** Serves one HTTP request through the SDK with the graph built into the factory (both loaded on first use). */
+  serve(factory: () => Promise<McpServerFactory>, req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void>;
   /** 2025-era clients' GET streams on this port. */
   readonly streams: LegacyStreams;
   /** Publishes `notifications/tools/list_changed` to every open listen stream and 2025-era GET stream. */
@@ -22,55 +20,29 @@ export interface McpEndpoint {
 }
 
 export function createMcpEndpoint(): McpEndpoint {
-  const factories = new AsyncLocalStorage<McpServerFactory>();
-  const handler = createMcpHandler((ctx) => {
-    const factory = factories.getStore();
-    if (!factory) throw new Error('MCP request served outside McpEndpoint.serve');
-    return factory(ctx);
-  });
-  const node = toNodeHandler(handler);
-  let serving = 0;
   const streams = createLegacyStreams();
-  // Open 2026-07-28 `subscriptions/listen` responses: the SDK has no call that ends them without also ending the
-  // requests in flight (handler.close), so a drain ends their HTTP responses itself.
-  const listening = new Set<ServerResponse>();
-  const endListening = () => {
-    for (const res of listening) {
-      res.on('error', () => undefined); // a keep-alive the SDK writes as the response ends must not become an uncaught error
-      if (res.headersSent) res.end();
-      else res.destroy();
-    }
-    listening.clear();
-  };
+  // Set once the SDK handler exists: until then no listen stream can be open, so there is nothing to notify or end.
+  let handler: SdkHandler | undefined;
+  const sdkHandler = lazily(async () => (handler = (await loadSdk()).createSdkHandler()));
+  let loading: Promise<SdkHandler> | undefined;
   return {
     serve: async (factory, req, res, body) => {
-      if (isListen(body)) {
-        listening.add(res);
-        res.once('close', () => listening.delete(res));
-      }
-      serving++;
-      try {
-        return await factories.run(factory, () => node(req, res, body));
-      } finally {
-        // Node 20 leaves the async-context hooks on for every promise of the process once a store was entered: off
-        // again once no request needs this one (the fast path never does).
-        if (--serving === 0) factories.disable();
-      }
+      const [sdk, make] = await Promise.all([handler ?? (loading = sdkHandler()), factory()]);
+      return sdk.serve(make, req, res, body);
     },
     streams,
     announceToolsChanged: () => {
-      handler.notify.toolsChanged();
+      handler?.announceToolsChanged();
       streams.notify({ method: 'notifications/tools/list_changed' });
     },
     endStreams: () => {
       streams.endAll();
-      endListening();
+      handler?.endListening();
     },
-    close: () => {
+    close: async () => {
       streams.endAll();
-      return handler.close();
+      const sdk = handler ?? (await loading?.catch(() => undefined));
+      await sdk?.close();
     },
   };
 }
-
-const isListen = (body: unknown): boolean => typeof body === 'object' && body !== null && (body as { method?: unknown }).method === 'subscriptions/listen';

@@ -7,7 +7,7 @@ import { AjvJsonSchemaValidator } from '@modelcontextprotocol/server/validators/
 import type { CompiledMcpAdapter } from '../../compile/compile.js';
 import type { AdapterContext } from '../../runtime.js';
 import { VERSION } from '../../version.js';
-import { paginate } from './pagination.js';
+import { InvalidCursorError, paginate as paginateList } from './pagination.js';
 import { getPrompt } from './prompts.js';
 import { listResources, readResource, templateListings } from './resources.js';
 import { callTool } from './tools.js';
@@ -16,6 +16,15 @@ import { callTool } from './tools.js';
 const ANY_PARAMS: StandardSchemaV1<Record<string, unknown>> = {
   '~standard': { version: 1, vendor: 'capability-runtime', validate: (value) => ({ value: (value ?? {}) as Record<string, unknown> }) },
 };
+
+/** A page of a list; a cursor we did not issue is -32602 Invalid params. */
+function paginate<T>(items: readonly T[], list: string, cursor: string | undefined): { page: T[]; nextCursor?: string } {
+  try {
+    return paginateList(items, list, cursor);
+  } catch (err) {
+    throw err instanceof InvalidCursorError ? new ProtocolError(ProtocolErrorCode.InvalidParams, err.message) : err;
+  }
+}
 
 /** With `skills`, the server is the SDK's McpServer (the Skills extension attaches to it) wrapping the same handlers. */
 export function createServerFactory(adapter: CompiledMcpAdapter, context: Pick<AdapterContext, 'upstream' | 'secrets' | 'logger'>): () => Server;

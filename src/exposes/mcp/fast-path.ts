@@ -3,17 +3,18 @@
 // Request/Response conversion and SSE stream. It takes a request only when it is certain to answer exactly what the
 // SDK handler would (same status, framing and JSON; test/conformance/mcp/fast-path.test.ts compares both); anything
 // else (other methods, notifications, batches, GET/DELETE, unusual headers or params, every error case) is not
-// taken and goes to the SDK. The era decision is the SDK's own classifyInboundRequest.
+// taken and goes to the SDK. The era decision is the SDK's classifyInboundRequest verdict, by our own rules where they
+// vouch for it (./era-classifier.ts), so that the fast path loads neither the SDK nor zod (./sdk-loader.ts).
 // A taken request is answered through a callback rather than a returned promise: a tools/call then costs one async
 // function (the tool call itself) and no further promise layers, which matter per request (each is a promise, a
 // microtask and the async-context hooks).
 import type { IncomingHttpHeaders } from 'node:http';
-import { isJsonContentType, SERVER_INFO_META_KEY, SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/server';
 import type { CompiledMcpAdapter, CompiledTool } from '../../compile/compile.js';
 import type { Observation } from '../../observe/observation.js';
 import { VERSION } from '../../version.js';
-import { createClassifier, MODERN_REVISION, type Classifier, type Era } from './era-verdicts.js';
+import { createClassifier, MODERN_REVISION, type Classifier, type Era } from './era-classifier.js';
 import { paginate } from './pagination.js';
+import { isJsonContentType, SERVER_INFO_META_KEY, SUPPORTED_PROTOCOL_VERSIONS } from './protocol.js';
 import { answerToolJson, type ToolCallContext } from './tools.js';
 
 export interface FastAnswer {

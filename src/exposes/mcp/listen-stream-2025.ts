@@ -5,7 +5,7 @@
 // reload, which needs no session, so streams are kept here, one set per port (McpEndpoint, kept across reloads).
 // 2026-07-28 has no GET stream (`subscriptions/listen` instead): a GET naming that revision still goes to the SDK.
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
-import { SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/server';
+import { SUPPORTED_PROTOCOL_VERSIONS } from './protocol.js';
 
 /** Revisions whose clients open a GET stream; a GET without the header is a 2025-03-26 client's. */
 const LEGACY_REVISIONS = new Set(SUPPORTED_PROTOCOL_VERSIONS.filter((v) => v.startsWith('2025-')));

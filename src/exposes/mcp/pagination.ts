@@ -1,6 +1,9 @@
 // Cursor pagination for MCP list methods (tools, resources, templates, prompts): pages of PAGE_SIZE, an opaque
-// cursor naming the next offset and the list it belongs to; a cursor we did not issue is -32602 Invalid params.
-import { ProtocolError, ProtocolErrorCode } from '@modelcontextprotocol/server';
+// cursor naming the next offset and the list it belongs to; a cursor we did not issue is -32602 Invalid params (the
+// SDK's handlers turn InvalidCursorError into that: ./factory.ts). No SDK import: the fast path pages tools/list too.
+
+/** A cursor this server did not issue, or one for another list. */
+export class InvalidCursorError extends Error {}
 
 export const PAGE_SIZE = 100;
 
@@ -22,7 +25,7 @@ function offsetOf(cursor: string, list: string, length: number): number {
   }
   const { l, o } = (decoded ?? {}) as { l?: unknown; o?: unknown };
   if (l !== list || typeof o !== 'number' || !Number.isInteger(o) || o <= 0 || o >= length) {
-    throw new ProtocolError(ProtocolErrorCode.InvalidParams, `invalid cursor for ${list}: pass the nextCursor of a previous page, or no cursor for the first page`);
+    throw new InvalidCursorError(`invalid cursor for ${list}: pass the nextCursor of a previous page, or no cursor for the first page`);
   }
   return o;
 }

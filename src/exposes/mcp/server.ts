@@ -1,7 +1,10 @@
-// MCP adapter: stateless Streamable HTTP at /mcp through the official SDK v2 (createMcpHandler), serving the
-// 2026-07-28 revision and 2025-era clients on one endpoint. Tool listings are built at compile time; the
-// per-request factory (./factory.ts) only registers handlers. Host and Origin are checked before the SDK sees a request.
+// MCP adapter: stateless Streamable HTTP at /mcp, serving the 2026-07-28 revision and 2025-era clients on one
+// endpoint. The fast path (./fast-path.ts) answers tools/call, tools/list and 2025-era ping without the SDK; every
+// other request goes through the official SDK v2 (createMcpHandler), which is loaded with the adapter's server
+// factory (./factory.ts) on the first such request (./sdk-loader.ts). Tool listings are built at compile time; the
+// per-request factory only registers handlers. Host and Origin are checked before either path sees a request.
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { McpServerFactory } from '@modelcontextprotocol/server';
 import type { CompiledMcpAdapter } from '../../compile/compile.js';
 import { exceedsDepth, MAX_JSON_DEPTH } from '../../invoke/json-depth.js';
 import type { AdapterContext, RuntimeView } from '../../runtime.js';
@@ -10,11 +13,11 @@ import { holdObserved, observationOf, releaseObserved, type Observation } from '
 import { installInboundAuth } from '../auth/install.js';
 import { HEALTH_PATHS, mountHealthRoutes } from '../health-routes.js';
 import { BODY_LIMIT_BYTES, classifyRequestError } from '../request-errors.js';
+import { NO_SCHEMA_COMPILERS } from '../no-schema-compilers.js';
 import { createRequestGuard } from '../request-guard.js';
-import { createSkillsExtension } from '../skill/mcp-skills.js';
 import { createMcpEndpoint, type McpEndpoint } from './endpoint.js';
-import { createServerFactory } from './factory.js';
 import { createFastPath, type FastAnswer } from './fast-path.js';
+import { lazily, loadSdk } from './sdk-loader.js';
 
 // JSON-RPC error codes for requests refused before the SDK sees them (the SDK uses the same ones).
 const PARSE_ERROR = -32700;
@@ -42,15 +45,19 @@ export function createMcpServer(
   if (skills && adapter.resources.length > 0) {
     logger.warn({ adapter: adapter.namespace }, 'skills are not offered over MCP on an adapter that declares its own resources');
   }
-  const extension =
-    skills && adapter.resources.length === 0 ? createSkillsExtension(skills, () => new Map(runtime!.adapters().map((a) => [a.namespace, a.url])), logger) : undefined;
   const endpoint = options.endpoint ?? createMcpEndpoint();
-  const factory = createServerFactory(adapter, context, extension);
+  // Built with the SDK, on this app's first request that needs it.
+  const factory = lazily(async (): Promise<McpServerFactory> => {
+    const sdk = await loadSdk();
+    const extension =
+      skills && adapter.resources.length === 0 ? sdk.createSkillsExtension(skills, () => new Map(runtime!.adapters().map((a) => [a.namespace, a.url])), logger) : undefined;
+    return sdk.createServerFactory(adapter, context, extension);
+  });
   // The Skills extension changes nothing the fast path answers (tools/*, ping): its skills/* and skill:// requests
   // go to the SDK's McpServer like every other method (test/conformance/mcp/fast-path.test.ts compares both).
   const fastPath = options.fastPath === false ? undefined : createFastPath(adapter, { upstream: context.upstream, secrets: context.secrets, logger, adapter: adapter.namespace });
 
-  const app = Fastify({ logger: false, return503OnClosing: true, bodyLimit: BODY_LIMIT_BYTES });
+  const app = Fastify({ logger: false, return503OnClosing: true, bodyLimit: BODY_LIMIT_BYTES, schemaController: NO_SCHEMA_COMPILERS });
   observeRequests(app, adapter, context.observer);
   const rpcError = (reply: FastifyReply, status: number, code: number, message: string) =>
     reply.code(status).type('application/json').send({ jsonrpc: '2.0', error: { code, message }, id: null });
