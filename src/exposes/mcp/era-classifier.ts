@@ -3,11 +3,7 @@
 // loaded, and until then no verdict (null: the request goes to the SDK path, which loads the SDK and answers it).
 import { envelopeEra } from './envelope-era.js';
 import type { Classifier, Era } from './era-verdicts.js';
-import { MODERN_REVISION } from './protocol.js';
 import { loadedSdk } from './sdk-loader.js';
-
-export { MODERN_REVISION };
-export type { Classifier, Era };
 
 export function createClassifier(): Classifier {
   let sdkVerdicts: Classifier | undefined;

@@ -12,9 +12,10 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { CompiledMcpAdapter, CompiledTool } from '../../compile/compile.js';
 import type { Observation } from '../../observe/observation.js';
 import { VERSION } from '../../version.js';
-import { createClassifier, MODERN_REVISION, type Classifier, type Era } from './era-classifier.js';
+import { createClassifier } from './era-classifier.js';
+import type { Classifier, Era } from './era-verdicts.js';
 import { paginate } from './pagination.js';
-import { isJsonContentType, SERVER_INFO_META_KEY, SUPPORTED_PROTOCOL_VERSIONS } from './protocol.js';
+import { isJsonContentType, MODERN_REVISION, SERVER_INFO_META_KEY, SUPPORTED_PROTOCOL_VERSIONS } from './protocol.js';
 import { answerToolJson, type ToolCallContext } from './tools.js';
 
 export interface FastAnswer {
