@@ -43,7 +43,8 @@ const undiciCore = {
 await rm(NEXT, { recursive: true, force: true });
 const result = await build({
   absWorkingDir: ROOT,
-  entryPoints: { cli: `${DIST}cli.js`, 'shutdown-signals': `${DIST}shutdown-signals.js` },
+  // prepare-worker: the start-up worker's own entry (src/startup/prepare-in-worker.ts finds it beside cli.js).
+  entryPoints: { cli: `${DIST}cli.js`, 'shutdown-signals': `${DIST}shutdown-signals.js`, 'prepare-worker': `${DIST}startup/prepare-worker.js` },
   outdir: NEXT,
   bundle: true,
   splitting: true,
