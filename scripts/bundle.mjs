@@ -43,8 +43,7 @@ const undiciCore = {
 await rm(NEXT, { recursive: true, force: true });
 const result = await build({
   absWorkingDir: ROOT,
-  // prepare-worker: the start-up worker's own entry (src/startup/prepare-in-worker.ts finds it beside cli.js).
-  entryPoints: { cli: `${DIST}cli.js`, 'shutdown-signals': `${DIST}shutdown-signals.js`, 'prepare-worker': `${DIST}startup/prepare-worker.js` },
+  entryPoints: { cli: `${DIST}cli.js`, 'shutdown-signals': `${DIST}shutdown-signals.js` },
   outdir: NEXT,
   bundle: true,
   splitting: true,

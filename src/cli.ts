@@ -13,8 +13,6 @@ import { watchForChanges } from './reload/watch.js';
 import { DEFAULT_DRAIN_TIMEOUT_MS, DEFAULT_HOST, planAdapters, startRuntime, type RuntimeOptions } from './runtime.js';
 import { releaseSchemaValidators } from './validate/schema-validators.js';
 import { installShutdownSignals, type ShutdownSignals } from './shutdown-signals.js';
-import { checkInWorker } from './startup/prepare-in-worker.js';
-import { preloadServeModules } from './startup/preload.js';
 import { commandSummaries, isModuleCommand, runModuleCommand } from './commands/index.js';
 
 const HELP: Record<string, string> = {
@@ -146,10 +144,7 @@ export async function main(argv: readonly string[], out = process.stdout, err = 
     const envFlag = values.dotenv !== undefined ? '--dotenv' : '--env-file';
     const env = envFile !== undefined ? { ...parseEnv(readEnvFile(envFile, envFlag)), ...process.env } : process.env;
     const prepareOptions: PrepareOptions = { strict: values.strict, env, upstreams: pairs(values.upstream, '--upstream', (v) => v) };
-    // serve: a worker loads and validates the files while this thread loads the server modules (issue 9).
-    const checked = command === 'serve' ? checkInWorker(positionals, values.strict, env) : undefined;
-    if (checked) void preloadServeModules(positionals);
-    const prepared = await prepareCapabilities(positionals, prepareOptions, await checked);
+    const prepared = await prepareCapabilities(positionals, prepareOptions);
     if (command === 'validate') return validate(prepared, print, warn);
     const ports = pairs(values.port, '--port', toPort);
     const timeoutMs = values['upstream-timeout'] === undefined ? undefined : positiveInt(values['upstream-timeout'], '--upstream-timeout');

@@ -4,7 +4,7 @@ import { compileCapability, type CompiledCapability } from './compile/compile.js
 import { resolve } from 'node:path';
 import { hasErrors, type Diagnostic } from './errors/diagnostic.js';
 import { limitPerFile } from './errors/limit-diagnostics.js';
-import { expandPaths, loadCapability, type LoadedCapability } from './load/load.js';
+import { expandPaths, loadCapability } from './load/load.js';
 import { locationsInDocument } from './reload/dependencies.js';
 import { resolveBindings } from './resolve/bindings.js';
 import { applyUpstreamOverrides } from './resolve/overrides.js';
@@ -30,67 +30,20 @@ export interface Prepared {
   ok: boolean;
 }
 
-/** Load and validate of one file: the part of the pipeline that yields plain data (a worker can run it, ./prepare-worker.ts). */
-export interface CheckedFile {
-  file: string;
-  /** Absent when loading threw (a bug, reported as CAP_INTERNAL). */
-  loaded?: LoadedCapability;
-  /** The schema and semantic findings; absent when the file was not validated (it did not load) or validating threw. */
-  findings?: Diagnostic[];
-  /** The binds resolved against the `env` given to checkFiles (absent: resolved later, by prepareCapabilities). */
-  bound?: ReturnType<typeof resolveBindings>;
-  /** What threw, described (no stack trace): a bug, reported as CAP_INTERNAL. */
-  internal?: string;
-}
-
-/** The files the paths name, each loaded and validated. */
-export interface CheckedFiles {
-  files: string[];
-  missing: string[];
-  checked: CheckedFile[];
-}
-
-/**
- * Expands the paths, loads and validates every file and, given `env`, resolves the binds of the valid ones (so that
- * their findings, which need positions, are made where the file was parsed).
- */
-export async function checkFiles(paths: readonly string[], strict: boolean | undefined, env?: PrepareOptions['env']): Promise<CheckedFiles> {
+export async function prepareCapabilities(paths: readonly string[], options: PrepareOptions = {}): Promise<Prepared> {
   const { files, missing } = await expandPaths(paths);
-  const checked: CheckedFile[] = [];
-  for (const file of files) {
-    try {
-      checked.push({ file, loaded: await loadCapability(file) });
-    } catch (err) {
-      checked.push({ file, internal: describe(err) });
-    }
-  }
-  for (const entry of checked) {
-    const loaded = entry.loaded;
-    if (!loaded?.document || hasErrors(loaded.diagnostics)) continue;
-    try {
-      entry.findings = validateCapability(loaded, { strict });
-      if (env && loaded.document.capability && !hasErrors(entry.findings)) entry.bound = resolveBindings(loaded, env);
-    } catch (err) {
-      entry.internal = describe(err);
-    }
-  }
-  return { files, missing, checked };
-}
-
-/** `checked`: the files already checked with the same `strict` and `env` (by the start-up worker); else done here. */
-export async function prepareCapabilities(paths: readonly string[], options: PrepareOptions = {}, checked?: CheckedFiles): Promise<Prepared> {
-  const { files, missing, checked: entries } = checked ?? (await checkFiles(paths, options.strict));
   const diagnostics: Diagnostic[] = missing.map((m) => ({ code: 'CAP_LOAD_READ', severity: 'error' as const, message: `no such file or directory: ${m}`, file: m, pointer: '', line: 1, col: 1 }));
   const capabilities: CompiledCapability[] = [];
   const shared: string[] = [];
   const seenUpstreams = new Set<string>();
   const locations = new Map<string, string[]>();
 
-  for (const entry of entries) {
+  for (const file of files) {
     try {
-      prepareOne(entry, options, { capabilities, diagnostics, shared, seenUpstreams, locations });
+      await prepareOne(file, options, { capabilities, diagnostics, shared, seenUpstreams, locations });
     } catch (err) {
-      internalError(diagnostics, entry.file, describe(err));
+      // Last line of defence: a stage threw on some input. That is a bug to fix, reported here without a stack trace.
+      diagnostics.push({ code: 'CAP_INTERNAL', severity: 'error', message: `internal error while loading this file (${describe(err)}); please report it with the file`, file: resolve(file), pointer: '', line: 1, col: 1 });
     }
   }
   for (const namespace of options.upstreams?.keys() ?? []) {
@@ -103,10 +56,6 @@ export async function prepareCapabilities(paths: readonly string[], options: Pre
   return { capabilities, diagnostics: limitPerFile(diagnostics), counts, shared, locations, ok: errors === 0 && files.length > 0 };
 }
 
-// Last line of defence: a stage threw on some input. That is a bug to fix, reported here without a stack trace.
-const internalError = (diagnostics: Diagnostic[], file: string, what: string) =>
-  diagnostics.push({ code: 'CAP_INTERNAL', severity: 'error', message: `internal error while loading this file (${what}); please report it with the file`, file: resolve(file), pointer: '', line: 1, col: 1 });
-
 interface Collected {
   capabilities: CompiledCapability[];
   diagnostics: Diagnostic[];
@@ -115,24 +64,23 @@ interface Collected {
   locations: Map<string, string[]>;
 }
 
-function prepareOne({ file, loaded, findings, bound, internal }: CheckedFile, options: PrepareOptions, { capabilities, diagnostics, shared, seenUpstreams, locations }: Collected): void {
+async function prepareOne(file: string, options: PrepareOptions, { capabilities, diagnostics, shared, seenUpstreams, locations }: Collected): Promise<void> {
   // Findings are appended one by one: spreading a very long list into push() would overflow the stack.
   const add = (found: readonly Diagnostic[]) => {
     for (const d of found) diagnostics.push(d);
   };
-  if (loaded) {
-    add(loaded.diagnostics);
-    if (loaded.document) locations.set(loaded.source.path, locationsInDocument(loaded.source.path, loaded.document));
-  }
-  if (internal !== undefined) return void internalError(diagnostics, file, internal);
-  if (!loaded?.document || hasErrors(loaded.diagnostics)) return;
-  add(findings ?? []);
+  const loaded = await loadCapability(file);
+  add(loaded.diagnostics);
+  if (loaded.document) locations.set(loaded.source.path, locationsInDocument(loaded.source.path, loaded.document));
+  if (!loaded.document || hasErrors(loaded.diagnostics)) return;
+  const findings = validateCapability(loaded, { strict: options.strict });
+  add(findings);
   if (!loaded.document.capability) {
     shared.push(loaded.source.path);
     return;
   }
-  if (hasErrors(findings ?? [])) return;
-  const { bindings, diagnostics: bindDiagnostics } = bound ?? resolveBindings(loaded, options.env ?? process.env);
+  if (hasErrors(findings)) return;
+  const { bindings, diagnostics: bindDiagnostics } = resolveBindings(loaded, options.env ?? process.env);
   add(bindDiagnostics);
   for (const c of loaded.consumes) seenUpstreams.add(c.value.namespace);
   const consumes = applyUpstreamOverrides(loaded.consumes, options.upstreams ?? new Map());

@@ -7,31 +7,17 @@ export class SourceFile {
   readonly text: string;
   /** Why the text cannot be used: syntax errors, duplicate keys, too deep nesting, alias problems. */
   readonly problems: readonly YamlProblem[];
-  /** True when the file was never parsed (`text` null): what another thread needs to rebuild this SourceFile. */
-  readonly unparsed: boolean;
   private readonly value: unknown;
   private readonly positions: Positions;
 
-  /**
-   * `text` null: the file was not parsed (e.g. too large); positions then point at 1:1. `parsed`: the value and problems
-   * another thread already read from this text (src/prepare-worker.ts); positions are then found by parsing the text
-   * again on the first lookup only (the same parse, so the same answers), as most files never need one.
-   */
-  constructor(path: string, text: string | null, parsed?: { value: unknown; problems: readonly YamlProblem[] }) {
+  /** `text` null: the file was not parsed (e.g. too large); positions then point at 1:1. */
+  constructor(path: string, text: string | null) {
     this.path = path;
     this.text = text ?? '';
-    this.unparsed = text === null;
-    if (parsed && text !== null) {
-      let positions: Positions | undefined;
-      this.value = parsed.value;
-      this.problems = parsed.problems;
-      this.positions = { position: (pointer, onKey) => (positions ??= parseYaml(text).positions).position(pointer, onKey) };
-      return;
-    }
-    const read = text === null ? { value: null, problems: [], positions: NO_POSITIONS } : parseYaml(text);
-    this.value = read.value;
-    this.problems = read.problems;
-    this.positions = read.positions;
+    const parsed = text === null ? { value: null, problems: [], positions: NO_POSITIONS } : parseYaml(text);
+    this.value = parsed.value;
+    this.problems = parsed.problems;
+    this.positions = parsed.positions;
   }
 
   /** Plain JS value of the document (null when it has problems); computed once, never throws. */
