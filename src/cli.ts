@@ -13,6 +13,7 @@ import { watchForChanges } from './reload/watch.js';
 import { DEFAULT_DRAIN_TIMEOUT_MS, DEFAULT_HOST, planAdapters, startRuntime, type RuntimeOptions } from './runtime.js';
 import { releaseSchemaValidators } from './validate/schema-validators.js';
 import { installShutdownSignals, type ShutdownSignals } from './shutdown-signals.js';
+import { warmAfterListening } from './startup/warm-after-listening.js';
 import { commandSummaries, isModuleCommand, runModuleCommand } from './commands/index.js';
 
 const HELP: Record<string, string> = {
@@ -315,6 +316,7 @@ async function serve(
   if (runtime.metricsUrl) warn(`metrics ${runtime.metricsUrl}`);
   warnOpenAdapters(prepared, options.host ?? DEFAULT_HOST, warn);
   releaseSchemaValidators(); // needed again only by a reload, which loads them again (memory, issue 9)
+  warmAfterListening(); // what the first requests would load (ajv's compiler), on the idle loop (issue 9)
   reloader = createReloader({ ...reload, runtime, initial: prepared, logger, warn });
   const onHangUp = () => void reloader!.reload('SIGHUP').catch(() => undefined);
   process.on('SIGHUP', onHangUp);

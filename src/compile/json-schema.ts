@@ -82,7 +82,11 @@ function compile(use: SchemaUse, schema: Record<string, unknown>, formats: Reado
   return validate;
 }
 
+/** The uses of validators made to compile on their first call: whose ajv instances `warmSchemaCompiler` makes ahead. */
+const awaited = new Set<SchemaUse>();
+
 function compileOnFirstCall(use: SchemaUse, schema: Record<string, unknown>, formats: ReadonlySet<string>): SchemaValidator {
+  awaited.add(use);
   let compiled: ValidateFunction | undefined;
   const validator: SchemaValidator = (data) => {
     compiled ??= compile(use, schema, formats);
@@ -91,6 +95,21 @@ function compileOnFirstCall(use: SchemaUse, schema: Record<string, unknown>, for
     return valid;
   };
   return validator;
+}
+
+/**
+ * One step of loading ajv's compiler ahead of the first call (src/startup/warm-after-listening.ts): makes the ajv
+ * instance of one use that a validator waits for (the first step also loads ajv's modules, the largest part of a
+ * unit's first call). Returns false once nothing is left. The instances are the ones a first call would have made.
+ */
+export function warmSchemaCompiler(): boolean {
+  for (const use of awaited) {
+    awaited.delete(use);
+    if (instances.has(use)) continue;
+    instance(use);
+    return true;
+  }
+  return false;
 }
 
 interface Inspection {
