@@ -1,6 +1,6 @@
 // Once every port accepts, work that the first requests would otherwise do is done on the idle event loop, one step
 // per turn, so a request arriving meanwhile waits for one step at most (issue 9: the first answers after start-up
-// paid about 60 ms for loading ajv's compiler). Nothing here runs before the ports accept, so cold start is unchanged.
+// paid for loading ajv's compiler and for running its code generator cold). Nothing here runs before the ports accept, so cold start is unchanged.
 import { warmSchemaCompiler } from '../compile/json-schema.js';
 
 const STEPS: (() => boolean)[] = [warmSchemaCompiler];
