@@ -55,3 +55,21 @@ describe('compileJsonSchema', () => {
     for (const spy of printed) expect(spy).not.toHaveBeenCalled();
   });
 });
+
+describe('warmSchemaCompiler', () => {
+  it('makes the instances of the uses validators wait for, in steps, and changes no verdict', async () => {
+    vi.resetModules(); // a fresh module: no ajv instance made yet
+    const fresh = await import('./json-schema.js');
+    expect(fresh.warmSchemaCompiler()).toBe(false); // no validator waits: nothing to do
+    const validate = fresh.compileJsonSchema({ type: 'object', properties: { id: { type: 'string' }, n: { type: 'integer' } }, required: ['id'] }, 'coercing-input');
+    const compile = vi.spyOn(Ajv2020.prototype, 'compile');
+    let steps = 0;
+    while (fresh.warmSchemaCompiler()) steps++;
+    expect(steps).toBe(2); // the instance, then the throwaway schema
+    expect(compile).toHaveBeenCalledTimes(1);
+    expect(validate({ n: '3' })).toBe(false);
+    expect(validate.errors?.map((e) => e.message)).toEqual(["must have required property 'id'"]);
+    expect(validate({ id: 'a', n: '3' })).toBe(true); // coerced as before
+    expect(compile).toHaveBeenCalledTimes(2); // the validator's own code, on its first call
+  });
+});
