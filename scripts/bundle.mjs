@@ -86,18 +86,28 @@ await build({
   // loader for `import()` anyway.
   supported: { 'dynamic-import': false },
   define: { 'import.meta.url': '__capabilityUrl' },
-  banner: { js: 'var __capabilityUrl=require("node:url").pathToFileURL(__filename).href;' },
+  banner: { js: 'var __capabilityUrl=require("node:url").pathToFileURL(__filename).href;var __later=()=>new Promise((resolve)=>setImmediate(resolve));' },
   sourcemap: 'linked',
   minifyWhitespace: true,
   sourcesContent: false,
   legalComments: 'eof',
   logLevel: 'warning',
 });
-// esbuild makes `import()` of a chunk `__toESM(require(chunk), 1)`: Node's view of a CommonJS file, whose `default` is
-// the whole exports object. A chunk is an ES module: its exports are the namespace. Same length, so the maps hold.
+// esbuild makes `import()` of a chunk `Promise.resolve().then(() => __toESM(require(chunk), 1))`. Two changes, each
+// to text of the same length, so the source maps hold:
+// - `__toESM(…, 1)` is Node's view of a CommonJS file, whose `default` is the whole exports object; a chunk is an ES
+//   module, its exports are the namespace: the bare require;
+// - the chunk loads after a turn of the event loop (`__later`, in the banner), as an ES module import did: a signal
+//   that came while start-up blocked (a bound value read from a FIFO) is handled before the next step, not after.
+const IMPORT_CHUNK = /Promise\.resolve\(\)\.then\(\(\)=>__toESM\((require\("\.\/chunk-[A-Z0-9]+\.js"\)),1\)\)/g;
+const later = (call) => `__later().then(()=>${' '.repeat(8)}${' '.repeat(7)}(${call})  )`;
 for (const file of esmChunks) {
   const text = await readFile(`${NEXT}${file}`, 'utf8');
-  const fixed = text.replace(/__toESM\((require\("\.\/chunk-[A-Z0-9]+\.js"\)),1\)/g, (_all, call) => `${' '.repeat(7)}(${call})  `);
+  const fixed = text.replace(IMPORT_CHUNK, (all, call) => {
+    const replaced = later(call);
+    if (replaced.length !== all.length) throw new Error(`bundle: ${file}: rewriting ${all} changes its length`);
+    return replaced;
+  });
   if (fixed !== text) await writeFile(`${NEXT}${file}`, fixed);
 }
 for (const file of await readdir(ESM)) if (file.endsWith('.LEGAL.txt')) await rename(`${ESM}${file}`, `${NEXT}${file}`);
