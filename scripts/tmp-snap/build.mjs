@@ -1,2 +1,0 @@
-import { build } from 'esbuild';
-await build({ absWorkingDir: process.cwd(), entryPoints: [process.argv[2] ?? 'scripts/tmp-snap/entry.mjs'], outfile: process.argv[3] ?? '/tmp/cc/snap/snapentry.cjs', bundle: true, format: 'cjs', platform: 'node', target: 'node20', packages: 'bundle', external: ['@fastify/swagger-ui', '@fastify/static', 'ioredis', 'protobufjs', 'avsc'], define: { 'import.meta.url': '__u' }, banner: { js: 'var __u=require("url").pathToFileURL(__filename).href;' }, supported: { 'dynamic-import': false }, logLevel: 'error' });
