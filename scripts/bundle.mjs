@@ -45,6 +45,37 @@ const undiciCore = {
   },
 };
 
+/**
+ * Node's `http2` (about 10 ms of a start, with undici's HTTP/2 client) loads only when used: the runtime serves and
+ * calls HTTP/1 only (no Fastify `http2` option, no undici `allowH2`), yet Fastify's server module and undici's client
+ * require it at once. Each line is matched exactly: a version that changed it fails the build rather than bundling
+ * something else.
+ */
+const LAZY_HTTP2 = [
+  {
+    file: /[\\/]fastify[\\/]lib[\\/]server\.js$/,
+    line: "const http2 = require('node:http2')",
+    lazy: "const http2 = { createServer: (...a) => require('node:http2').createServer(...a), createSecureServer: (...a) => require('node:http2').createSecureServer(...a) }",
+  },
+  {
+    file: /[\\/]undici[\\/]lib[\\/]dispatcher[\\/]client\.js$/,
+    line: "const connectH2 = require('./client-h2.js')",
+    lazy: "const connectH2 = (client, socket) => require('./client-h2.js')(client, socket)",
+  },
+];
+const lazyHttp2 = {
+  name: 'lazy-http2',
+  setup(b) {
+    for (const { file, line, lazy } of LAZY_HTTP2) {
+      b.onLoad({ filter: file }, async (args) => {
+        const text = await readFile(args.path, 'utf8');
+        if (!text.includes(line)) throw new Error(`bundle: ${args.path} no longer has the line \`${line}\``);
+        return { contents: text.replace(line, lazy), loader: 'js', resolveDir: dirname(args.path) };
+      });
+    }
+  },
+};
+
 await rm(NEXT, { recursive: true, force: true });
 await rm(ESM, { recursive: true, force: true });
 const result = await build({
@@ -70,7 +101,7 @@ const result = await build({
   legalComments: 'linked',
   logLevel: 'warning',
   // Bundled CommonJS packages call require() for Node's built-ins: esbuild's shim finds the CommonJS chunk's require.
-  plugins: [keepModuleUrls, undiciCore],
+  plugins: [keepModuleUrls, undiciCore, lazyHttp2],
 });
 // Each ES module chunk as CommonJS, same name (the source maps chain through to the TypeScript).
 const esmChunks = (await readdir(ESM)).filter((file) => file.endsWith('.js'));
