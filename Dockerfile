@@ -10,7 +10,8 @@ COPY schemas ./schemas
 # The shipped capabilities: the build runs the validators over them before caching their compiled code.
 COPY capabilities ./capabilities
 # The build generates the schema validators and bundles the CLI (npm run build → scripts/generate-validators.mjs,
-# scripts/bundle.mjs and the modules it bundles in place of others, scripts/bundle/).
+# scripts/bundle.mjs and scripts/bundle/: the modules it bundles in place of others, and the warm-up that makes the
+# bundle's V8 code caches; they serve only in the folder they were made in, /app here and in the runtime stage).
 COPY scripts/generate-validators.mjs ./scripts/
 COPY scripts/bundle.mjs ./scripts/
 COPY scripts/bundle ./scripts/bundle

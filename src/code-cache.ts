@@ -24,7 +24,8 @@ export const codeCachePath = (path: string, factor: 1 | 2): string => `${path}.g
 /** Node's CommonJS wrapper, on a line of its own (lineOffset -1 keeps the file's line numbers in stack traces). */
 const wrap = (source: string): string => `(function (exports, require, module, __filename, __dirname) {\n${source}\n})`;
 
-const digestOf = (source: string): Buffer => createHash('sha256').update(source).digest();
+/** The key a cache starts with: its source's digest, and the file's path when the cache is only valid there. */
+const digestOf = (source: string, path?: string): Buffer => createHash('sha256').update(path === undefined ? source : `${path}\0${source}`).digest();
 
 export type CacheUse = 'accepted' | 'rejected' | 'none';
 
@@ -39,22 +40,38 @@ function run(script: Script, path: string): unknown {
 }
 
 /** The cache made for this source and the flags now, if there is one. */
-function cacheFor(path: string, source: string): Buffer | undefined {
+function cacheFor(path: string, source: string, keyedByPath = false): Buffer | undefined {
   let bytes: Buffer;
   try {
     bytes = readFileSync(codeCachePath(path, growthFactorNow()));
   } catch {
     return undefined;
   }
-  return bytes.length > DIGEST_BYTES && bytes.subarray(0, DIGEST_BYTES).equals(digestOf(source)) ? bytes.subarray(DIGEST_BYTES) : undefined;
+  return bytes.length > DIGEST_BYTES && bytes.subarray(0, DIGEST_BYTES).equals(digestOf(source, keyedByPath ? path : undefined)) ? bytes.subarray(DIGEST_BYTES) : undefined;
+}
+
+/**
+ * Compiles a CommonJS file's source with its code cache, when there is one for this source and the flags now.
+ * `keyedByPath`: the cache serves only at the path it was made at (a deserialized script keeps the file name it was
+ * cached under, so elsewhere its stack traces would name the build's folder).
+ */
+export function compileWithCodeCache(path: string, source: string, keyedByPath = false): { script: Script; cache: CacheUse } {
+  const cachedData = cacheFor(path, source, keyedByPath);
+  const script = compile(path, source, cachedData);
+  return { script, cache: cachedData === undefined ? 'none' : script.cachedDataRejected ? 'rejected' : 'accepted' };
+}
+
+/** Build step: writes the code cache of a script already run (and exercised) for growth factor `factor`. */
+export function writeScriptCodeCache(path: string, source: string, script: Script, factor: 1 | 2, setFlags: (flags: string) => void, keyedByPath = false): void {
+  setFlags(`--semi-space-growth-factor=${factor}`);
+  const target = codeCachePath(path, factor);
+  writeFileSync(`${target}.${process.pid}.tmp`, Buffer.concat([digestOf(source, keyedByPath ? path : undefined), script.createCachedData()]));
+  renameSync(`${target}.${process.pid}.tmp`, target);
 }
 
 /** Runs a CommonJS file (like require, without Node's module cache) and says whether its code cache served. */
 export function requireWithCodeCache(path: string): { exports: unknown; cache: CacheUse } {
-  const source = readFileSync(path, 'utf8');
-  const cachedData = cacheFor(path, source);
-  const script = compile(path, source, cachedData);
-  const cache: CacheUse = cachedData === undefined ? 'none' : script.cachedDataRejected ? 'rejected' : 'accepted';
+  const { script, cache } = compileWithCodeCache(path, readFileSync(path, 'utf8'));
   return { exports: run(script, path), cache };
 }
 
@@ -67,8 +84,5 @@ export function writeCodeCache(path: string, factor: 1 | 2, setFlags: (flags: st
   const source = readFileSync(path, 'utf8');
   const script = compile(path, source);
   exercise(run(script, path));
-  setFlags(`--semi-space-growth-factor=${factor}`);
-  const target = codeCachePath(path, factor);
-  writeFileSync(`${target}.${process.pid}.tmp`, Buffer.concat([digestOf(source), script.createCachedData()]));
-  renameSync(`${target}.${process.pid}.tmp`, target);
+  writeScriptCodeCache(path, source, script, factor, setFlags);
 }

@@ -39,7 +39,7 @@ const runNode = (args: string[], what: string) =>
  * What `npm run build` does, when needed: compiles src/ into dist/ (tsc -p tsconfig.build.json) when dist/cli.js is
  * missing or older than any source file, and regenerates the standalone schema validators (dist/validate/generated)
  * when they are missing or older than the schemas or the generator, and bundles the CLI (scripts/bundle.mjs) when
- * dist/bundle/ is older than dist/.
+ * dist/bundle/ is older than dist/ or than the bundling scripts.
  */
 export async function ensureFreshBuild(): Promise<'fresh' | 'rebuilt'> {
   const built = mtimeOf(join(ROOT, 'dist', 'cli.js'));
@@ -50,8 +50,9 @@ export async function ensureFreshBuild(): Promise<'fresh' | 'rebuilt'> {
   // (A validator older than the schemas is never used wrongly: its digest no longer matches and the schema is compiled.)
   const stale = generated === 0 || generated < Math.max(newestMtime(join(ROOT, 'schemas')), mtimeOf(generator));
   if (stale) await runNode([generator], 'scripts/generate-validators.mjs');
-  // The CLI bundle (bin/capability.js runs it only when it is at least as new as dist/cli.js).
-  const bundled = mtimeOf(join(ROOT, 'dist', 'bundle', 'cli.js')) >= mtimeOf(join(ROOT, 'dist', 'cli.js'));
+  // The CLI bundle (bin/capability.js runs it only when it is at least as new as dist/cli.js) and its code caches.
+  const bundler = Math.max(mtimeOf(join(ROOT, 'scripts', 'bundle.mjs')), newestMtime(join(ROOT, 'scripts', 'bundle')));
+  const bundled = mtimeOf(join(ROOT, 'dist', 'bundle', 'cli.js')) >= Math.max(mtimeOf(join(ROOT, 'dist', 'cli.js')), bundler);
   if (!bundled) await runNode([join(ROOT, 'scripts', 'bundle.mjs')], 'scripts/bundle.mjs');
   return compiled && !stale && bundled ? 'fresh' : 'rebuilt';
 }

@@ -6,7 +6,7 @@ import { ROOT } from '../cli.js';
 
 export const MODULE_LOG_HOOK = join(ROOT, 'test', 'helpers', 'module-log', 'register.mjs');
 
-/** ES modules are logged as they load (CommonJS ones only at exit): the log can be read while the process runs. */
+/** ES modules and the bundle's chunks are logged as they load (other CommonJS only at exit): readable while it runs. */
 export function loadedModules(log: string): string[] {
   const { chunks } = JSON.parse(readFileSync(join(ROOT, 'dist', 'bundle', 'meta.json'), 'utf8')) as { chunks: Record<string, string[]> };
   return readFileSync(log, 'utf8')
