@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prepareCapabilities } from '../../src/prepare.js';
-import { mutate, prng } from './mutate.js';
+import { prng } from '../../src/testing/prng.js';
+import { mutate } from './mutate.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const DOCS = Number(process.env.FUZZ_DOCS ?? 300);

@@ -3,6 +3,7 @@
 // without loading the SDK.
 import { classifyInboundRequest } from '@modelcontextprotocol/server';
 import { describe, expect, it } from 'vitest';
+import { prng as random } from '../../testing/prng.js';
 import { envelopeEra } from './envelope-era.js';
 
 const MODERN = '2026-07-28';
@@ -21,15 +22,6 @@ function sdkVerdict(version: string, mcpMethod: string | undefined, method: stri
   const outcome = classifyInboundRequest({ httpMethod: 'POST', protocolVersionHeader: version, mcpMethodHeader: mcpMethod, mcpNameHeader: 't', body: { jsonrpc: '2.0', id: 1, method, params } });
   if (outcome.kind === 'legacy') return 'legacy';
   return outcome.kind === 'modern' && outcome.messageKind === 'request' && outcome.classification.revision === MODERN ? 'modern' : null;
-}
-
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const VERSIONS = ['2025-06-18', '2025-11-25', '2025-03-26', MODERN, ` ${MODERN}`, `${MODERN}\t`, '2027-01-01', '1999-01-01', '', 'garbage'];

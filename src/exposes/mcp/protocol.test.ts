@@ -2,17 +2,8 @@
 // same values, and the same isJsonContentType verdict over many headers, sloppy and hostile ones included.
 import * as sdk from '@modelcontextprotocol/server';
 import { describe, expect, it } from 'vitest';
+import { prng as random } from '../../testing/prng.js';
 import * as ours from './protocol.js';
-
-/** A small deterministic PRNG (mulberry32), so that a failure names an input that can be replayed. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('MCP protocol constants', () => {
   it('are the SDK values', () => {
