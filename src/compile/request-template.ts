@@ -100,6 +100,7 @@ export function compileRequestTemplate(
   const body = compileBody(operation, scope, inputs);
   const readBody = compileBodyReader(operation.outputRawFormat, operation.outputSchema, adapter.namespace, limits.schemaDir);
   const accept = acceptFor(operation.outputRawFormat);
+  const needsSearch = query.length > 0 || (adapter.authentication?.type === 'apikey' && adapter.authentication.placement === 'query');
 
   return {
     namespace: adapter.namespace,
@@ -113,7 +114,8 @@ export function compileRequestTemplate(
     policy: limits.policy,
     operationPolicy: limits.operationPolicy,
     build(params) {
-      const search = new URLSearchParams();
+      // Only what the operation declares is built per call: no query object, cookie list or body when it has none.
+      const search = needsSearch ? new URLSearchParams() : NO_QUERY;
       // A User-Agent header parameter of the file replaces the default one (several vendors refuse requests without).
       const out: Record<string, string> = { accept, 'user-agent': USER_AGENT };
       for (const p of query) appendQuery(search, p.name, read(p, params));
@@ -121,22 +123,27 @@ export function compileRequestTemplate(
         const v = read(p, params);
         if (v !== undefined) out[p.name.toLowerCase()] = checkedHeader(p, stringify(v));
       }
-      const cookie = cookies.flatMap((p) => {
-        const v = read(p, params);
-        return v === undefined ? [] : [`${p.name}=${encodeURIComponent(stringify(v))}`];
-      });
-      if (cookie.length) out.cookie = cookie.join('; ');
+      if (cookies.length) {
+        const cookie = cookies.flatMap((p) => {
+          const v = read(p, params);
+          return v === undefined ? [] : [`${p.name}=${encodeURIComponent(stringify(v))}`];
+        });
+        if (cookie.length) out.cookie = cookie.join('; ');
+      }
       const dynamic = auth(out, search, params);
       for (const name of authHeaders) if (out[name] !== undefined) checkedHeader({ name, in: 'header', bound: true }, out[name]!);
       const rendered = body?.(writtenBack.length > 0 ? withWrittenBack(writtenBack, params) : params);
       if (rendered) out['content-type'] = rendered.contentType;
-      const qs = search.toString();
-      const request: UpstreamRequest = { method, path: renderPath(params) + (qs ? `?${qs}` : ''), headers: out, body: rendered?.text };
+      const qs = needsSearch ? search.toString() : '';
+      const request: UpstreamRequest = { method, path: qs ? `${renderPath(params)}?${qs}` : renderPath(params), headers: out, body: rendered?.text };
       if (dynamic) request.auth = dynamic;
       return request;
     },
   };
 }
+
+/** The query of an operation that declares none: never appended to (needsSearch is false). */
+const NO_QUERY = new URLSearchParams();
 
 /**
  * A header value undici would refuse (CR, LF, NUL, other controls, characters beyond Latin-1) never reaches the
@@ -220,17 +227,25 @@ function compilePath(path: string, scope: NameScope, inputs: RequestInput[], dec
     last = m.index! + m[0].length;
   }
   parts.push(path.slice(last));
-  return (params) =>
-    parts
-      .map((part) => {
-        if (typeof part === 'string') return part;
-        const value = part.get(params);
-        if (value === undefined || value === null || value === '') {
-          throw new CapError('CAP_INPUT_INVALID', `missing value for path parameter "${part.name}"`, { errors: [{ field: part.name, in: 'path', message: 'is required' }] });
-        }
-        return encodeURIComponent(stringify(value));
-      })
-      .join('');
+  if (parts.length === 1) {
+    const fixed = parts[0] as string;
+    return () => fixed;
+  }
+  return (params) => {
+    let out = '';
+    for (const part of parts) {
+      if (typeof part === 'string') {
+        out += part;
+        continue;
+      }
+      const value = part.get(params);
+      if (value === undefined || value === null || value === '') {
+        throw new CapError('CAP_INPUT_INVALID', `missing value for path parameter "${part.name}"`, { errors: [{ field: part.name, in: 'path', message: 'is required' }] });
+      }
+      out += encodeURIComponent(stringify(value));
+    }
+    return out;
+  };
 }
 
 /** Sets static credentials on the request; returns the rendered credentials of a scheme the upstream client runs. */

@@ -92,7 +92,7 @@ export function createUpstreamClient(options: UpstreamClientOptions = {}): Upstr
   async function sendOnce(namespace: string, origin: string, request: UpstreamRequest, sendOptions: SendOptions = {}): Promise<UpstreamResponse> {
     const where = `upstream "${namespace}" (${origin})`;
     const cap = sendOptions.maxResponseBytes ?? defaultCap;
-    const timeouts: Timeouts = { ...sendOptions.policy?.timeouts, ...sendOptions.operationPolicy?.timeouts };
+    const timeouts = timeoutsOf(sendOptions.policy?.timeouts, sendOptions.operationPolicy?.timeouts);
     const callMs = timeouts.callMs ?? timeoutMs;
     const deadline = Date.now() + callMs;
     // One deadline for the whole call: waiting for admission, queueing, redirects, retries and a slowly dripping body
@@ -201,6 +201,12 @@ function addObservedHeaders(headers: Readonly<Record<string, string>>, observed:
   for (const name in observed) if (out[name] === undefined || name === 'traceparent') out[name] = observed[name]!;
   return out;
 }
+
+const NO_TIMEOUTS: Timeouts = Object.freeze({});
+
+/** The operation's timeouts over the upstream's; most calls declare none, and then no object is made. */
+const timeoutsOf = (upstream: Timeouts | undefined, operation: Timeouts | undefined): Timeouts =>
+  upstream === undefined && operation === undefined ? NO_TIMEOUTS : operation === undefined ? upstream! : upstream === undefined ? operation : { ...upstream, ...operation };
 
 const answerOf = (status: number, headers: Record<string, string | string[] | undefined>, bytes: Buffer): UpstreamResponse => ({
   status,

@@ -93,3 +93,15 @@ describe('the request line as text', () => {
     expect(pretty.lines[0]!.replace(/\x1b\[\d+m/g, '')).toMatch(/^\d\d:\d\d:\d\d\.\d{3} INFO  GET \/ships\/\{imo\} 200 3\.17ms {2}reqId=order-42\.retry-1 adapter=fleet-api/);
   });
 });
+
+describe('durations as text', () => {
+  it('writes every two-decimal duration exactly as JSON does', async () => {
+    const { msText } = await import('./request-line.js');
+    const { round } = await import('./observation.js');
+    for (let h = 0; h < 20_000; h++) if (msText(h / 100) !== JSON.stringify(h / 100)) expect(msText(h / 100)).toBe(JSON.stringify(h / 100));
+    for (let h = 0; h < 1e9; h += 9973) if (msText(h / 100) !== JSON.stringify(h / 100)) expect(msText(h / 100)).toBe(JSON.stringify(h / 100));
+    for (const ms of [0.004, 0.005, 1.005, 12.345, 99999.999, 30000, 1e12 + 0.5, -1, Number.MAX_SAFE_INTEGER, 1e21]) {
+      expect(msText(round(ms)), String(ms)).toBe(JSON.stringify(round(ms)));
+    }
+  });
+});

@@ -69,7 +69,7 @@ export function writeRequestLine(logger: Logger, line: RequestLine): void {
   };
   const outside = (value: string): string => redactSecrets(JSON.stringify(value), secrets);
 
-  let text = `{"level":30,"time":${Date.now()},"reqId":${line.reqIdFromCaller ? outside(line.reqId) : `"${line.reqId}"`},"adapter":${own(line.adapter)},"kind":${own(line.kind)}`;
+  let text = `{"level":30,"time":${nowText()},"reqId":${line.reqIdFromCaller ? outside(line.reqId) : `"${line.reqId}"`},"adapter":${own(line.adapter)},"kind":${own(line.kind)}`;
   text += line.method !== undefined ? `,"method":${own(line.method)}` : ',"transport":"stdio"';
   if (line.route !== undefined) text += `,"route":${own(line.route)}`;
   else if (line.path !== undefined) text += `,"path":${outside(line.path)}`;
@@ -79,7 +79,8 @@ export function writeRequestLine(logger: Logger, line: RequestLine): void {
   text += `,"status":${line.status}`;
   if (line.httpStatus !== undefined) text += `,"httpStatus":${line.httpStatus}`;
   if (line.code !== undefined) text += `,"code":${own(line.code)}`;
-  text += `,"ms":${line.ms}`;
+  const ms = msText(line.ms);
+  text += `,"ms":${ms}`;
   const upstream = line.upstream;
   if (upstream !== undefined) {
     if (upstream.length === 1) text += `,"upstream":${noteText(upstream[0]!, own)}`;
@@ -92,11 +93,38 @@ export function writeRequestLine(logger: Logger, line: RequestLine): void {
   if (line.aborted) text += ',"aborted":true';
   // The message: the name, then status and duration (the JSON text of `name + ' '` without its closing quote).
   const head = line.nameFromOutside ? messageHead(line.name, secrets) : own(line.name, true);
-  text += `,"msg":${head}${line.status} ${line.ms}ms"}\n`;
+  text += `,"msg":${head}${line.status} ${ms}ms"}\n`;
   writer.write(text);
 }
 
 const messageHead = (name: string, secrets: readonly string[]): string => redactSecrets(JSON.stringify(`${name} `).slice(0, -1), secrets);
 
 const noteText = (note: UpstreamNote, own: (value: string) => string): string =>
-  `{"namespace":${own(note.namespace)},"operation":${own(note.operation)},"status":${typeof note.status === 'number' ? note.status : own(note.status)},"ms":${note.ms}}`;
+  `{"namespace":${own(note.namespace)},"operation":${own(note.operation)},"status":${typeof note.status === 'number' ? note.status : own(note.status)},"ms":${msText(note.ms)}}`;
+
+// Numbers as text, as JSON.stringify writes them, without V8's general double-to-text conversion (a visible share of
+// the line): the time (13 digits, beyond small integers) is turned into text once per millisecond, and durations
+// (milliseconds rounded to two decimals) from their whole hundredths.
+let lastNow = 0;
+let lastNowText = '0';
+
+function nowText(): string {
+  const now = Date.now();
+  if (now !== lastNow) {
+    lastNow = now;
+    lastNowText = String(now);
+  }
+  return lastNowText;
+}
+
+/** `ms` as JSON writes it; `ms` is already rounded to two decimals (./observation.ts `round`). */
+export function msText(ms: number): string {
+  const hundredths = Math.round(ms * 100);
+  // Outside small non-negative values (never seen in practice) the general conversion is exact.
+  if (!(hundredths >= 0 && hundredths < 1e9) || hundredths / 100 !== ms) return String(ms);
+  const whole = Math.floor(hundredths / 100);
+  const fraction = hundredths - whole * 100;
+  if (fraction === 0) return String(whole);
+  if (fraction % 10 === 0) return `${whole}.${fraction / 10}`;
+  return `${whole}.${fraction < 10 ? '0' : ''}${fraction}`;
+}
