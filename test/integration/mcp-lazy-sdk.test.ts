@@ -1,7 +1,8 @@
 // An MCP adapter loads the MCP SDK (and zod) only when a request needs it (issue 9: memory and start-up): `serve`
-// answers tools/list and tools/call as the official clients of both generations send them without loading either;
-// the first requests that need the SDK (initialize, server/discover) load it, concurrent ones all get their answer,
-// and from then on the official clients work end to end. Checked on the real CLI with the module-recording hook.
+// answers tools/list and tools/call as the official clients of both generations send them, and their whole sessions
+// (handshake included), without loading either; the first requests that need the SDK (here an `initialize` naming an
+// older revision) load it, concurrent ones all get their answer, and from then on the official clients still work
+// end to end. Checked on the real CLI with the module-recording hook.
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -80,7 +81,7 @@ afterAll(async () => {
 });
 
 describe('MCP adapter without the SDK until a request needs it', () => {
-  it('answers the official clients’ tools/list and tools/call without the SDK, then loads it for initialize and discover', async () => {
+  it('answers the official clients’ sessions without the SDK, then loads it for a request that needs it', async () => {
     const requests = await clientRequests();
     serve = await startServe([fixture, '--port', 'fast-mcp=0', '--upstream', `registry=${upstream.url}`], 1, {
       env: { API_TOKEN: TOKEN, NODE_OPTIONS: `--import=${MODULE_LOG_HOOK}`, CAPABILITY_MODULE_LOG: log },
@@ -100,31 +101,37 @@ describe('MCP adapter without the SDK until a request needs it', () => {
     }
     expect(sdkLoaded(), 'after the fast path answered both client generations').toEqual([]);
 
+    // The official clients' whole sessions: the handshake, a list and a call.
+    const session = async () => {
+      for (const generation of CLIENT_GENERATIONS) {
+        const mcp = await connectMcp(generation, base);
+        try {
+          expect((await mcp.listTools()).map((t) => t.name)).toContain('get-item');
+          expect(resultJson(await mcp.callTool('get-item', { id: 'w-8' }))).toEqual({ id: 'w-8', name: 'Widget', price: 12.5 });
+        } finally {
+          await mcp.close();
+        }
+      }
+    };
+    await session();
+    expect(sdkLoaded(), 'after both clients’ sessions, handshakes included').toEqual([]);
+
     // The first requests that need the SDK arrive together: each is answered (they wait on the same import).
     const initialize = (id: number) =>
       fetch(base, {
         method: 'POST',
         headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
-        body: JSON.stringify({ jsonrpc: '2.0', id, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } }),
+        body: JSON.stringify({ jsonrpc: '2.0', id, method: 'initialize', params: { protocolVersion: '2024-11-05', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } }),
       });
     const answers = await Promise.all([1, 2, 3].map(initialize));
     for (const [i, response] of answers.entries()) {
       expect(response.status).toBe(200);
       const message = await messageOf(response);
       expect(message.id).toBe(i + 1);
+      expect(message.result?.protocolVersion).toBe('2024-11-05');
       expect((message.result?.serverInfo as { name: string }).name).toBe('fast-mcp');
     }
     expect(sdkLoaded()).toEqual(SDK_PACKAGES);
-
-    // The official clients, handshake included, on the same process.
-    for (const generation of CLIENT_GENERATIONS) {
-      const mcp = await connectMcp(generation, base);
-      try {
-        expect((await mcp.listTools()).map((t) => t.name)).toContain('get-item');
-        expect(resultJson(await mcp.callTool('get-item', { id: 'w-8' }))).toEqual({ id: 'w-8', name: 'Widget', price: 12.5 });
-      } finally {
-        await mcp.close();
-      }
-    }
+    await session();
   }, 120_000);
 });

@@ -51,7 +51,7 @@ function validEnvelope(meta: Record<string, unknown>): boolean {
 const LOG_LEVELS = new Set(['debug', 'info', 'notice', 'warning', 'error', 'critical', 'alert', 'emergency']);
 
 /** Client info: name and version, and the optional display fields, each of its type. */
-function validImplementation(info: unknown): boolean {
+export function validImplementation(info: unknown): boolean {
   if (!isPlainObject(info) || typeof info.name !== 'string' || typeof info.version !== 'string') return false;
   for (const key of ['title', 'websiteUrl', 'description']) if (info[key] !== undefined && typeof info[key] !== 'string') return false;
   return info.icons === undefined || (Array.isArray(info.icons) && info.icons.every(validIcon));
@@ -64,8 +64,11 @@ function validIcon(icon: unknown): boolean {
   return icon.theme === undefined || icon.theme === 'light' || icon.theme === 'dark';
 }
 
-/** The 2026-07-28 client capabilities: the five it defines, each of its shape; other keys are ignored by the schema. */
-function validCapabilities(caps: unknown): boolean {
+/**
+ * The 2026-07-28 client capabilities: the five it defines, each of its shape; other keys are ignored by the schema.
+ * The 2025-era ones are the same five and `tasks` (which the caller checks).
+ */
+export function validCapabilities(caps: unknown): boolean {
   if (!isPlainObject(caps)) return false;
   const { experimental, sampling, elicitation, roots, extensions } = caps;
   if (experimental !== undefined && !recordOfObjects(experimental)) return false;

@@ -1,6 +1,6 @@
 // The MCP server factory shared by the HTTP (createMcpHandler, one instance per request) and stdio (serveStdio, one
 // per connection) transports. Everything it serves was built at load time; the factory only registers handlers.
-// Capabilities advertise resources and prompts only when the adapter declares them (naftiko-semantics §5.2).
+// What the servers advertise (capabilities, instructions) comes from ./server-identity.ts, shared with the fast path.
 import { McpServer, ProtocolError, ProtocolErrorCode, Server, type StandardSchemaV1, type Tool } from '@modelcontextprotocol/server';
 import type { SkillsExtension } from '@modelcontextprotocol/server/ext/skills';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/server/validators/ajv';
@@ -10,6 +10,7 @@ import { VERSION } from '../../version.js';
 import { InvalidCursorError, paginate as paginateList } from './pagination.js';
 import { getPrompt } from './prompts.js';
 import { listResources, readResource, templateListings } from './resources.js';
+import { serverCapabilities, serverInstructions, type ServerCapabilities } from './server-identity.js';
 import { callTool } from './tools.js';
 
 /** A Standard Schema that accepts any params object: the handler validates them and answers -32602 itself. */
@@ -33,7 +34,7 @@ export function createServerFactory(adapter: CompiledMcpAdapter, context: Pick<A
   const { capabilities, install } = createServerHandlers(adapter, context);
   // One validator for every per-request Server, so whatever the SDK compiles is compiled once and cached.
   const jsonSchemaValidator = new AjvJsonSchemaValidator();
-  const instructions = adapter.description?.trim();
+  const instructions = serverInstructions(adapter);
 
   return () => {
     const info = { name: adapter.namespace, version: VERSION };
@@ -51,7 +52,7 @@ export function createServerFactory(adapter: CompiledMcpAdapter, context: Pick<A
 
 export interface ServerHandlers {
   /** What a server serving these handlers advertises. */
-  capabilities: { tools: { listChanged: true }; resources?: object; prompts?: object };
+  capabilities: ServerCapabilities;
   /** Registers (or replaces: a stdio reload swaps the graph of a connected server) the adapter's request handlers. */
   install(server: Server): void;
 }
@@ -65,12 +66,7 @@ export function createServerHandlers(adapter: CompiledMcpAdapter, { upstream, se
   const templates = templateListings(adapter.resources);
   const hasResources = adapter.resources.length > 0;
   const hasPrompts = adapter.prompts.length > 0;
-  const capabilities = {
-    // listChanged: a reload announces a new tool list (McpAdapterServer.announceToolsChanged).
-    tools: { listChanged: true as const },
-    ...(hasResources ? { resources: {} } : {}),
-    ...(hasPrompts ? { prompts: {} } : {}),
-  };
+  const capabilities = serverCapabilities(adapter);
   const toolContext = { upstream, secrets, logger, adapter: adapter.namespace };
 
   const install = (server: Server) => {

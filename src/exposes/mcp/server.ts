@@ -53,9 +53,10 @@ export function createMcpServer(
       skills && adapter.resources.length === 0 ? sdk.createSkillsExtension(skills, () => new Map(runtime!.adapters().map((a) => [a.namespace, a.url])), logger) : undefined;
     return sdk.createServerFactory(adapter, context, extension);
   });
-  // The Skills extension changes nothing the fast path answers (tools/*, ping): its skills/* and skill:// requests
-  // go to the SDK's McpServer like every other method (test/conformance/mcp/fast-path.test.ts compares both).
-  const fastPath = options.fastPath === false ? undefined : createFastPath(adapter, { upstream: context.upstream, secrets: context.secrets, logger, adapter: adapter.namespace });
+  // The Skills extension changes nothing the fast path answers (tools/*, ping) but the handshake, which the SDK's
+  // McpServer then answers; its skills/* and skill:// requests go to it like every other method
+  // (test/conformance/mcp/fast-path.test.ts compares both).
+  const fastPath = options.fastPath === false ? undefined : createFastPath(adapter, { upstream: context.upstream, secrets: context.secrets, logger, adapter: adapter.namespace }, !skills);
 
   const app = Fastify({ logger: false, return503OnClosing: true, bodyLimit: BODY_LIMIT_BYTES, schemaController: NO_SCHEMA_COMPILERS });
   observeRequests(app, adapter, context.observer);
@@ -99,6 +100,7 @@ export function createMcpServer(
       // An error goes to the error handler above (a JSON-RPC internal error). The body is a Buffer, so that Fastify
       // sends the content-type as the SDK does (no charset added).
       if (answer instanceof Error) reply.send(answer);
+      else if (answer.body === '') reply.code(answer.status).send(); // an accepted notification: no body, no content type
       else reply.code(answer.status).headers(answer.headers).send(Buffer.from(answer.body));
     };
     const observation = observationOf(req);

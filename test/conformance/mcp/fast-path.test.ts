@@ -23,6 +23,8 @@ const TOKEN = 'fast-path-token-5f1c';
 const fixture = fileURLToPath(new URL('./mcp-fast-path-capability.yaml', import.meta.url));
 // A capability with a skill adapter: its MCP adapter offers the skills through the SDK's Skills extension (McpServer).
 const skillsFixture = fileURLToPath(new URL('../skill-adapter/shipyard-skills.yaml', import.meta.url));
+// An adapter with resources and prompts: both advertised in the handshake.
+const resourcesFixture = fileURLToPath(new URL('./mcp-resources-prompts-capability.yaml', import.meta.url));
 
 interface Pair {
   fast: string;
@@ -35,10 +37,11 @@ const apps: FastifyInstance[] = [];
 let tools: Pair;
 let many: Pair;
 let skills: Pair;
+let resources: Pair;
 
-/** Serves the one MCP adapter of `file` twice: with the fast path and without. */
-async function servePair(file: string): Promise<Pair> {
-  const prepared = await prepareCapabilities([file], { env: { API_TOKEN: TOKEN }, upstreams: new Map([['registry', upstream.url]]) });
+/** Serves the one MCP adapter of `file` (consuming namespace `consumed`) twice: with the fast path and without. */
+async function servePair(file: string, consumed = 'registry'): Promise<Pair> {
+  const prepared = await prepareCapabilities([file], { env: { API_TOKEN: TOKEN }, upstreams: new Map([[consumed, upstream.url]]) });
   if (!prepared.ok) throw new Error(prepared.diagnostics.map((d) => d.message).join('\n'));
   const capability = prepared.capabilities[0]!;
   const adapter = capability.adapters.find((a) => a.type === 'mcp') as CompiledMcpAdapter;
@@ -76,6 +79,7 @@ beforeAll(async () => {
   tools = await servePair(fixture);
   many = await servePair(manyToolsFile());
   skills = await servePair(skillsFixture);
+  resources = await servePair(resourcesFixture, 'mock-api');
 });
 
 afterAll(async () => {
@@ -95,8 +99,14 @@ interface Case {
   fast: boolean;
   /** Only on these revisions. */
   only?: readonly Revision[];
-  target?: 'many' | 'skills';
+  target?: 'many' | 'skills' | 'resources';
+  /** Sent as a notification (no id). */
+  notification?: true;
 }
+
+const INIT = { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } };
+// The 2025-era handshake's first request carries no revision header (the client does not know it yet).
+const NO_REVISION = { 'mcp-protocol-version': undefined };
 
 const CASES: Case[] = [
   { name: 'object result', method: 'tools/call', params: { name: 'get-item', arguments: { id: 'w-1' } }, fast: true },
@@ -123,6 +133,16 @@ const CASES: Case[] = [
   { name: 'with the Skills extension: tools/call', method: 'tools/call', params: { name: 'get-ship', arguments: { imo: 'IMO-9321483' } }, fast: true, target: 'skills' },
   { name: 'with the Skills extension: missing input', method: 'tools/call', params: { name: 'get-ship', arguments: {} }, fast: true, target: 'skills' },
   { name: 'with the Skills extension: ping', method: 'ping', fast: true, only: ['2025-06-18', '2025-11-25'], target: 'skills' },
+  // The official clients' handshake.
+  { name: 'initialize', method: 'initialize', params: INIT, headers: NO_REVISION, fast: true, only: ['2025-06-18'] },
+  { name: 'initialize 2025-11-25, string id', method: 'initialize', params: { ...INIT, protocolVersion: '2025-11-25' }, id: 'init-1', headers: NO_REVISION, fast: true, only: ['2025-11-25'] },
+  { name: 'initialize with client capabilities and title', method: 'initialize', params: { ...INIT, capabilities: { roots: { listChanged: true }, sampling: {}, elicitation: { form: {} } }, clientInfo: { name: 'raw', version: '1', title: 'Raw' } }, headers: NO_REVISION, fast: true, only: ['2025-06-18'] },
+  { name: 'initialize, many tools', method: 'initialize', params: INIT, headers: NO_REVISION, fast: true, only: ['2025-06-18'], target: 'many' },
+  { name: 'initialize, resources and prompts', method: 'initialize', params: INIT, headers: NO_REVISION, fast: true, only: ['2025-06-18'], target: 'resources' },
+  { name: 'server/discover, resources and prompts', method: 'server/discover', fast: true, only: ['2026-07-28'], target: 'resources' },
+  { name: 'notifications/initialized', method: 'notifications/initialized', notification: true, fast: true, only: ['2025-06-18', '2025-11-25'] },
+  { name: 'server/discover', method: 'server/discover', fast: true, only: ['2026-07-28'] },
+  { name: 'server/discover, many tools', method: 'server/discover', fast: true, only: ['2026-07-28'], target: 'many' },
   // Left to the SDK:
   { name: 'ping on 2026-07-28', method: 'ping', fast: false, only: ['2026-07-28'] },
   { name: 'unknown tool', method: 'tools/call', params: { name: 'nope' }, fast: false },
@@ -140,7 +160,18 @@ const CASES: Case[] = [
   { name: 'unknown log level in the envelope', method: 'tools/call', params: { name: 'status', _meta: { 'io.modelcontextprotocol/logLevel': 'loud' } }, fast: false, only: ['2026-07-28'] },
   { name: 'with the Skills extension: skills/list', method: 'skills/list', fast: false, target: 'skills' },
   { name: 'with the Skills extension: resources/list', method: 'resources/list', fast: false, target: 'skills' },
-  { name: 'initialize', method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } }, fast: false, only: ['2025-06-18'] },
+  { name: 'initialize with a revision header', method: 'initialize', params: INIT, fast: false, only: ['2025-06-18'] },
+  { name: 'initialize, an older revision', method: 'initialize', params: { ...INIT, protocolVersion: '2024-11-05' }, headers: NO_REVISION, fast: false, only: ['2025-06-18'] },
+  { name: 'initialize, a revision we do not know', method: 'initialize', params: { ...INIT, protocolVersion: '2099-01-01' }, headers: NO_REVISION, fast: false, only: ['2025-06-18'] },
+  { name: 'initialize, client info without version', method: 'initialize', params: { ...INIT, clientInfo: { name: 'raw' } }, headers: NO_REVISION, fast: false, only: ['2025-06-18'] },
+  { name: 'initialize, malformed roots capability', method: 'initialize', params: { ...INIT, capabilities: { roots: { listChanged: 'yes' } } }, headers: NO_REVISION, fast: false, only: ['2025-06-18'] },
+  { name: 'initialize with tasks capability', method: 'initialize', params: { ...INIT, capabilities: { tasks: {} } }, headers: NO_REVISION, fast: false, only: ['2025-06-18'] },
+  { name: 'initialize with _meta', method: 'initialize', params: { ...INIT, _meta: { progressToken: 1 } }, headers: NO_REVISION, fast: false, only: ['2025-06-18'] },
+  { name: 'initialize without SSE in Accept', method: 'initialize', params: INIT, headers: { ...NO_REVISION, accept: 'application/json' }, fast: false, only: ['2025-06-18'] },
+  { name: 'with the Skills extension: initialize', method: 'initialize', params: INIT, headers: NO_REVISION, fast: false, only: ['2025-06-18'], target: 'skills' },
+  { name: 'with the Skills extension: server/discover', method: 'server/discover', fast: false, only: ['2026-07-28'], target: 'skills' },
+  { name: 'server/discover on a 2025-era revision', method: 'server/discover', fast: false, only: ['2025-06-18'] },
+  { name: 'another notification', method: 'notifications/cancelled', params: { requestId: 5 }, notification: true, fast: false, only: ['2025-06-18'] },
 ];
 
 /** The cursor of the second page, as the server issued it. */
@@ -157,7 +188,12 @@ async function send(url: string, revision: Revision, c: Case) {
     if (v === undefined) delete headers[k];
     else headers[k] = v;
   }
-  const body = c.method === 'initialize' ? { jsonrpc: '2.0', id: c.id ?? 1, method: c.method, params } : { jsonrpc: '2.0', id: c.id ?? 1, method: c.method, params: withMeta(revision, params) };
+  const body =
+    c.method === 'initialize'
+      ? { jsonrpc: '2.0', id: c.id ?? 1, method: c.method, params }
+      : c.notification
+        ? { jsonrpc: '2.0', method: c.method, ...(c.params ? { params } : {}) }
+        : { jsonrpc: '2.0', id: c.id ?? 1, method: c.method, params: withMeta(revision, params) };
   const response = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body) });
   const text = await response.text();
   const contentType = response.headers.get('content-type') ?? '';
@@ -170,11 +206,15 @@ async function send(url: string, revision: Revision, c: Case) {
 
 describe.each(REVISIONS)('fast path and SDK answer alike (%s)', (revision) => {
   it.each(CASES.filter((c) => !c.only || c.only.includes(revision)))('$name', async (c) => {
-    const pair = c.target === 'many' ? many : c.target === 'skills' ? skills : tools;
+    const pair = { many, skills, resources }[c.target ?? ''] ?? tools;
     const sdk = await send(pair.sdk, revision, c);
     const fast = await send(pair.fast, revision, c);
-    expect(sdk.streamed, 'the SDK server answers through the SDK').toBe(true);
-    expect(fast.streamed, c.fast ? 'answered by the fast path' : 'left to the SDK').toBe(!c.fast);
+    // A notification's 202 has no body to stream: only its answer is compared (the handshake test below shows that
+    // the official clients' notification never reaches the SDK).
+    if (!c.notification) {
+      expect(sdk.streamed, 'the SDK server answers through the SDK').toBe(true);
+      expect(fast.streamed, c.fast ? 'answered by the fast path' : 'left to the SDK').toBe(!c.fast);
+    }
     const { streamed: _a, ...sdkAnswer } = sdk;
     const { streamed: _b, ...fastAnswer } = fast;
     expect(fastAnswer).toEqual(sdkAnswer);
