@@ -4,7 +4,8 @@
 // both over many envelopes); anything else is `undefined`, and the SDK's own verdict decides (./era-classifier.ts).
 //
 // Precondition (the fast path checks it first): the body has only jsonrpc, id, method and params; jsonrpc is "2.0";
-// the id is a string or a safe integer; the method is tools/call, tools/list or ping; params is a plain object.
+// the id is a string or a safe integer (absent for notifications/initialized); the method is one the fast path
+// answers; params is a plain object.
 import type { Era } from './era-verdicts.js';
 import {
   CLIENT_CAPABILITIES_META_KEY,

@@ -1,11 +1,12 @@
 // The MCP fast path: the stateless requests that make up nearly all traffic (`tools/call`, `tools/list`, and `ping`
 // on 2025-era revisions) and the official clients' handshake (2025-era `initialize` and `notifications/initialized`,
-// 2026-07-28 `server/discover`; not with the Skills extension, whose server the SDK builds) answered straight from Fastify, without the SDK's per-request Server, transport, web
-// Request/Response conversion and SSE stream. It takes a request only when it is certain to answer exactly what the
-// SDK handler would (same status, framing and JSON; test/conformance/mcp/fast-path.test.ts compares both); anything
-// else (other methods, notifications, batches, GET/DELETE, unusual headers or params, every error case) is not
-// taken and goes to the SDK. The era decision is the SDK's classifyInboundRequest verdict, by our own rules where they
-// vouch for it (./era-classifier.ts), so that the fast path loads neither the SDK nor zod (./sdk-loader.ts).
+// 2026-07-28 `server/discover`; not with the Skills extension, whose server the SDK builds) answered straight from
+// Fastify, without the SDK's per-request Server, transport, web Request/Response conversion and SSE stream. It takes
+// a request only when it is certain to answer exactly what the SDK handler would (same status, framing and JSON;
+// test/conformance/mcp/fast-path.test.ts compares both); anything else (other methods and notifications, batches,
+// GET/DELETE, unusual headers or params, every error case) is not taken and goes to the SDK. The era decision is the
+// SDK's classifyInboundRequest verdict, by our own rules where they vouch for it (./era-classifier.ts), so that the
+// fast path loads neither the SDK nor zod (./sdk-loader.ts), and real clients' sessions never load them.
 // A taken request is answered through a callback rather than a returned promise: a tools/call then costs one async
 // function (the tool call itself) and no further promise layers, which matter per request (each is a promise, a
 // microtask and the async-context hooks).
@@ -124,7 +125,7 @@ export function createFastPath(adapter: CompiledMcpAdapter, context: ToolCallCon
     const era = eraOf(classify, headers, body, method, params);
     if (!era) return false;
     // The answer's text is built in one template per era (no intermediate message string to copy again).
-    const idJson = typeof id === 'number' ? String(id) : JSON.stringify(id);
+    const idJson = idJsonOf(id);
     const send = era === 'modern' ? (json: string) => respond(modernAnswer(json, idJson)) : (json: string) => respond(legacyAnswer(json, idJson));
     return handler(params, era, send, (err) => respond(err instanceof Error ? err : new Error(String(err))), observation);
   };
@@ -140,7 +141,7 @@ export function createFastPath(adapter: CompiledMcpAdapter, context: ToolCallCon
     if (!onlyKeys(params, INITIALIZE_KEYS) || typeof protocolVersion !== 'string' || !LEGACY_REVISIONS.has(protocolVersion)) return false;
     if (!validCapabilities(capabilities) || (capabilities as Record<string, unknown>).tasks !== undefined || !validImplementation(clientInfo)) return false;
     const result = `{"protocolVersion":${JSON.stringify(protocolVersion)},"serverInfo":${serverInfoJson},${identityJson}}`;
-    respond(legacyAnswer(result, typeof id === 'number' ? String(id) : JSON.stringify(id)));
+    respond(legacyAnswer(result, idJsonOf(id)));
     return true;
   }
 
@@ -154,6 +155,8 @@ export function createFastPath(adapter: CompiledMcpAdapter, context: ToolCallCon
 }
 
 const ACCEPTED: FastAnswer = { status: 202, headers: {}, body: '' };
+
+const idJsonOf = (id: string | number): string => (typeof id === 'number' ? String(id) : JSON.stringify(id));
 
 const modernAnswer = (resultJson: string, idJson: string): FastAnswer => ({ status: 200, headers: JSON_HEADERS, body: `{"result":${resultJson},"jsonrpc":"2.0","id":${idJson}}` });
 const legacyAnswer = (resultJson: string, idJson: string): FastAnswer => ({ status: 200, headers: SSE_HEADERS, body: `event: message\ndata: {"result":${resultJson},"jsonrpc":"2.0","id":${idJson}}\n\n` });
